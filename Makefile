@@ -1,0 +1,37 @@
+# ebm-sweep — the two commands of the quick start, each installing what it needs first.
+#   make sweep   run the shipped ML swiss-roll sweep on this machine (local workers)
+#   make test    build and run every test
+SHELL := /bin/bash
+SWIFT ?= swift
+# Release build with testable imports: the trainer's numerics are far too slow in debug builds.
+BUILD_FLAGS := -c release -Xswiftc -enable-testing
+APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2
+SPEC ?= sweeps/ml_swiss.yaml
+
+.PHONY: deps build test sweep reproduce bench clean
+
+# Installs the Debian packages that are missing (root, or sudo when available).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6 (https://swift.org) and put it on PATH" >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+test: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+sweep: build
+	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ebm-sweep run $(SPEC)
+
+bench: build
+	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ebm-sweep bench
+
+clean:
+	rm -rf .build

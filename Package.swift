@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ebm-sweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ebm-sweep", targets: ["SweepCLI"]),
+        .executable(name: "ebm-worker", targets: ["WorkerCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian packages, found through pkg-config)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Numerics: the trainer. No I/O, no sockets, no sweeps.
+        .target(name: "EBMCore", dependencies: ["CBLAS"]),
+
+        // MARK: Transport: a thin typed wrapper over libzmq. Knows nothing of sweeps.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+
+        // MARK: Planning: sweep specs, validation, expansion, scheduling state machine.
+        .target(name: "Sweep", dependencies: ["EBMCore", "Yams"]),
+
+        // MARK: Persistence: the sweep's truth in SQLite.
+        .target(name: "Store", dependencies: ["Sweep", "CSQLite"]),
+
+        // MARK: Pictures and tables: pure builders of SVG, PNG, HTML, Markdown, CSV, LaTeX.
+        .target(name: "Report", dependencies: ["Sweep", "EBMCore", "CZlib"]),
+
+        // MARK: Wire protocol: versioned frames over ZeroMQ.
+        .target(name: "Wire", dependencies: ["Sweep", "ZeroMQ"]),
+
+        // MARK: The two I/O loops: coordinator and worker.
+        .target(name: "Cluster", dependencies: ["Wire", "Sweep", "Store", "Report", "EBMCore"]),
+
+        // MARK: Executables: argument parsing only.
+        .executableTarget(name: "SweepCLI", dependencies: [
+            "Cluster", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "WorkerCLI", dependencies: [
+            "Cluster",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["EBMCore"]),
+        .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "TestSupport"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Placeholder: the Cluster module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the Report module is being built.

@@ -1,0 +1,1 @@
+// Placeholder: the Sweep module is being built.

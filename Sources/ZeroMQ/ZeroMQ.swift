@@ -1,0 +1,1 @@
+// Placeholder: the ZeroMQ module is being built.
