@@ -29,13 +29,13 @@ let package = Package(
         .target(name: "Sweep", dependencies: ["EBMCore", "Yams"]),
 
         // MARK: Persistence: the sweep's truth in SQLite.
-        .target(name: "Store", dependencies: ["Sweep", "CSQLite"]),
+        .target(name: "Store", dependencies: ["Sweep", "EBMCore", "CSQLite"]),
 
         // MARK: Pictures and tables: pure builders of SVG, PNG, HTML, Markdown, CSV, LaTeX.
         .target(name: "Report", dependencies: ["Sweep", "EBMCore", "CZlib"]),
 
         // MARK: Wire protocol: versioned frames over ZeroMQ.
-        .target(name: "Wire", dependencies: ["Sweep", "ZeroMQ"]),
+        .target(name: "Wire", dependencies: ["Sweep", "EBMCore", "ZeroMQ"]),
 
         // MARK: The two I/O loops: coordinator and worker.
         .target(name: "Cluster", dependencies: ["Wire", "Sweep", "Store", "Report", "EBMCore"]),

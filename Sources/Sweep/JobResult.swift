@@ -1,0 +1,39 @@
+import EBMCore
+
+/// What a worker sends back for one job attempt, and what the store keeps: the commit point of a
+/// job. Metrics use design.md §3's names (`kde_nll`, `nll`, `precision`, ...).
+public struct JobResult: Sendable, Equatable {
+    public var jobID: String
+    public var attempt: Int
+    /// `.ok`, `.diverged` (a result, ranked last) or `.cancelled`.
+    public var status: RunStatus
+    public var metrics: [String: Double]
+    /// Why the run failed or diverged, for the tables; nil when it succeeded.
+    public var error: String?
+    /// Who ran it (worker id) and how long it took on that worker.
+    public var worker: String
+    public var seconds: Double
+    public var secondsPerIteration: Double
+    /// Training loss per iteration.
+    public var lossHistory: [Double]
+    /// Evaluation samples, [n, 2].
+    public var samples: Matrix
+    /// The checkpoint file's bytes (EBMCore's versioned format).
+    public var checkpoint: [UInt8]
+
+    public init(jobID: String, attempt: Int, status: RunStatus, metrics: [String: Double], error: String? = nil,
+                worker: String, seconds: Double, secondsPerIteration: Double, lossHistory: [Double],
+                samples: Matrix, checkpoint: [UInt8]) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.status = status
+        self.metrics = metrics
+        self.error = error
+        self.worker = worker
+        self.seconds = seconds
+        self.secondsPerIteration = secondsPerIteration
+        self.lossHistory = lossHistory
+        self.samples = samples
+        self.checkpoint = checkpoint
+    }
+}
