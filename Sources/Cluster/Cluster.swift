@@ -1,1 +1,0 @@
-// Placeholder: the Cluster module is being built.

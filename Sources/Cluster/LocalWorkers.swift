@@ -1,0 +1,55 @@
+import Foundation
+
+/// Worker processes the coordinator starts itself when no remote workers are expected, so that
+/// `ebm-sweep run SPEC` alone runs a whole sweep on a laptop.
+public final class LocalWorkers {
+    public private(set) var processes: [Process] = []
+
+    /// The `ebm-worker` executable next to the running `ebm-sweep`.
+    public static func workerExecutable() -> URL? {
+        let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var candidates = [own.deletingLastPathComponent().appendingPathComponent("ebm-worker")]
+        if let path = ProcessInfo.processInfo.environment["PATH"] {
+            candidates += path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("ebm-worker") }
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    public init() {}
+
+    /// Starts `count` workers connected to `endpoint`; their output goes to `logDirectory`.
+    public func start(count: Int, endpoint: String, executable: URL, logDirectory: URL, extraArguments: [String] = []) throws {
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        for index in 0..<count {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--connect", endpoint, "--name", "local-\(index + 1)"] + extraArguments
+            let log = logDirectory.appendingPathComponent("worker-\(index + 1).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            handle.seekToEndOfFile()
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENBLAS_NUM_THREADS"] = "1"
+            process.environment = environment
+            try process.run()
+            processes.append(process)
+        }
+    }
+
+    /// Asks every worker to stop (SIGTERM), waits up to `grace` seconds, then kills the rest.
+    public func stop(grace: TimeInterval = 5) {
+        for process in processes where process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(grace)
+        while processes.contains(where: \.isRunning) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes { process.waitUntilExit() }
+        processes.removeAll()
+    }
+
+    deinit { stop(grace: 1) }
+}
