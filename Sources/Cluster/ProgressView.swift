@@ -1,0 +1,133 @@
+import Foundation
+
+/// A snapshot of a sweep for the live display.
+public struct SweepProgress: Sendable {
+    public struct RunningJob: Sendable {
+        public var jobID: String
+        public var worker: String
+        public var iteration: Int
+        public var iterations: Int
+        public var loss: Double
+        public init(jobID: String, worker: String, iteration: Int, iterations: Int, loss: Double) {
+            self.jobID = jobID
+            self.worker = worker
+            self.iteration = iteration
+            self.iterations = iterations
+            self.loss = loss
+        }
+    }
+
+    public var total = 0
+    public var done = 0
+    public var diverged = 0
+    public var failed = 0
+    public var workers = 0
+    public var running: [RunningJob] = []
+    /// The best configuration so far: id, metric name, mean.
+    public var best: (configID: String, metric: String, mean: Double)?
+    public var elapsed: Double = 0
+
+    public init() {}
+
+    public var finished: Int { done + diverged + failed }
+    public var pending: Int { max(0, total - finished - running.count) }
+
+    /// Seconds left, from the work done so far (finished jobs plus the running ones' fractions).
+    public var eta: Double? {
+        let partial = running.reduce(0.0) { $0 + (Double($1.iteration) / Double(max(1, $1.iterations))) }
+        let progress = Double(finished) + partial
+        guard progress > 0.05, elapsed > 0 else { return nil }
+        return elapsed / progress * (Double(total) - progress)
+    }
+}
+
+/// Shows sweep progress: a table redrawn in place on a terminal, a plain log line otherwise.
+public final class ProgressView {
+    private let output: FileHandle
+    private let isTerminal: Bool
+    private var drawnLines = 0
+    private var lastLine = ""
+    private var lastLogTime: Double = -.infinity
+    /// Seconds between log lines when the output is not a terminal.
+    public var logInterval: Double = 10
+
+    public init(output: FileHandle = .standardError, isTerminal: Bool? = nil) {
+        self.output = output
+        self.isTerminal = isTerminal ?? (isatty(output.fileDescriptor) == 1)
+    }
+
+    public func update(_ progress: SweepProgress, force: Bool = false) {
+        if isTerminal {
+            redraw(lines: Self.table(progress))
+        } else {
+            let line = Self.summary(progress)
+            guard force || (line != lastLine && progress.elapsed - lastLogTime >= logInterval) else { return }
+            lastLine = line
+            lastLogTime = progress.elapsed
+            write(line + "\n")
+        }
+    }
+
+    /// Prints a message above the live table (a worker joined, a job failed...).
+    public func log(_ message: String) {
+        if isTerminal { clear() }
+        write(message + "\n")
+    }
+
+    /// Leaves the last table on screen.
+    public func finish(_ progress: SweepProgress) {
+        if isTerminal {
+            redraw(lines: Self.table(progress))
+            drawnLines = 0
+        } else {
+            update(progress, force: true)
+        }
+    }
+
+    public static func summary(_ p: SweepProgress) -> String {
+        var parts = ["jobs \(p.finished)/\(p.total) finished", "\(p.running.count) running", "\(p.pending) pending"]
+        if p.failed > 0 { parts.append("\(p.failed) failed") }
+        if p.diverged > 0 { parts.append("\(p.diverged) diverged") }
+        parts.append("\(p.workers) workers")
+        if let best = p.best { parts.append("best \(best.configID) \(best.metric) \(format(best.mean))") }
+        if let eta = p.eta { parts.append("eta \(duration(eta))") }
+        return parts.joined(separator: " · ")
+    }
+
+    public static func table(_ p: SweepProgress) -> [String] {
+        var lines = [summary(p)]
+        for job in p.running.sorted(by: { $0.jobID < $1.jobID }).prefix(12) {
+            let fraction = Double(job.iteration) / Double(max(1, job.iterations))
+            let bar = String(repeating: "█", count: Int(fraction * 20)) + String(repeating: "·", count: 20 - Int(fraction * 20))
+            let loss = job.loss.isFinite ? format(job.loss) : "—"
+            lines.append("  \(job.jobID.padding(toLength: 18, withPad: " ", startingAt: 0)) \(bar) \(job.iteration)/\(job.iterations) loss \(loss) on \(job.worker)")
+        }
+        if p.running.count > 12 { lines.append("  … and \(p.running.count - 12) more") }
+        return lines
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: abs(value) >= 1e4 || (abs(value) < 1e-3 && value != 0) ? "%.3e" : "%.4f", value)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+
+    private func clear() {
+        guard drawnLines > 0 else { return }
+        write(String(repeating: "\u{1B}[1A\u{1B}[2K", count: drawnLines))
+        drawnLines = 0
+    }
+
+    private func redraw(lines: [String]) {
+        clear()
+        write(lines.map { "\u{1B}[2K" + $0 }.joined(separator: "\n") + "\n")
+        drawnLines = lines.count
+    }
+
+    private func write(_ text: String) {
+        output.write(Data(text.utf8))
+    }
+}
