@@ -6,4 +6,6 @@ public enum RunStatus: String, Codable, Sendable {
     case diverged
     /// Stopped on request (the progress callback returned false).
     case cancelled
+    /// The configuration was refused or the run could not start: no model, no metrics.
+    case failed
 }

@@ -1,0 +1,79 @@
+import EBMCore
+import Foundation
+import Sweep
+
+/// One job from configuration to result: draw the training data, train, sample with the sweep's
+/// evaluation sampler, score. Never throws and never traps on bad numbers: a configuration the
+/// trainer refuses, a divergence or a cancellation all come back as a `JobResult`.
+public enum TrialRunner {
+    /// Streams of the training seed: the data draw and the evaluation sampler each get their own,
+    /// so changing one never shifts the other (the trainer itself uses the seed's main stream).
+    static let dataStream: UInt64 = 1
+    static let samplingStream: UInt64 = 2
+
+    /// What a run produced, with the trained model for figures.
+    public struct Output: Sendable {
+        public var result: JobResult
+        public var model: Model?
+    }
+
+    public static func run(config: TrainingConfig, evaluation: EvaluationConfig, jobID: String, attempt: Int,
+                           worker: String, progress: (Int, Double) -> Bool = { _, _ in true }) -> Output {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let d = start.duration(to: clock.now)
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        func failure(_ message: String) -> Output {
+            Output(result: JobResult(jobID: jobID, attempt: attempt, status: .failed, metrics: [:], error: message,
+                                     worker: worker, seconds: elapsed(), secondsPerIteration: 0, lossHistory: [],
+                                     samples: Matrix(rows: 0, columns: 2), checkpoint: []), model: nil)
+        }
+        // Validation happens at plan time; a worker still refuses what it cannot run, as data.
+        do throws(ConfigError) {
+            try config.validate()
+            try evaluation.validate()
+        } catch {
+            return failure("invalid configuration: \(error)")
+        }
+
+        var dataRandom = RandomSource(seed: config.seed, stream: dataStream)
+        let data = ToyData.sample(config.dataset, count: config.dataSize, using: &dataRandom)
+        var trainer = Trainer(config: config, data: data)
+        let run = trainer.train(onStep: progress)
+
+        var status = run.status
+        var samples = Matrix(rows: 0, columns: 2)
+        var metrics: [String: Double] = [:]
+        var error: String?
+        switch run.status {
+        case .ok:
+            samples = run.model.sample(evaluation, seed: samplingSeed(config.seed))
+            if samples.storage.contains(where: { !$0.isFinite }) {
+                status = .diverged
+                error = "evaluation samples became non-finite"
+            }
+            let model = run.model
+            metrics = Metrics.evaluate(samples: samples, dataset: config.dataset,
+                                       energy: model.isEnergyModel ? { model.energy(at: $0) } : nil)
+        case .diverged:
+            error = "diverged at iteration \(run.iterations): non-finite loss or parameters"
+        case .cancelled:
+            error = "cancelled at iteration \(run.iterations)"
+        case .failed:
+            error = "failed"
+        }
+        let checkpoint = Checkpoint(model: run.model, config: config, metrics: metrics)
+        let result = JobResult(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error,
+                               worker: worker, seconds: elapsed(), secondsPerIteration: run.secondsPerIteration,
+                               lossHistory: run.losses, samples: samples, checkpoint: checkpoint.encoded())
+        return Output(result: result, model: run.model)
+    }
+
+    /// The evaluation sampler's seed for a training seed.
+    static func samplingSeed(_ seed: UInt64) -> UInt64 {
+        var random = RandomSource(seed: seed, stream: samplingStream)
+        return random.next()
+    }
+}
