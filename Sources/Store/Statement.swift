@@ -50,12 +50,16 @@ public final class Statement {
         }
     }
 
+    /// Binds one value. Reals read back bit-exact, except that SQLite stores an integral value of a
+    /// REAL column as an integer, so -0.0 reads back as +0.0; store double arrays as blobs instead.
     public func bind(_ value: SQLiteValue, at index: Int32) throws(StoreError) {
         let rc: Int32
         switch value {
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, transient)
+        case .text(let v):
+            // An explicit byte count keeps text after an embedded NUL.
+            rc = sqlite3_bind_text64(handle, index, v, UInt64(v.utf8.count), transient, UInt8(SQLITE_UTF8))
         case .null: rc = sqlite3_bind_null(handle, index)
         case .blob(let bytes):
             if bytes.isEmpty {

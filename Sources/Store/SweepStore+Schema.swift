@@ -78,6 +78,7 @@ extension SweepStore {
     /// Refuses files this build cannot read, without writing (for read-only opens).
     static func checkVersion(_ database: Database) throws(StoreError) {
         let version = try database.userVersion
+        if version == 0 { throw notAStore(database.path) }
         if version > schemaVersion { throw schemaTooNew(version, path: database.path) }
         if version < schemaVersion {
             throw StoreError(code: .schemaTooNew,

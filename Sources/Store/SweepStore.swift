@@ -69,6 +69,8 @@ public final class SweepStore {
     public static func open(at path: String) throws(StoreError) -> SweepStore {
         try requireFile(at: path)
         let store = SweepStore(database: try Database(path: path, mode: .readWrite))
+        // Version 0 is an SQLite file that `create` never finished or never made: leave it untouched.
+        guard try store.database.userVersion > 0 else { throw notAStore(path) }
         try migrate(store.database)
         try store.requireSweepRow()
         return store
@@ -94,11 +96,13 @@ public final class SweepStore {
 
     private func requireSweepRow() throws(StoreError) {
         let rows = try database.query("SELECT count(*) FROM sweep") { $0.int64(at: 0) }
-        guard rows.first == 1 else {
-            throw StoreError(code: .invalidData,
-                             message: "\(path) is an SQLite file but holds no sweep: move it aside and start the sweep again",
-                             operation: "open", path: path)
-        }
+        guard rows.first == 1 else { throw Self.notAStore(path) }
+    }
+
+    static func notAStore(_ path: String) -> StoreError {
+        StoreError(code: .invalidData,
+                   message: "\(path) is an SQLite file but holds no sweep: move it aside and start the sweep again",
+                   operation: "open", path: path)
     }
 
     // MARK: The spec
