@@ -10,11 +10,11 @@ enum StoreCoding {
     /// Each double's IEEE 754 bits, little-endian, 8 bytes apiece: exact for every value, NaN
     /// payloads included, and readable on any machine.
     static func blob(_ values: [Double]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 8)
-        for value in values {
-            let bits = value.bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        var bytes = [UInt8](repeating: 0, count: values.count * 8)
+        bytes.withUnsafeMutableBytes { raw in
+            for (index, value) in values.enumerated() {
+                raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
+            }
         }
         return bytes
     }
@@ -23,16 +23,11 @@ enum StoreCoding {
         guard bytes.count % 8 == 0 else {
             throw invalid("\(column) holds \(bytes.count) bytes, not a whole number of doubles", path: path)
         }
-        var values: [Double] = []
-        values.reserveCapacity(bytes.count / 8)
-        var index = 0
-        while index < bytes.count {
-            var bits: UInt64 = 0
-            for byte in 0..<8 { bits |= UInt64(bytes[index + byte]) << (8 * UInt64(byte)) }
-            values.append(Double(bitPattern: bits))
-            index += 8
+        return bytes.withUnsafeBytes { raw in
+            (0..<(bytes.count / 8)).map { index in
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+            }
         }
-        return values
     }
 
     // MARK: Metrics

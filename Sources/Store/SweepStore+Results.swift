@@ -26,7 +26,8 @@ extension SweepStore {
                                           detail: "attempt \(result.attempt) dropped; attempt \(kept) kept"))
                 return false
             }
-            guard try job(id: result.jobID) != nil else { throw unknownJob(result.jobID) }
+            let known = try database.query("SELECT 1 FROM jobs WHERE job_id = ?", [.text(result.jobID)]) { _ in true }
+            guard !known.isEmpty else { throw unknownJob(result.jobID) }
             try database.execute(
                 "INSERT INTO results (job_id, attempt, status, metrics_json, error, worker, seconds, "
                     + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint) "
