@@ -1,0 +1,135 @@
+import Foundation
+import Sweep
+
+/// Jobs: reading them back, and the scheduler's state changes. Each change is one transaction
+/// that also appends its event, so the log never disagrees with the table.
+extension SweepStore {
+    /// Every job in id order, with its status, attempts, worker and times.
+    public func jobs() throws(StoreError) -> [StoredJob] {
+        try database.query(Self.jobColumns + " ORDER BY job_id") { (row: Statement) throws(StoreError) in
+            try storedJob(row)
+        }
+    }
+
+    /// One job, or nil if the store does not know `jobID`.
+    public func job(id jobID: String) throws(StoreError) -> StoredJob? {
+        try database.query(Self.jobColumns + " WHERE job_id = ?", [.text(jobID)]) {
+            (row: Statement) throws(StoreError) in try storedJob(row)
+        }.first
+    }
+
+    /// How many jobs are in each status; every status is present, zero if none.
+    public func counts() throws(StoreError) -> [JobStatus: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+        let rows = try database.query("SELECT status, count(*) FROM jobs GROUP BY status") {
+            (row: Statement) throws(StoreError) in (row.string(at: 0), Int(row.int64(at: 1)))
+        }
+        for (status, count) in rows {
+            guard let status = JobStatus(rawValue: status) else {
+                throw StoreCoding.invalid("jobs.status is \"\(status)\"", path: path)
+            }
+            counts[status] = count
+        }
+        return counts
+    }
+
+    /// A worker took the job: status running, `attempts = attempt`, the worker and start time set.
+    /// - Throws: `.unknownJob` if the store has no such job.
+    public func markLeased(jobID: String, worker: String, attempt: Int, at date: Date = Date()) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            try update(jobID, "status = 'running', attempts = ?, worker = ?, started_at = ?, finished_at = NULL",
+                       [.integer(Int64(attempt)), .text(worker), .text(StoreCoding.timestamp(date))])
+            try log(event: StoreEvent(at: date, kind: .lease, jobID: jobID, worker: worker, detail: "attempt \(attempt)"))
+        }
+    }
+
+    /// The job goes back to the queue (its worker was lost or refused it); `attempts` is kept as
+    /// given so the attempt limit still counts.
+    public func markPending(jobID: String, attempts: Int, at date: Date = Date()) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            try update(jobID, "status = 'pending', attempts = ?, worker = NULL, started_at = NULL",
+                       [.integer(Int64(attempts))])
+            try log(event: StoreEvent(at: date, kind: .requeue, jobID: jobID, detail: "attempts \(attempts)"))
+        }
+    }
+
+    /// The job gave up (attempt limit reached, or the trainer refused the configuration).
+    public func markFailed(jobID: String, attempts: Int, reason: String, at date: Date = Date()) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            try update(jobID, "status = 'failed', attempts = ?, error = ?, finished_at = ?",
+                       [.integer(Int64(attempts)), .text(reason), .text(StoreCoding.timestamp(date))])
+            try log(event: StoreEvent(at: date, kind: .failed, jobID: jobID, detail: reason))
+        }
+    }
+
+    /// Resume after a coordinator crash: jobs left running become pending, attempts kept (their
+    /// workers' results, if they still arrive, are accepted as usual). Returns how many moved.
+    @discardableResult
+    public func resetRunningToPending(at date: Date = Date()) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in
+            let moved = try database.execute(
+                "UPDATE jobs SET status = 'pending', worker = NULL, started_at = NULL WHERE status = 'running'")
+            if moved > 0 {
+                try log(event: StoreEvent(at: date, kind: .resumed, detail: "\(moved) running jobs back to pending"))
+            }
+            return moved
+        }
+    }
+
+    /// Adds jobs a spec gained (more seeds, a wider grid), pending; jobs already stored are left
+    /// alone. Returns how many were new.
+    @discardableResult
+    public func addJobs(_ jobs: [Job]) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in try insert(jobs, ignoringExisting: true) }
+    }
+
+    // MARK: Helpers
+
+    /// Inserts jobs as pending; the caller holds the transaction.
+    func insert(_ jobs: [Job], ignoringExisting: Bool) throws(StoreError) -> Int {
+        let verb = ignoringExisting ? "INSERT OR IGNORE" : "INSERT"
+        let statement = try database.prepare(
+            "\(verb) INTO jobs (job_id, config_id, seed, config_json, status, attempts) VALUES (?, ?, ?, ?, 'pending', 0)")
+        var inserted = 0
+        for job in jobs {
+            try statement.bind([.text(job.id), .text(job.configID), .integer(Int64(bitPattern: job.seed)),
+                                .text(try StoreCoding.configJSON(job.config, path: path))])
+            while try statement.step() {}
+            inserted += database.changes
+        }
+        return inserted
+    }
+
+    /// Updates one job's row; throws `.unknownJob` if no row matched.
+    private func update(_ jobID: String, _ assignments: String, _ values: [SQLiteValue]) throws(StoreError) {
+        let changed = try database.execute("UPDATE jobs SET \(assignments) WHERE job_id = ?", values + [.text(jobID)])
+        guard changed == 1 else { throw unknownJob(jobID) }
+    }
+
+    func unknownJob(_ jobID: String) -> StoreError {
+        StoreError(code: .unknownJob,
+                   message: "\(path) has no job \"\(jobID)\": the message names a job of another sweep; it was dropped",
+                   operation: "update job", path: path)
+    }
+
+    static let jobColumns = "SELECT job_id, config_id, seed, config_json, status, attempts, worker, started_at, "
+        + "finished_at, seconds, error FROM jobs"
+
+    private func storedJob(_ row: Statement) throws(StoreError) -> StoredJob {
+        let config = try StoreCoding.config(row.string(at: 3), path: path)
+        let statusText = row.string(at: 4)
+        guard let status = JobStatus(rawValue: statusText) else {
+            throw StoreCoding.invalid("jobs.status is \"\(statusText)\"", path: path)
+        }
+        let job = Job(id: row.string(at: 0), configID: row.string(at: 1),
+                      seed: UInt64(bitPattern: row.int64(at: 2)), config: config)
+        return StoredJob(job: job, status: status, attempts: Int(row.int64(at: 5)), worker: row.optionalString(at: 6),
+                         startedAt: try optionalDate(row, 7), finishedAt: try optionalDate(row, 8),
+                         seconds: row.optionalDouble(at: 9), error: row.optionalString(at: 10))
+    }
+
+    func optionalDate(_ row: Statement, _ column: Int32) throws(StoreError) -> Date? {
+        guard let text = row.optionalString(at: column) else { return nil }
+        return try StoreCoding.date(text, path: path)
+    }
+}
