@@ -41,7 +41,7 @@ extension SweepStore {
             let status: JobStatus = switch result.status {
             case .ok: .done
             case .diverged: .diverged
-            case .cancelled: .failed
+            case .cancelled, .failed: .failed
             }
             try database.execute(
                 "UPDATE jobs SET status = ?, attempts = max(attempts, ?), worker = ?, finished_at = ?, seconds = ?, "
