@@ -72,7 +72,7 @@ extension SpecReader {
         var nodes: [String: (key: Node, value: Node)] = [:]
         for entry in entries(rootMap, "") {
             guard SweepSpec.topLevelKeys.contains(entry.key) else {
-                let asParameter = Hyperparameter.named(entry.key) != nil
+                let asParameter = Hyperparameter.named(entry.key) != nil && entry.key != "seed"
                     ? "; hyperparameters go under fixed:, grid: or random:" : EditDistance.hint(for: entry.key, among: SweepSpec.topLevelKeys)
                 report(entry.keyNode, entry.key, "unknown key '\(entry.key)'\(asParameter)")
                 continue
