@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["EBMCore"]),
         .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),

@@ -1,0 +1,85 @@
+/// How a finished job ended, as the scheduler records it.
+public enum FinalStatus: String, Sendable, CaseIterable, Codable {
+    /// A result with status ok.
+    case done
+    /// A result with non-finite loss or samples: ranked last, never retried (it is deterministic).
+    case diverged
+    /// No result: the attempt limit was reached, or the trainer refused the configuration.
+    case failed
+
+    public var jobStatus: JobStatus {
+        switch self {
+        case .done: .done
+        case .diverged: .diverged
+        case .failed: .failed
+        }
+    }
+}
+
+/// Where one job stands in the scheduler. Attempts count leases that ended without a result
+/// (a lost or restarted worker); a lease handed back on shutdown (`release`) does not count.
+public enum JobState: Hashable, Sendable {
+    /// Waiting; `attempts` leases have been lost so far (always < `maxAttempts`).
+    case pending(attempts: Int)
+    /// Held by `worker` as attempt number `attempt` (1-based) until `deadline` (the worker's
+    /// liveness expiry, pushed back by each heartbeat).
+    case leased(worker: String, attempt: Int, deadline: Double)
+    /// Over; `attempts` is the attempt that finished it (or the last lost one, for `failed`).
+    case finished(FinalStatus, attempts: Int)
+
+    /// The store's word for this state.
+    public var status: JobStatus {
+        switch self {
+        case .pending: .pending
+        case .leased: .running
+        case .finished(let s, _): s.jobStatus
+        }
+    }
+
+    public var isFinished: Bool {
+        if case .finished = self { true } else { false }
+    }
+}
+
+/// The scheduler's answer to a result; only `.accepted` results are stored.
+public enum Acceptance: String, Sendable, CaseIterable {
+    /// The first result for the job, from the worker holding its current lease: store it.
+    case accepted
+    /// The job already finished; a late copy (log and drop).
+    case duplicate
+    /// Another worker holds the current lease (this one was presumed lost).
+    case notLeasedToThisWorker
+    /// This worker's lease is not the current one (an earlier attempt, or the job was requeued).
+    case staleAttempt
+    /// No job has this id in this sweep.
+    case unknownJob
+}
+
+/// Heartbeat interval × liveness count = expiry (the ZeroMQ guide's Majordomo pattern).
+public struct Liveness: Sendable, Equatable {
+    /// Seconds between heartbeats.
+    public var interval: Double
+    /// Missed heartbeats after which a peer is dead.
+    public var count: Int
+
+    public init(interval: Double = 1, count: Int = 5) {
+        precondition(interval > 0 && count >= 1, "Liveness needs a positive interval and count")
+        self.interval = interval
+        self.count = count
+    }
+
+    /// Seconds of silence after which a worker is lost.
+    public var expiry: Double { interval * Double(count) }
+}
+
+/// Job counts by state, for progress lines.
+public struct SchedulerCounts: Sendable, Equatable {
+    public var pending = 0
+    public var leased = 0
+    public var done = 0
+    public var diverged = 0
+    public var failed = 0
+
+    public var total: Int { pending + leased + done + diverged + failed }
+    public var finished: Int { done + diverged + failed }
+}

@@ -1,0 +1,96 @@
+import EBMCore
+
+/// What `ebm-sweep plan` prints before anything runs: how many jobs, what they look like, and
+/// roughly how long they will take.
+///
+/// FLOP model (multiply–add = 2 FLOPs; activations, biases, optimiser and data draws ignored as
+/// O(H) per layer against O(H²)): one MLP forward pass on one point costs
+/// F = 2·(2H + L·H² + H·out) with H = neurons, L = hidden_layers, out = 1 (energy) or 2 (score).
+/// A backward pass costs ≈ 2F (gradients w.r.t. weights and inputs), an input-gradient-only
+/// backward ≈ F. Per training iteration with batch B:
+/// - ml: 3F·B on data + 3F·B on the chains' samples + K Langevin steps × 2F·B (K = langevin_steps)
+/// - nce: 3F·B on data + 3F·B on as many noise points
+/// - dsm: 3F·B
+/// - ism: (1 + d)F forward with d = 2 forward-mode tangents, reversed at 2×: 9F·B
+/// Evaluation: samples × steps Langevin steps, each 2F (energy: forward + input gradient) or F
+/// (score models output the score). Metrics are ignored (KDE on ≤ 3000 points is small).
+public struct PlanSummary: Sendable, CustomStringConvertible {
+    public var name: String
+    public var jobCount: Int
+    public var configurationCount: Int
+    public var seedCount: Int
+    /// Sum over jobs of training plus evaluation FLOPs.
+    public var totalFLOPs: Double
+    /// `totalFLOPs / (gflops · 10⁹)`: single-worker wall time at the given sustained speed.
+    public var estimatedSeconds: Double
+    /// The first rows of the job table, aligned text.
+    public var table: String
+
+    /// - Parameters:
+    ///   - gflops: sustained GFLOP/s of one worker (measure with `ebm-sweep bench`).
+    ///   - rows: how many jobs to show in `table`.
+    /// - Precondition: `gflops > 0`.
+    public init(spec: SweepSpec, jobs: [Job], gflops: Double, rows: Int = 10) {
+        precondition(gflops > 0, "PlanSummary needs a positive GFLOP/s figure")
+        name = spec.name
+        jobCount = jobs.count
+        configurationCount = Set(jobs.map(\.configID)).count
+        seedCount = spec.seeds.count
+        totalFLOPs = jobs.reduce(0) { $0 + Self.trainingFLOPs($1.config) + Self.evaluationFLOPs($1.config, spec.evaluation) }
+        estimatedSeconds = totalFLOPs / (gflops * 1e9)
+        table = Self.table(jobs: Array(jobs.prefix(rows)), columns: spec.variedNames)
+        if jobs.count > rows { table += "\n… \(jobs.count - rows) more" }
+    }
+
+    /// F: FLOPs of one forward pass on one point.
+    public static func forwardFLOPs(_ c: TrainingConfig) -> Double {
+        let h = Double(c.neurons), out = c.method.isScoreModel ? 2.0 : 1.0
+        return 2 * (2 * h + Double(c.hiddenLayers) * h * h + h * out)
+    }
+
+    public static func trainingFLOPs(_ c: TrainingConfig) -> Double {
+        let f = forwardFLOPs(c), b = Double(c.batchSize)
+        let perIteration: Double = switch c.method {
+        case .ml: 6 * f * b + Double(c.langevinSteps) * 2 * f * b
+        case .nce: 6 * f * b
+        case .dsm: 3 * f * b
+        case .ism: 9 * f * b
+        }
+        return perIteration * Double(c.iterations)
+    }
+
+    public static func evaluationFLOPs(_ c: TrainingConfig, _ e: EvaluationConfig) -> Double {
+        Double(e.samples) * Double(e.steps) * (c.method.isScoreModel ? 1 : 2) * forwardFLOPs(c)
+    }
+
+    static func table(jobs: [Job], columns: [String]) -> String {
+        let header = ["job"] + columns
+        let body = jobs.map { job in [job.id] + columns.map { job.config.value(of: $0)?.description ?? "" } }
+        let widths = header.indices.map { i in ([header] + body).map { $0[i].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        return ([line(header)] + body.map(line)).joined(separator: "\n")
+    }
+
+    public var description: String {
+        let hours = estimatedSeconds / 3600
+        let time = hours >= 1 ? "\(Self.round1(hours)) h" : "\(Self.round1(estimatedSeconds / 60)) min"
+        return """
+            sweep \(name): \(jobCount) jobs = \(configurationCount) configurations × \(seedCount) seeds
+            estimated compute: \(Self.round1(totalFLOPs / 1e12)) TFLOP ≈ \(time) on one worker
+            \(table)
+            """
+    }
+
+    static func round1(_ x: Double) -> String { HyperparameterValue.format((x * 10).rounded() / 10) }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

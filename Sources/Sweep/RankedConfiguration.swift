@@ -1,0 +1,59 @@
+import EBMCore
+
+/// Mean, sample standard deviation (n − 1; 0 for a single value) and count of one metric over the
+/// ok seeds of a configuration.
+public struct MetricSummary: Sendable, Equatable {
+    public var mean: Double
+    public var std: Double
+    public var count: Int
+
+    public init(mean: Double, std: Double, count: Int) {
+        self.mean = mean
+        self.std = std
+        self.count = count
+    }
+
+    /// Summary of the finite values; nil when there are none (non-finite values are not results).
+    public init?(_ values: [Double]) {
+        let v = values.filter(\.isFinite)
+        guard !v.isEmpty else { return nil }
+        let mean = v.reduce(0, +) / Double(v.count)
+        let ss = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        self.init(mean: mean, std: v.count > 1 ? (ss / Double(v.count - 1)).squareRoot() : 0, count: v.count)
+    }
+}
+
+/// What a configuration's seeds add up to, in ranking order.
+public enum ConfigurationStatus: String, Sendable, Codable, CaseIterable {
+    /// At least one seed finished ok: ranked by the metric.
+    case ok
+    /// No ok seed, at least one diverged.
+    case diverged
+    /// Every finished seed failed.
+    case failed
+    /// Nothing finished yet.
+    case pending
+}
+
+/// One row of the ranked results table (results.csv / .md / .tex).
+public struct RankedConfiguration: Sendable {
+    /// 1-based; ties in the metric are broken by `configID`, so ranks are unique and stable.
+    public var rank: Int
+    public var configID: String
+    /// Every hyperparameter the method reads (seed excluded), in the registry's table order.
+    public var hyperparameters: [(name: String, value: HyperparameterValue)]
+    /// The ranking metric over ok seeds; nil when no ok seed reported a finite value.
+    public var metricMean: Double?
+    public var metricStd: Double?
+    public var nOK: Int
+    public var nDiverged: Int
+    public var nFailed: Int
+    public var status: ConfigurationStatus
+    /// Every metric other than the ranking one, over the same ok seeds.
+    public var otherMetrics: [String: MetricSummary]
+
+    /// The value of one hyperparameter, for table columns.
+    public func value(of name: String) -> HyperparameterValue? {
+        hyperparameters.first { $0.name == name }?.value
+    }
+}

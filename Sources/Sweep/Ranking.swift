@@ -1,0 +1,88 @@
+import EBMCore
+
+/// Aggregates job results per configuration and ranks the configurations (Optuna's view: a failed
+/// or diverged trial is data, ranked after every configuration with a score).
+public enum Ranking {
+    /// Ranks every configuration appearing in `jobs`.
+    ///
+    /// - Parameters:
+    ///   - jobs: the sweep's jobs (they give each result its configuration and hyperparameters).
+    ///   - statuses: stored job statuses; jobs marked `.failed` (no result) count in `nFailed`.
+    ///   - results: accepted results; the first one per job id counts, `.cancelled` ones and ones
+    ///     for unknown jobs are ignored.
+    ///   - metric: the ranking metric; its direction decides (lower is better except precision
+    ///     and recall).
+    /// Order: ok configurations with a finite mean by mean (direction of `metric`), then ok ones
+    /// without a value, then diverged, failed, pending; ties by `configID`.
+    public static func rank(jobs: [Job], statuses: [String: JobStatus] = [:], results: [JobResult],
+                            metric: RankingMetric) -> [RankedConfiguration] {
+        let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var groups: [String: Group] = [:]
+        var order: [String] = []
+        for job in jobs where groups[job.configID] == nil {
+            groups[job.configID] = Group(config: job.config)
+            order.append(job.configID)
+        }
+        var seen = Set<String>()
+        for r in results {
+            guard let job = jobByID[r.jobID], seen.insert(r.jobID).inserted else { continue }
+            switch r.status {
+            case .ok: groups[job.configID]?.ok.append(r.metrics)
+            case .diverged: groups[job.configID]?.diverged += 1
+            case .cancelled: seen.remove(r.jobID)
+            }
+        }
+        for job in jobs where statuses[job.id] == .failed && !seen.contains(job.id) {
+            groups[job.configID]?.failed += 1
+        }
+
+        var rows = order.compactMap { id in groups[id].map { row(configID: id, group: $0, metric: metric) } }
+        rows.sort { a, b in
+            let (ka, kb) = (sortGroup(a), sortGroup(b))
+            if ka != kb { return ka < kb }
+            if let ma = a.metricMean, let mb = b.metricMean, ma != mb { return metric.isBetter(ma, than: mb) }
+            return a.configID < b.configID
+        }
+        for i in rows.indices { rows[i].rank = i + 1 }
+        return rows
+    }
+
+    /// The hyperparameters that differ between configurations: the columns worth showing.
+    public static func variedNames(in rows: [RankedConfiguration]) -> [String] {
+        guard let first = rows.first else { return [] }
+        return first.hyperparameters.map(\.name).filter { name in
+            rows.contains { $0.value(of: name) != first.value(of: name) }
+        }
+    }
+
+    struct Group {
+        var config: TrainingConfig
+        var ok: [[String: Double]] = []
+        var diverged = 0
+        var failed = 0
+    }
+
+    static func row(configID: String, group g: Group, metric: RankingMetric) -> RankedConfiguration {
+        let names = Set(g.ok.flatMap(\.keys)).sorted()
+        var summaries: [String: MetricSummary] = [:]
+        for name in names {
+            if let s = MetricSummary(g.ok.compactMap { $0[name] }) { summaries[name] = s }
+        }
+        let main = summaries.removeValue(forKey: metric.rawValue)
+        let status: ConfigurationStatus = !g.ok.isEmpty ? .ok : g.diverged > 0 ? .diverged : g.failed > 0 ? .failed : .pending
+        let hyper = TrainingConfig.hyperparameterNames(for: g.config.method).filter { $0 != "seed" }
+            .compactMap { name in g.config.value(of: name).map { (name: name, value: $0) } }
+        return RankedConfiguration(rank: 0, configID: configID, hyperparameters: hyper, metricMean: main?.mean,
+                                   metricStd: main?.std, nOK: g.ok.count, nDiverged: g.diverged, nFailed: g.failed,
+                                   status: status, otherMetrics: summaries)
+    }
+
+    static func sortGroup(_ r: RankedConfiguration) -> Int {
+        switch r.status {
+        case .ok: r.metricMean == nil ? 1 : 0
+        case .diverged: 2
+        case .failed: 3
+        case .pending: 4
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// The events that move jobs between states.
+extension Scheduler {
+    /// A worker announced itself (READY) with `slots` parallel jobs. A worker already known is
+    /// a restarted process that cannot be running its old jobs: they are requeued as lost
+    /// attempts. Returns the ids of the jobs whose state changed.
+    /// - Precondition: `slots >= 1`.
+    @discardableResult
+    public mutating func register(worker: String, slots: Int, now: Double) -> [String] {
+        precondition(slots >= 1, "a worker needs at least one slot")
+        let changed = workerLost(worker)
+        workers[worker] = Worker(slots: slots, expiry: now + liveness.expiry, leases: [])
+        return changed
+    }
+
+    /// The next job for `worker` and its attempt number, or nil when the worker is unknown (tell it
+    /// to register again), has all its slots busy, or no job is pending. Counts as a sign of life.
+    public mutating func nextAssignment(for worker: String, now: Double) -> (job: Job, attempt: Int)? {
+        guard var w = workers[worker] else { return nil }
+        w.expiry = max(w.expiry, now + liveness.expiry)
+        workers[worker] = w
+        guard w.leases.count < w.slots,
+              let i = states.firstIndex(where: { if case .pending = $0 { true } else { false } }),
+              case .pending(let attempts) = states[i] else { return nil }
+        let attempt = attempts + 1
+        precondition(attempt <= maxAttempts, "invariant: a pending job has attempts < maxAttempts")
+        states[i] = .leased(worker: worker, attempt: attempt, deadline: w.expiry)
+        workers[worker]?.leases.insert(i)
+        return (jobs[i], attempt)
+    }
+
+    /// A sign of life from `worker`: pushes its expiry and its leases' deadlines to
+    /// `now + liveness.expiry`. Returns false for an unknown worker (it should register again).
+    @discardableResult
+    public mutating func heartbeat(worker: String, now: Double) -> Bool {
+        guard var w = workers[worker] else { return false }
+        w.expiry = max(w.expiry, now + liveness.expiry)
+        workers[worker] = w
+        for i in w.leases {
+            if case .leased(let owner, let attempt, _) = states[i] {
+                states[i] = .leased(worker: owner, attempt: attempt, deadline: w.expiry)
+            }
+        }
+        return true
+    }
+
+    /// A worker reports the end of an attempt. The result counts once per job, and only from the
+    /// worker holding the job's current lease with the current attempt number; the caller stores
+    /// the result only when this returns `.accepted`.
+    public mutating func complete(jobID: String, attempt: Int, worker: String, status: FinalStatus) -> Acceptance {
+        guard let i = indexByID[jobID] else { return .unknownJob }
+        switch states[i] {
+        case .finished:
+            return .duplicate
+        case .pending:
+            return .staleAttempt
+        case .leased(let owner, let current, _):
+            guard owner == worker else { return .notLeasedToThisWorker }
+            guard current == attempt else { return .staleAttempt }
+            states[i] = .finished(status, attempts: current)
+            workers[worker]?.leases.remove(i)
+            return .accepted
+        }
+    }
+
+    /// `worker` is gone (silent too long, disconnected, or restarted): each of its jobs goes back
+    /// to pending with this attempt counted, or becomes `failed` if that was the last allowed
+    /// attempt. The worker is forgotten. Returns the ids of the jobs whose state changed.
+    @discardableResult
+    public mutating func workerLost(_ worker: String) -> [String] {
+        guard let w = workers.removeValue(forKey: worker) else { return [] }
+        for i in w.leases.sorted() {
+            guard case .leased(_, let attempt, _) = states[i] else {
+                preconditionFailure("invariant: a worker's lease list holds only its leased jobs")
+            }
+            states[i] = attempt >= maxAttempts ? .finished(.failed, attempts: attempt) : .pending(attempts: attempt)
+        }
+        return w.leases.sorted().map { jobs[$0].id }
+    }
+
+    /// Declares lost every worker whose expiry is before `now`; returns them, sorted.
+    public mutating func expire(now: Double) -> [String] {
+        let lost = workers.filter { $0.value.expiry < now }.keys.sorted()
+        for worker in lost { workerLost(worker) }
+        return lost
+    }
+
+    /// A job handed back unfinished on a clean shutdown: pending again, the attempt not counted.
+    /// Returns false if the job was not leased.
+    @discardableResult
+    public mutating func release(jobID: String) -> Bool {
+        guard let i = indexByID[jobID], case .leased(let owner, let attempt, _) = states[i] else { return false }
+        states[i] = .pending(attempts: attempt - 1)
+        workers[owner]?.leases.remove(i)
+        return true
+    }
+
+    /// A worker leaving cleanly: its jobs are released (not counted) and it is forgotten.
+    @discardableResult
+    public mutating func unregister(worker: String) -> [String] {
+        let ids = leases(of: worker)
+        for id in ids { release(jobID: id) }
+        workers[worker] = nil
+        return ids
+    }
+
+    /// Every structural invariant, as a list of violations (empty when sound). For tests and
+    /// debug assertions; O(jobs).
+    public func invariantViolations() -> [String] {
+        var problems: [String] = []
+        var holders: [Int: String] = [:]
+        for (name, w) in workers {
+            for i in w.leases {
+                if let other = holders.updateValue(name, forKey: i) { problems.append("\(jobs[i].id) listed by \(other) and \(name)") }
+                guard case .leased(let owner, _, _) = states[i], owner == name else {
+                    problems.append("\(name) lists \(jobs[i].id) which is \(states[i])"); continue
+                }
+            }
+        }
+        for (i, s) in states.enumerated() {
+            switch s {
+            case .pending(let a) where a >= maxAttempts || a < 0:
+                problems.append("\(jobs[i].id) pending with \(a) attempts")
+            case .leased(let owner, let a, _):
+                if holders[i] != owner { problems.append("\(jobs[i].id) leased to \(owner) who does not list it") }
+                if a < 1 || a > maxAttempts { problems.append("\(jobs[i].id) leased as attempt \(a)") }
+            default: break
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,110 @@
+/// Where and when jobs run: a pure state machine over jobs and workers. It does no I/O and reads
+/// no clock: every operation that depends on time takes `now` (seconds on any monotonic clock the
+/// caller picks, e.g. `ContinuousClock` converted to seconds). The coordinator loop feeds it
+/// decoded messages and timer ticks, and persists what it returns.
+///
+/// Invariants (checked by `checkInvariants()` in tests): every job is pending, leased or finished;
+/// a lease is held by exactly one registered worker and listed in that worker's leases; a pending
+/// job has `attempts < maxAttempts`; a finished job never changes again.
+public struct Scheduler: Sendable {
+    struct Worker: Sendable {
+        var slots: Int
+        /// Time after which the worker is lost unless it speaks again.
+        var expiry: Double
+        /// Indices of the jobs it holds.
+        var leases: Set<Int>
+    }
+
+    /// Jobs in plan order; assignments go to the first pending job in this order.
+    public let jobs: [Job]
+    public let maxAttempts: Int
+    public let liveness: Liveness
+    var states: [JobState]
+    let indexByID: [String: Int]
+    var workers: [String: Worker] = [:]
+
+    /// A fresh sweep: every job pending with no attempts.
+    /// - Precondition: job ids are distinct; `maxAttempts >= 1`.
+    public init(jobs: [Job], maxAttempts: Int = SweepSpec.defaultMaxAttempts, liveness: Liveness = Liveness()) {
+        self.init(resuming: jobs.map { ResumedJob(job: $0, status: .pending, attempts: 0) },
+                  maxAttempts: maxAttempts, liveness: liveness)
+    }
+
+    /// What the store remembers of one job.
+    public struct ResumedJob: Sendable {
+        public var job: Job
+        public var status: JobStatus
+        /// For pending jobs: leases lost so far. For running jobs: the attempt number of the
+        /// interrupted lease. For finished jobs: the attempt that finished them.
+        public var attempts: Int
+        public init(job: Job, status: JobStatus, attempts: Int) {
+            self.job = job
+            self.status = status
+            self.attempts = attempts
+        }
+    }
+
+    /// Resumes a sweep: finished jobs stay finished (never run again); running jobs become pending
+    /// and their interrupted attempt is not counted (the coordinator died, not the job); pending
+    /// attempts are clamped below `maxAttempts`, so a lowered limit still gives one more try.
+    /// - Precondition: job ids are distinct; `maxAttempts >= 1`.
+    public init(resuming stored: [ResumedJob], maxAttempts: Int = SweepSpec.defaultMaxAttempts,
+                liveness: Liveness = Liveness()) {
+        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
+        self.jobs = stored.map(\.job)
+        self.maxAttempts = maxAttempts
+        self.liveness = liveness
+        var index: [String: Int] = [:]
+        for (i, s) in stored.enumerated() {
+            precondition(index.updateValue(i, forKey: s.job.id) == nil, "duplicate job id \(s.job.id)")
+        }
+        self.indexByID = index
+        self.states = stored.map { s in
+            let clamped = min(max(0, s.attempts), maxAttempts - 1)
+            switch s.status {
+            case .pending: return .pending(attempts: clamped)
+            case .running: return .pending(attempts: min(max(0, s.attempts - 1), maxAttempts - 1))
+            case .done: return .finished(.done, attempts: s.attempts)
+            case .diverged: return .finished(.diverged, attempts: s.attempts)
+            case .failed: return .finished(.failed, attempts: s.attempts)
+            }
+        }
+    }
+
+    // MARK: Queries
+
+    public func state(of jobID: String) -> JobState? {
+        indexByID[jobID].map { states[$0] }
+    }
+
+    public func job(withID id: String) -> Job? {
+        indexByID[id].map { jobs[$0] }
+    }
+
+    public var counts: SchedulerCounts {
+        var c = SchedulerCounts()
+        for s in states {
+            switch s {
+            case .pending: c.pending += 1
+            case .leased: c.leased += 1
+            case .finished(.done, _): c.done += 1
+            case .finished(.diverged, _): c.diverged += 1
+            case .finished(.failed, _): c.failed += 1
+            }
+        }
+        return c
+    }
+
+    /// True when every job is finished: the sweep is over.
+    public var isComplete: Bool { states.allSatisfy(\.isFinished) }
+
+    public var registeredWorkers: [String] { workers.keys.sorted() }
+
+    /// Ids of the jobs `worker` holds, in plan order.
+    public func leases(of worker: String) -> [String] {
+        (workers[worker]?.leases.sorted() ?? []).map { jobs[$0].id }
+    }
+
+    /// The earliest worker expiry: when the loop must call `expire(now:)` next, if nothing else wakes it.
+    public var nextExpiry: Double? { workers.values.map(\.expiry).min() }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Sweep module is being built.

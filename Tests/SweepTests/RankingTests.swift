@@ -1,0 +1,65 @@
+import EBMCore
+import Testing
+@testable import Sweep
+
+@Suite("Ranking")
+struct RankingTests {
+    /// Means and standard deviations of a handful of values: exact up to a few ulps of rounding.
+    static let arithmeticTolerance = 1e-12
+
+    func result(_ job: Job, _ status: RunStatus, _ metrics: [String: Double]) -> JobResult {
+        JobResult(jobID: job.id, attempt: 1, status: status, metrics: metrics, worker: "w", seconds: 1,
+                  secondsPerIteration: 0.001, lossHistory: [], samples: Matrix(rows: 0, columns: 2), checkpoint: [])
+    }
+
+    /// Four configurations × three seeds from a grid on lr.
+    func sweep() throws -> [Job] {
+        Planner.plan(try spec("method: ml\ngrid:\n  lr: [0.001, 0.002, 0.003, 0.004]\nseeds: [0, 1, 2]\n"))
+    }
+
+    func jobs(_ all: [Job], lr: Double) -> [Job] { all.filter { $0.config.lr == lr } }
+
+    @Test("mean and sample std over ok seeds; lower kde_nll ranks first; diverged before failed")
+    func kdeOrder() throws {
+        let all = try sweep()
+        var results: [JobResult] = []
+        for (job, v) in zip(jobs(all, lr: 0.001), [1.0, 2.0, 3.0]) { results.append(result(job, .ok, ["kde_nll": v, "recall": v / 10])) }
+        let b = jobs(all, lr: 0.002)
+        results += [result(b[0], .ok, ["kde_nll": 0.5]), result(b[1], .diverged, [:])]
+        results.append(result(jobs(all, lr: 0.003)[0], .diverged, [:]))
+        let failed = Dictionary(uniqueKeysWithValues: jobs(all, lr: 0.004).map { ($0.id, JobStatus.failed) })
+        let rows = Ranking.rank(jobs: all, statuses: failed, results: results, metric: .kdeNLL)
+        #expect(rows.map { $0.value(of: "lr") } == [.double(0.002), .double(0.001), .double(0.003), .double(0.004)])
+        #expect(rows.map(\.rank) == [1, 2, 3, 4])
+        #expect(rows.map(\.status) == [.ok, .ok, .diverged, .failed])
+        #expect(rows[0].metricStd == 0 && rows[0].nOK == 1 && rows[0].nDiverged == 1)
+        let second = rows[1]
+        #expect(abs((second.metricMean ?? .nan) - 2) < Self.arithmeticTolerance)
+        #expect(abs((second.metricStd ?? .nan) - 1) < Self.arithmeticTolerance)  // sample std of 1, 2, 3
+        #expect(abs((second.otherMetrics["recall"]?.mean ?? .nan) - 0.2) < Self.arithmeticTolerance)
+        #expect(second.otherMetrics["kde_nll"] == nil)
+        #expect(rows[3].nFailed == 3 && rows[3].metricMean == nil)
+        #expect(Ranking.variedNames(in: rows) == ["lr"])
+    }
+
+    @Test("precision and recall rank higher values first")
+    func higherIsBetter() throws {
+        let all = try sweep()
+        let results = [0.001, 0.002, 0.003, 0.004].enumerated().map { i, lr in
+            result(jobs(all, lr: lr)[0], .ok, ["precision": [0.2, 0.9, 0.5, 0.1][i], "kde_nll": 1])
+        }
+        let rows = Ranking.rank(jobs: all, results: results, metric: .precision)
+        #expect(rows.compactMap(\.metricMean) == [0.9, 0.5, 0.2, 0.1])
+    }
+
+    @Test("ties break by configuration id and duplicate results count once")
+    func ties() throws {
+        let all = try sweep()
+        let first = jobs(all, lr: 0.001)[0]
+        var results = [0.001, 0.002].map { result(jobs(all, lr: $0)[0], .ok, ["kde_nll": 1]) }
+        results.append(result(first, .ok, ["kde_nll": 100]))  // a late duplicate of the same job
+        let rows = Ranking.rank(jobs: all, results: results, metric: .kdeNLL)
+        #expect(rows[0].configID < rows[1].configID && rows[0].metricMean == 1 && rows[1].metricMean == 1)
+        #expect(rows[2].status == .pending && rows[3].status == .pending)
+    }
+}

@@ -1,0 +1,100 @@
+import EBMCore
+import Testing
+@testable import Sweep
+
+func makeJobs(_ n: Int) -> [Job] {
+    (0..<n).map { i in
+        var c = TrainingConfig.defaults(for: .ml)
+        c.neurons = i + 1
+        return Job(id: "c\(i)-s0", configID: "c\(i)", seed: 0, config: c)
+    }
+}
+
+@Suite("Scheduler under random event sequences")
+struct SchedulerPropertyTests {
+    @Test("no job is lost, none finishes twice, attempts stay within the limit", arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func randomEvents(seed: UInt64) throws {
+        let jobs = makeJobs(25)
+        let maxAttempts = 3
+        var s = Scheduler(jobs: jobs, maxAttempts: maxAttempts, liveness: Liveness(interval: 1, count: 3))
+        var random = RandomSource(seed: seed)
+        let workers = (0..<5).map { "w\($0)" }
+        var issued: [(job: String, attempt: Int, worker: String)] = []
+        var accepted: [String: FinalStatus] = [:]
+        var finished: [String: JobState] = [:]
+        var now = 0.0
+        for step in 0..<4000 {
+            let worker = workers[random.index(below: workers.count)]
+            switch random.index(below: 10) {
+            case 0: s.register(worker: worker, slots: 1 + random.index(below: 3), now: now)
+            case 1, 2:
+                if let (job, attempt) = s.nextAssignment(for: worker, now: now) { issued.append((job.id, attempt, worker)) }
+            case 3: s.heartbeat(worker: worker, now: now)
+            case 4, 5:
+                guard !issued.isEmpty else { break }
+                let r = issued[random.index(below: issued.count)]
+                let status = FinalStatus.allCases[random.index(below: 3)]
+                let before = s.state(of: r.job)
+                let answer = s.complete(jobID: r.job, attempt: r.attempt, worker: r.worker, status: status)
+                if answer == .accepted {
+                    #expect(accepted[r.job] == nil, "step \(step): \(r.job) accepted twice")
+                    #expect(before == .leased(worker: r.worker, attempt: r.attempt, deadline: before.flatMap(deadline) ?? -1))
+                    accepted[r.job] = status
+                }
+            case 6:
+                let bogus = random.index(below: 2) == 0 ? "nope" : jobs[random.index(below: jobs.count)].id
+                let answer = s.complete(jobID: bogus, attempt: random.index(below: 5), worker: worker, status: .done)
+                if bogus == "nope" { #expect(answer == .unknownJob) }
+                if answer == .accepted { #expect(accepted[bogus] == nil); accepted[bogus] = .done }
+            case 7:
+                if random.index(below: 4) == 0 { s.workerLost(worker) } else { _ = s.expire(now: now) }
+            case 8: s.release(jobID: jobs[random.index(below: jobs.count)].id)
+            default: now += random.uniform(0, 2)
+            }
+            #expect(s.invariantViolations().isEmpty, "step \(step): \(s.invariantViolations())")
+            #expect(s.counts.total == jobs.count)
+            for job in jobs {
+                let state = try #require(s.state(of: job.id))
+                switch state {
+                case .leased(_, let a, _): #expect(a >= 1 && a <= maxAttempts)
+                case .finished(let status, let a):
+                    #expect(a <= maxAttempts)
+                    if let previous = finished[job.id] { #expect(previous == state, "finished job \(job.id) changed") }
+                    finished[job.id] = state
+                    if let acc = accepted[job.id] { #expect(acc == status) } else { #expect(status == .failed) }
+                case .pending(let a): #expect(a < maxAttempts && accepted[job.id] == nil)
+                }
+            }
+        }
+        // Liveness of the queue: one healthy worker drains whatever is left.
+        s.register(worker: "drain", slots: 1, now: now)
+        while let (job, attempt) = s.nextAssignment(for: "drain", now: now) {
+            #expect(s.complete(jobID: job.id, attempt: attempt, worker: "drain", status: .done) == .accepted)
+        }
+        #expect(s.isComplete)
+    }
+
+    func deadline(_ state: JobState) -> Double? {
+        if case .leased(_, _, let d) = state { d } else { nil }
+    }
+}
+
+@Suite("Scheduler resume")
+struct SchedulerResumeTests {
+    @Test("finished jobs are never handed out again and running jobs become pending")
+    func resume() throws {
+        let jobs = makeJobs(4)
+        var s = Scheduler(resuming: [
+            .init(job: jobs[0], status: .done, attempts: 1),
+            .init(job: jobs[1], status: .running, attempts: 2),
+            .init(job: jobs[2], status: .failed, attempts: 3),
+            .init(job: jobs[3], status: .pending, attempts: 1),
+        ], maxAttempts: 3)
+        #expect(s.state(of: jobs[1].id) == .pending(attempts: 1))
+        s.register(worker: "w", slots: 4, now: 0)
+        var handed: [String: Int] = [:]
+        while let (job, attempt) = s.nextAssignment(for: "w", now: 0) { handed[job.id] = attempt }
+        #expect(handed == [jobs[1].id: 2, jobs[3].id: 2])
+        #expect(s.counts == SchedulerCounts(pending: 0, leased: 2, done: 1, diverged: 0, failed: 1))
+    }
+}
