@@ -29,6 +29,7 @@ public enum Ranking {
             switch r.status {
             case .ok: groups[job.configID]?.ok.append(r.metrics)
             case .diverged: groups[job.configID]?.diverged += 1
+            case .failed: groups[job.configID]?.failed += 1
             case .cancelled: seen.remove(r.jobID)
             }
         }
