@@ -40,12 +40,12 @@ extension Metrics {
         precondition(samples.rows >= 2 && reference.rows >= 2, "MMD needs two points in each set")
         precondition(bandwidth > 0, "MMD bandwidth must be positive")
         let inverse = 1 / (2 * bandwidth * bandwidth)
-        let kernel: (Double) -> Double = { exp(-$0 * inverse) }
+        let kernel: (UnsafeBufferPointer<Double>) -> Double = { sumOfExponentials($0, scale: -inverse) }
         let x = columns(of: samples), y = columns(of: reference)
         let m = Double(samples.rows), n = Double(reference.rows)
-        let xx = 2 * pairSum(x.x, x.y, transform: kernel) / (m * (m - 1))
-        let yy = 2 * pairSum(y.x, y.y, transform: kernel) / (n * (n - 1))
-        let xy = crossSum(x.x, x.y, y.x, y.y, transform: kernel) / (m * n)
+        let xx = 2 * pairSum(x.x, x.y, rowSum: kernel) / (m * (m - 1))
+        let yy = 2 * pairSum(y.x, y.y, rowSum: kernel) / (n * (n - 1))
+        let xy = crossSum(x.x, x.y, y.x, y.y, rowSum: kernel) / (m * n)
         return xx + yy - 2 * xy
     }
 
@@ -57,49 +57,48 @@ extension Metrics {
     /// - Precondition: both are [·, 2], finite and non-empty.
     public static func energyDistance(samples: Matrix, reference: Matrix) -> Double {
         precondition(samples.rows >= 1 && reference.rows >= 1, "energy distance needs points in each set")
-        let norm: (Double) -> Double = { $0.squareRoot() }
+        let norm: (UnsafeBufferPointer<Double>) -> Double = { sumOfSquareRoots($0) }
         let x = columns(of: samples), y = columns(of: reference)
         let m = Double(samples.rows), n = Double(reference.rows)
-        let xy = crossSum(x.x, x.y, y.x, y.y, transform: norm) / (m * n)
-        let xx = 2 * pairSum(x.x, x.y, transform: norm) / (m * m)
-        let yy = 2 * pairSum(y.x, y.y, transform: norm) / (n * n)
+        let xy = crossSum(x.x, x.y, y.x, y.y, rowSum: norm) / (m * n)
+        let xx = 2 * pairSum(x.x, x.y, rowSum: norm) / (m * m)
+        let yy = 2 * pairSum(y.x, y.y, rowSum: norm) / (n * n)
         return max(0, 2 * xy - xx - yy)
     }
 
-    /// Σ_{i<j} f(‖a_i − a_j‖²).
-    static func pairSum(_ ax: [Double], _ ay: [Double], transform f: (Double) -> Double) -> Double {
+    /// Σ_{i<j} f(‖a_i − a_j‖²), with `rowSum` summing f over one row of squared distances.
+    static func pairSum(_ ax: [Double], _ ay: [Double], rowSum: (UnsafeBufferPointer<Double>) -> Double) -> Double {
+        var row = [Double](repeating: 0, count: ax.count)
         var total = 0.0
         ax.withUnsafeBufferPointer { ax in
             ay.withUnsafeBufferPointer { ay in
-                for i in 0..<ax.count {
-                    let px = ax[i], py = ay[i]
-                    var rowSum = 0.0
-                    for j in (i + 1)..<ax.count {
-                        let dx = px - ax[j], dy = py - ay[j]
-                        rowSum += f(dx * dx + dy * dy)
+                row.withUnsafeMutableBufferPointer { row in
+                    for i in 0..<ax.count {
+                        let rest = i + 1..<ax.count
+                        let out = UnsafeMutableBufferPointer(rebasing: row[rest])
+                        squaredDistances(from: ax[i], ay[i], to: UnsafeBufferPointer(rebasing: ax[rest]),
+                                         UnsafeBufferPointer(rebasing: ay[rest]), into: out)
+                        total += rowSum(UnsafeBufferPointer(out))
                     }
-                    total += rowSum
                 }
             }
         }
         return total
     }
 
-    /// Σ_{i,j} f(‖a_i − b_j‖²).
+    /// Σ_{i,j} f(‖a_i − b_j‖²), with `rowSum` summing f over one row of squared distances.
     static func crossSum(_ ax: [Double], _ ay: [Double], _ bx: [Double], _ by: [Double],
-                         transform f: (Double) -> Double) -> Double
+                         rowSum: (UnsafeBufferPointer<Double>) -> Double) -> Double
     {
+        var row = [Double](repeating: 0, count: bx.count)
         var total = 0.0
         bx.withUnsafeBufferPointer { bx in
             by.withUnsafeBufferPointer { by in
-                for i in 0..<ax.count {
-                    let px = ax[i], py = ay[i]
-                    var rowSum = 0.0
-                    for j in 0..<bx.count {
-                        let dx = px - bx[j], dy = py - by[j]
-                        rowSum += f(dx * dx + dy * dy)
+                row.withUnsafeMutableBufferPointer { row in
+                    for i in 0..<ax.count {
+                        squaredDistances(from: ax[i], ay[i], to: bx, by, into: row)
+                        total += rowSum(UnsafeBufferPointer(row))
                     }
-                    total += rowSum
                 }
             }
         }

@@ -37,8 +37,7 @@ extension Metrics {
     ///
     /// For each validation point v the squared distances d_j = ‖v − s_j‖² and their minimum d₀ are
     /// stored once; then for every h, LSE_j(−d_j / 2h²) = −d₀/2h² + log Σ_j exp(−(d_j − d₀)/2h²).
-    /// Terms with (d_j − d₀)/2h² > `negligibleExponent` add less than e^-40 relative to the
-    /// leading term 1 and are skipped without calling exp.
+    /// The exponentials use the vectorisable `fastExp`.
     ///
     /// - Precondition: `samples` is finite and non-empty; `validation` is non-empty.
     static func selectBandwidth(samples: Matrix, validation: Matrix) -> Double {
@@ -68,14 +67,10 @@ extension Metrics {
         shifted.withUnsafeBufferPointer { d in
             for h in bandwidthGrid {
                 let inverse = 1 / (2 * h * h)
-                let cutoff = negligibleExponent / inverse
                 var total = 0.0
                 for v in 0..<nv {
-                    var sum = 0.0
-                    for j in (v * m)..<((v + 1) * m) where d[j] < cutoff {
-                        sum += exp(-d[j] * inverse)
-                    }
-                    total += log(sum)
+                    let row = UnsafeBufferPointer(rebasing: d[(v * m)..<((v + 1) * m)])
+                    total += log(sumOfExponentials(row, scale: -inverse))
                 }
                 // Σ_v LSE_v − nv·(log m + log 2πh²), with LSE_v = −d₀/2h² + log(sum).
                 let logLikelihood = total - sumOfMinima * inverse - Double(nv) * (log(Double(m)) + log(2 * Double.pi * h * h))
@@ -84,10 +79,6 @@ extension Metrics {
         }
         return best.h
     }
-
-    /// Exponents below −40 are dropped from a sum whose largest term is 1: e^-40 ≈ 4e-18 is below
-    /// double precision's relative resolution, even when summed over 3000 terms.
-    static let negligibleExponent = 40.0
 
     /// log q_h(x) of the isotropic Gaussian KDE on `samples` at every row of `points`.
     ///
@@ -105,8 +96,7 @@ extension Metrics {
                 row.withUnsafeMutableBufferPointer { row in
                     for i in 0..<points.rows {
                         squaredDistances(from: px[i], py[i], to: sx, sy, into: row)
-                        for j in 0..<row.count { row[j] *= -inverse }
-                        result[i] = logSumExp(UnsafeBufferPointer(row)) - normaliser
+                        result[i] = logSumExp(squaredDistances: UnsafeBufferPointer(row), scale: inverse) - normaliser
                     }
                 }
             }

@@ -109,8 +109,7 @@ public enum OracleDensity {
                 row.withUnsafeMutableBufferPointer { row in
                     for i in 0..<points.rows {
                         Metrics.squaredDistances(from: points[i, 0], points[i, 1], to: cx, cy, into: row)
-                        for j in 0..<row.count { row[j] *= -inverse }
-                        result[i] = Metrics.logSumExp(UnsafeBufferPointer(row)) - normaliser
+                        result[i] = Metrics.logSumExp(squaredDistances: UnsafeBufferPointer(row), scale: inverse) - normaliser
                     }
                 }
             }

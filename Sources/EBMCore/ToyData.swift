@@ -46,6 +46,13 @@ public enum ToyData {
     /// by the sample standard deviation with **ddof = 0** (numpy's `std` default, and
     /// scikit-learn's `StandardScaler`). A column with zero spread (n ≤ 1) is only centred.
     static func swissRoll(count n: Int, using rng: inout RandomSource) -> Matrix {
+        var m = swissRollRaw(count: n, using: &rng)
+        standardiseColumns(&m)
+        return m
+    }
+
+    /// The swiss roll's coordinates 0 and 2 before standardisation.
+    static func swissRollRaw(count n: Int, using rng: inout RandomSource) -> Matrix {
         var m = Matrix(rows: n, columns: 2)
         let a = swissRollParameterRange.lowerBound, width = swissRollParameterRange.upperBound - a
         for i in 0..<n {
@@ -53,7 +60,6 @@ public enum ToyData {
             m[i, 0] = t * cos(t) + swissRollNoise * rng.gaussian()
             m[i, 1] = t * sin(t) + swissRollNoise * rng.gaussian()
         }
-        standardiseColumns(&m)
         return m
     }
 
