@@ -1,0 +1,101 @@
+import Foundation
+
+/// The evaluation metrics of design.md §3: pure functions of a run's samples (and, for `nll`, its
+/// energy) against the fixed evaluation draws of its dataset.
+///
+/// `evaluate` returns every metric under its contract name. Non-finite samples count as escaped
+/// and are dropped before every other metric; the distance metrics then use the first
+/// `maxKDESamples` finite samples, like the KDE, so their cost is bounded for any sample count.
+public enum Metrics {
+    /// The contract metric names (design.md §3): the keys of `evaluate`'s dictionary.
+    public enum Name {
+        public static let kdeNLL = "kde_nll"
+        public static let nll = "nll"
+        public static let precision = "precision"
+        public static let recall = "recall"
+        public static let mmd = "mmd"
+        public static let swd = "swd"
+        public static let energyDistance = "energy_distance"
+        public static let escaped = "escaped"
+        public static let floorKDENLL = "floor_kde_nll"
+        public static let oracleNLL = "oracle_nll"
+        /// Also reported: the bandwidth `kde_nll` chose (a diagnostic, not a contract name).
+        public static let kdeBandwidth = "kde_bandwidth"
+    }
+
+    /// Every metric of `samples` of `dataset`, by contract name, against `EvaluationData.make(for:)`.
+    /// `nll` is present only when `energy` is given. See the other overload.
+    public static func evaluate(samples: Matrix, dataset: DatasetName, energy: ((Matrix) -> [Double])?) -> [String: Double] {
+        evaluate(samples: samples, evaluation: .make(for: dataset), energy: energy)
+    }
+
+    /// Every metric of `samples` against `evaluation`, by contract name.
+    ///
+    /// - `escaped` over all samples; the rest over the finite samples (at most 3000 of them).
+    /// - `floor_kde_nll`: a floor draw of as many points as the KDE used, scored like samples.
+    /// - `oracle_nll`: the true density's NLL on the held-out draw.
+    /// - `nll`: `modelNLL` over the data's box grown by `quadratureMargin` on each side.
+    ///
+    /// A metric that is undefined or non-finite (for example every sample non-finite, or fewer
+    /// than k + 1 finite samples for precision and recall) is **left out** of the dictionary rather
+    /// than stored as NaN or ∞, so the result always encodes as JSON; a missing ranking metric
+    /// ranks last.
+    ///
+    /// - Precondition: `samples` is [n, 2].
+    public static func evaluate(samples: Matrix, evaluation: EvaluationData, energy: ((Matrix) -> [Double])?,
+                                quadratureResolution: Int = defaultQuadratureResolution) -> [String: Double]
+    {
+        precondition(samples.columns == 2, "samples must be [n, 2], got [\(samples.rows), \(samples.columns)]")
+        var result: [String: Double] = [:]
+        func record(_ name: String, _ value: Double) {
+            if value.isFinite { result[name] = value }
+        }
+        let heldOut = evaluation.heldOut
+        record(Name.escaped, escapedFraction(samples: samples, box: evaluation.box))
+        record(Name.oracleNLL, OracleDensity.nll(evaluation.dataset, heldOut: heldOut))
+
+        let kept = finiteRows(of: samples, limit: maxKDESamples)
+        if kept.rows > 0 {
+            let kde = kdeNLL(samples: kept, heldOut: heldOut, validation: evaluation.validation)
+            record(Name.kdeNLL, kde.nll)
+            record(Name.kdeBandwidth, kde.bandwidth)
+            let floor = evaluation.floorSamples(count: kept.rows)
+            record(Name.floorKDENLL, kdeNLL(samples: floor, heldOut: heldOut, validation: evaluation.validation).nll)
+            let pr = precisionRecall(samples: kept, reference: heldOut)
+            record(Name.precision, pr.precision)
+            record(Name.recall, pr.recall)
+            if kept.rows >= 2 {
+                record(Name.mmd, mmd(samples: kept, reference: heldOut, bandwidth: medianPairwiseDistance(heldOut)))
+            }
+            record(Name.swd, slicedWasserstein(samples: kept, reference: heldOut))
+            record(Name.energyDistance, energyDistance(samples: kept, reference: heldOut))
+        }
+        if let energy {
+            let box = EvaluationData.expand(evaluation.box, by: quadratureMargin)
+            record(Name.nll, modelNLL(energy: energy, heldOut: heldOut, box: box, resolution: quadratureResolution))
+        }
+        return result
+    }
+
+    /// A sample is "far" outside the box when it lies more than one box width beyond it in x, or
+    /// more than one box height beyond it in y: x < xmin − w or x > xmax + w (w = xmax − xmin),
+    /// likewise for y. Samples within that band are imperfect but not escaped.
+    public static let escapeMarginInBoxSizes = 1.0
+
+    /// `escaped`: the share of samples (all rows) that are non-finite or far outside `box`
+    /// (see `escapeMarginInBoxSizes`). 0 for an empty matrix.
+    ///
+    /// - Precondition: `samples` is [n, 2].
+    public static func escapedFraction(samples: Matrix, box: EvaluationData.Box) -> Double {
+        precondition(samples.columns == 2, "samples must be [n, 2]")
+        guard samples.rows > 0 else { return 0 }
+        let allowed = EvaluationData.expand(box, by: escapeMarginInBoxSizes)
+        var escaped = 0
+        for i in 0..<samples.rows {
+            let x = samples[i, 0], y = samples[i, 1]
+            let inside = x >= allowed.xmin && x <= allowed.xmax && y >= allowed.ymin && y <= allowed.ymax
+            if !inside { escaped += 1 } // NaN fails every comparison, ±∞ fails a bound.
+        }
+        return Double(escaped) / Double(samples.rows)
+    }
+}
