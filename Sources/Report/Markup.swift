@@ -29,7 +29,8 @@ public enum Markup {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// LaTeX text-mode escaping of the ten special characters; `±` becomes `$\pm$`.
+    /// LaTeX text-mode escaping of the ten special characters; the few non-ASCII symbols the tables
+    /// use (`± − ² · ε σ α`) become math so pdflatex needs no Unicode setup.
     public static func latex(_ text: String) -> String {
         var out = ""
         for ch in text {
@@ -39,6 +40,12 @@ public enum Markup {
             case "~": out += "\\textasciitilde{}"
             case "^": out += "\\textasciicircum{}"
             case "±": out += "$\\pm$"
+            case "−": out += "-"
+            case "²": out += "$^2$"
+            case "·": out += "$\\cdot$"
+            case "ε": out += "$\\varepsilon$"
+            case "σ": out += "$\\sigma$"
+            case "α": out += "$\\alpha$"
             default: out.append(ch)
             }
         }
