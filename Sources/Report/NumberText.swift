@@ -5,7 +5,7 @@
 public enum NumberText {
     /// `v` rounded to `decimals` places, without exponent: `fixed(1.005, decimals: 2) == "1.01"` or
     /// `"1.00"` depending on the binary value, always the same on every platform. Non-finite values
-    /// print as `"nan"`, `"inf"`, `"-inf"`; negative zero prints as `"0"`.
+    /// print as `"nan"`, `"inf"`, `"-inf"`; a value that rounds to zero has no minus sign.
     ///
     /// Precondition: `0 <= decimals <= 12`.
     public static func fixed(_ v: Double, decimals: Int) -> String {
