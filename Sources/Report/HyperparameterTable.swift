@@ -7,8 +7,11 @@ import EBMCore
 /// `momentum` is left out under Adam: it applies to SGD only and validation forbids setting it.
 public struct HyperparameterTable: Hashable, Sendable {
     public var table: Table
+    /// "ml on swiss_roll": for captions.
+    public var subject: String
 
     public init(config: TrainingConfig, evaluation: EvaluationConfig? = nil) {
+        subject = "\(config.method.rawValue) on \(config.dataset.rawValue)"
         var table = Table(columns: ["hyperparameter", "value"])
         table.append([.text("method"), .text(config.method.rawValue)])
         for name in TrainingConfig.hyperparameterNames(for: config.method) {
@@ -32,8 +35,8 @@ public struct HyperparameterTable: Hashable, Sendable {
     /// `hyperparameters.md`.
     public func markdown() -> String { table.markdown() }
 
-    /// `hyperparameters.tex`: a booktabs table float with a caption naming the method and dataset.
+    /// `hyperparameters.tex`: a booktabs table float, by default captioned with the method and dataset.
     public func latex(caption: String? = nil, label: String? = "tab:hyperparameters") -> String {
-        table.latex(caption: caption ?? "Hyperparameters", label: label)
+        table.latex(caption: caption ?? "Hyperparameters of \(subject)", label: label)
     }
 }

@@ -21,29 +21,31 @@ extension SVGPlot {
     /// Space for the colour bar, its tick labels and its rotated label.
     static let colorBarSpace = 108.0
 
-    /// The plot area: the figure minus margins for title, labels and colour bar; with equal aspect,
-    /// the largest centred rectangle whose pixels per unit agree on both axes.
+    /// The plot area: the figure minus margins for title, labels and colour bar. With equal aspect,
+    /// the largest rectangle whose pixels per unit agree on both axes, at the top left; the figure
+    /// is then trimmed to it (`canvasSize`) instead of keeping empty bands.
     func layoutFrame() -> Frame {
-        let left = 62.0
-        let right = 18.0 + (colorBar == nil ? 0 : Self.colorBarSpace)
-        let top = title.isEmpty ? 16.0 : 36.0
-        let bottom = 48.0
-        var w = width - left - right
-        var h = height - top - bottom
-        var x0 = left
-        var y0 = top
+        let m = margins
+        var w = width - m.left - m.right
+        var h = height - m.top - m.bottom
         if equalAspect {
             let xSpan = xRange.upperBound - xRange.lowerBound
             let ySpan = yRange.upperBound - yRange.lowerBound
             let scale = min(w / xSpan, h / ySpan)
-            let w2 = xSpan * scale
-            let h2 = ySpan * scale
-            x0 += (w - w2) / 2
-            y0 += (h - h2) / 2
-            w = w2
-            h = h2
+            w = xSpan * scale
+            h = ySpan * scale
         }
-        return Frame(left: x0, top: y0, width: w, height: h, xRange: xRange, yRange: yRange)
+        return Frame(left: m.left, top: m.top, width: w, height: h, xRange: xRange, yRange: yRange)
+    }
+
+    var margins: (left: Double, right: Double, top: Double, bottom: Double) {
+        (62, 18 + (colorBar == nil ? 0 : Self.colorBarSpace), title.isEmpty ? 16 : 36, 48)
+    }
+
+    /// The figure's size after trimming around the frame (equal to width × height without equal aspect).
+    func canvasSize(_ frame: Frame) -> (width: Double, height: Double) {
+        let m = margins
+        return (min(width, frame.right + m.right), min(height, frame.bottom + m.bottom))
     }
 
     /// The complete SVG document.
@@ -53,6 +55,7 @@ extension SVGPlot {
         for mark in marks { content += render(mark, in: frame) }
         // Unique per content, stable per input: lets several figures share one HTML page.
         let clipID = "clip-" + Self.fnv1aHex(content + title)
+        let (width, height) = canvasSize(frame)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
         svg += "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
         svg += "<defs><clipPath id=\"\(clipID)\"><rect x=\"\(f(frame.left))\" y=\"\(f(frame.top))\" width=\"\(f(frame.width))\" height=\"\(f(frame.height))\"/></clipPath></defs>\n"

@@ -53,6 +53,9 @@ import Testing
         let pixelTolerance = 1e-9
         #expect(abs(frame.width / 10 - frame.height / 2) < pixelTolerance)
         #expect(frame.left >= 0 && frame.right <= 600 && frame.top >= 0 && frame.bottom <= 300)
+        // The figure is trimmed to the frame: no empty band wider than the margins.
+        let canvas = plot.canvasSize(frame)
+        #expect(canvas.width == 600 && canvas.height == frame.bottom + plot.margins.bottom)
     }
 
     @Test("nice ticks are 1, 2 or 5 times a power of ten, inside the range, about the target count",
