@@ -62,7 +62,7 @@ import Testing
             #expect(md.hasPrefix("| hyperparameter"))
             let tex = table.latex()
             #expect(tex.contains("\\begin{table}") && !tex.contains("data_size"))
-            #expect(tex.contains("\\caption{Hyperparameters of \(method.rawValue) on swiss\\_roll}"))
+            #expect(tex.contains("\\caption{Hyperparameters of " + Markup.latex("\(method.rawValue) on \(config.dataset.rawValue)") + "}"))
             #expect(tex.contains("data\\_size"))
         }
     }
