@@ -1,1 +1,0 @@
-// Placeholder: the Report module is being built.

@@ -1,0 +1,69 @@
+import EBMCore
+import Testing
+@testable import Report
+
+@Suite struct TableTests {
+    static let table = Table(columns: ["config", "lr", "kde_nll", "n"], rows: [
+        [.text("a,b"), .number(0.001), .meanStd(mean: 1.234567, std: 0.0456), .integer(3)],
+        [.text("say \"hi\"\nthere"), .number(12345.678), .meanStd(mean: -0.5, std: 0), .integer(12)],
+        [.text("x_1 & 50% #"), .empty, .number(0.000012345), .empty],
+    ], significantDigits: 3)
+
+    @Test("CSV quotes commas, quotes and line breaks as RFC 4180 says")
+    func csv() {
+        let lines = Self.table.csv().components(separatedBy: "\r\n")
+        #expect(lines[0] == "config,lr,kde_nll,n")
+        #expect(lines[1] == "\"a,b\",0.00100,1.23 ± 0.0456,3")
+        #expect(lines[2] == "\"say \"\"hi\"\"\nthere\",12300,-0.500 ± 0,12")
+        #expect(lines[3] == "x_1 & 50% #,,1.23e-05,")
+        #expect(lines.last == "")
+    }
+
+    @Test("Markdown is aligned: every line has the same length, numeric columns right-aligned")
+    func markdown() {
+        let md = Self.table.markdown()
+        let lines = md.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(Set(lines.map(\.count)).count == 1)
+        let rule = lines[1].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(rule[0].hasSuffix("-") && rule[1].hasSuffix(":") && rule[2].hasSuffix(":") && rule[3].hasSuffix(":"))
+        #expect(!md.contains("\nthere"))
+    }
+
+    @Test("LaTeX uses booktabs, escapes specials and turns ± into math")
+    func latex() {
+        let tex = Self.table.latex(caption: "Results of ml_swiss", label: "tab:ml_swiss")
+        #expect(tex.contains("\\begin{tabular}{lrrr}"))
+        #expect(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"))
+        #expect(tex.contains("x\\_1 \\& 50\\% \\#"))
+        #expect(tex.contains("1.23 $\\pm$ 0.0456"))
+        #expect(tex.contains("\\caption{Results of ml\\_swiss}"))
+        #expect(tex.contains("\\label{tab:ml_swiss}"))
+        #expect(Markup.latex("a\\b~c^d{e}$") == "a\\textbackslash{}b\\textasciitilde{}c\\textasciicircum{}d\\{e\\}\\$")
+    }
+
+    @Test("the hyperparameter table lists exactly the method's hyperparameters")
+    func hyperparameters() {
+        for method in Method.allCases {
+            let config = TrainingConfig.defaults(for: method)
+            let table = HyperparameterTable(config: config, evaluation: EvaluationConfig.defaults(for: method))
+            let names = table.table.rows.compactMap { row -> String? in
+                if case .text(let s) = row[0] { return s } else { return nil }
+            }
+            var expected = TrainingConfig.hyperparameterNames(for: method)
+            if config.optimizer == .adam { expected.removeAll { $0 == "momentum" } }
+            #expect(Array(names.dropFirst().prefix(expected.count)) == expected)
+            #expect(names.first == "method")
+            #expect(names.contains("evaluation steps"))
+            #expect((method == .ml) == names.contains("langevin_steps"))
+            #expect((method == .dsm) == names.contains("sigma"))
+            #expect((method == .nce) == names.contains("noise_std"))
+            let md = table.markdown()
+            #expect(md.hasPrefix("| hyperparameter"))
+            let tex = table.latex()
+            #expect(tex.contains("\\begin{table}") && !tex.contains("data_size"))
+            #expect(tex.contains("\\caption{Hyperparameters of " + Markup.latex("\(method.rawValue) on \(config.dataset.rawValue)") + "}"))
+            #expect(tex.contains("data\\_size"))
+        }
+    }
+}
