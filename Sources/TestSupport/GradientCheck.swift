@@ -19,9 +19,10 @@ public enum GradientCheck {
         }
     }
 
-    /// |a − n| / max(|a|, |n|, 1e-8): relative for ordinary values, absolute near zero.
-    public static func relativeError(_ a: Double, _ n: Double) -> Double {
-        abs(a - n) / max(abs(a), abs(n), 1e-8)
+    /// |a − n| / max(|a|, |n|, floor): relative for ordinary values, absolute below `floor`
+    /// (1e-8 by default).
+    public static func relativeError(_ a: Double, _ n: Double, floor: Double = 1e-8) -> Double {
+        abs(a - n) / max(abs(a), abs(n), floor)
     }
 
     /// Central differences of `f` at `x` in every coordinate (or at `indices`).
@@ -42,13 +43,15 @@ public enum GradientCheck {
     }
 
     /// Compares `analytic` with central differences of `f` at `x`, over `indices` (all by default).
+    /// `floor` is the denominator's lower bound (see `relativeError`); whole-network checks raise it
+    /// to `Tolerance.networkFloor` because the quotient's rounding noise swamps tiny entries.
     public static func compare(analytic: [Double], of f: ([Double]) -> Double, at x: [Double],
-                               step h: Double = defaultStep, indices: [Int]? = nil) -> Report {
+                               step h: Double = defaultStep, indices: [Int]? = nil, floor: Double = 1e-8) -> Report {
         precondition(analytic.count == x.count, "analytic gradient has the wrong length")
         let numeric = numericGradient(of: f, at: x, step: h, indices: indices)
         var report = Report(worstError: 0, worstIndex: -1, analytic: 0, numeric: 0, checked: numeric.count)
         for (i, n) in numeric.sorted(by: { $0.key < $1.key }) {
-            let e = relativeError(analytic[i], n)
+            let e = relativeError(analytic[i], n, floor: floor)
             if e > report.worstError || report.worstIndex < 0 {
                 report.worstError = e; report.worstIndex = i
                 report.analytic = analytic[i]; report.numeric = n

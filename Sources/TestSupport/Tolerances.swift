@@ -6,6 +6,10 @@ public enum Tolerance {
     /// The same through a whole MLP objective (losses are sums over a batch, so rounding of the
     /// difference quotient grows with the number of terms and with layer depth).
     public static let objectiveGradient = 1e-5
+    /// Denominator floor for whole-network gradient checks: the difference quotient carries
+    /// rounding noise ≈ ε·|loss|/h ≈ 1e-10 for O(1) losses, so entries below 1e-4 are compared
+    /// absolutely (an error 1e-10 then counts as 1e-6 relative, not 5e-4).
+    public static let networkFloor = 1e-4
     /// BLAS against naive loops: different summation orders on k ≤ 64 terms of O(1) values
     /// differ by a few ulps times k.
     public static let blas = 1e-12
