@@ -95,20 +95,29 @@ extension ActivationKind {
             }
             if let d2 { d2.update(repeating: 0, count: count) }
         case .softplus:
+            // e = exp(−|v|) ≤ 1: σ(v) = 1/(1+e) for v ≥ 0, e/(1+e) otherwise;
+            // softplus(v) = max(v, 0) + log1p(e). One exp and one log1p per element; the loops
+            // are split by which derivatives are kept so each stays branch-light.
             let threshold = Self.softplusThreshold
-            for i in 0..<count {
-                let v = z[i]
-                if v > threshold {
-                    a[i] = v; d1?[i] = 1; d2?[i] = 0
-                } else {
-                    // e = exp(−|v|) ≤ 1: σ(v) = 1/(1+e) for v ≥ 0, e/(1+e) otherwise;
-                    // softplus(v) = max(v, 0) + log1p(e). One exp per element.
+            if let d1 {
+                for i in 0..<count {
+                    let v = z[i]
                     let e = exp(-abs(v))
                     let inv = 1 / (1 + e)
-                    let s = v >= 0 ? inv : e * inv
-                    a[i] = max(v, 0) + log1p(e)
-                    d1?[i] = s
-                    d2?[i] = s * (1 - s)
+                    let above = v > threshold
+                    a[i] = above ? v : max(v, 0) + log1p(e)
+                    d1[i] = above ? 1 : (v >= 0 ? inv : e * inv)
+                }
+                if let d2 {
+                    for i in 0..<count {
+                        let s = d1[i]
+                        d2[i] = z[i] > threshold ? 0 : s * (1 - s)
+                    }
+                }
+            } else {
+                for i in 0..<count {
+                    let v = z[i]
+                    a[i] = v > threshold ? v : max(v, 0) + log1p(exp(-abs(v)))
                 }
             }
         case .silu:

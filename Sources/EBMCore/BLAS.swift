@@ -38,21 +38,22 @@ public enum BLAS {
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// y ← α·op(A)·x + β·y, with A [rows, columns] row-major.
+    /// y ← α·op(A)·x + β·y, with A [rows, columns] row-major; x and y strided by incX, incY
+    /// (so a column of a row-major matrix can be either).
     @inline(__always)
     public static func gemv(
         _ trans: Transpose, rows: Int, columns: Int, alpha: Double = 1,
-        a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
-        beta: Double = 0, y: UnsafeMutablePointer<Double>
+        a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>, incX: Int = 1,
+        beta: Double = 0, y: UnsafeMutablePointer<Double>, incY: Int = 1
     ) {
         precondition(rows >= 0 && columns >= 0 && lda >= max(1, columns), "gemv shape")
         if rows == 0 || columns == 0 {
             let n = trans == .none ? rows : columns
-            for i in 0..<n { y[i] = beta == 0 ? 0 : beta * y[i] }
+            for i in 0..<n { y[i * incY] = beta == 0 ? 0 : beta * y[i * incY] }
             return
         }
         cblas_dgemv(CblasRowMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda),
-                    x, 1, beta, y, 1)
+                    x, Int32(incX), beta, y, Int32(incY))
     }
 
     /// y ← α·x + y over `count` contiguous elements.

@@ -24,10 +24,7 @@ extension MLP.Layout {
         var target = t.scratch.0
         for l in stride(from: activatedLayers - 1, through: 0, by: -1) {
             // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width]
-            let next = l + 1
-            BLAS.gemm(.none, .none, m: rows, n: width, k: fanOut(next),
-                      a: upstream, lda: fanOut(next), b: p + weightOffset(next), ldb: width,
-                      c: target, ldc: width)
+            adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
             // z̄_l = ā_l ⊙ φ′(z_l), in place.
             let d = t.d1[l]
             for i in 0..<(rows * width) { target[i] *= d[i] }
@@ -39,10 +36,35 @@ extension MLP.Layout {
             target = target == t.scratch.0 ? t.scratch.1 : t.scratch.0
         }
         if inputGradient {
-            // x̄ = z̄_0 · W_0   [rows, width] × [width, inputs]
-            BLAS.gemm(.none, .none, m: rows, n: inputs, k: width, a: upstream, lda: width,
-                      b: p + weightOffset(0), ldb: inputs, c: t.inputGradient, ldc: inputs)
+            // x̄ = z̄_0 · W_0   [rows, width] × [width, inputs]: one strided GEMV per input column.
+            for i in 0..<inputs {
+                BLAS.gemv(.none, rows: rows, columns: width, a: upstream, lda: width, x: p + weightOffset(0) + i,
+                          incX: inputs, y: t.inputGradient + i, incY: inputs)
+            }
         }
+    }
+
+    /// ā = upstream · W_next [rows, width]; for the thin output layer (fanOut ≤ 2) a direct
+    /// loop, since a GEMM with k ≤ 2 is mostly overhead.
+    @inline(__always)
+    func adjoint(of next: Int, parameters p: UnsafePointer<Double>, upstream: UnsafePointer<Double>, rows: Int,
+                 into target: UnsafeMutablePointer<Double>) {
+        let k = fanOut(next)
+        let w = p + weightOffset(next)
+        if k <= 2 {
+            for r in 0..<rows {
+                let u = upstream + r * k, o = target + r * width
+                let u0 = u[0]
+                for j in 0..<width { o[j] = u0 * w[j] }
+                if k == 2 {
+                    let u1 = u[1], w1 = w + width
+                    for j in 0..<width { o[j] += u1 * w1[j] }
+                }
+            }
+            return
+        }
+        BLAS.gemm(.none, .none, m: rows, n: width, k: k, a: upstream, lda: k, b: w, ldb: width,
+                  c: target, ldc: width)
     }
 
     /// ∂W_l = upstreamᵀ·input over `rows` rows, ∂b_l = upstreamᵀ·1 (both overwritten).
@@ -52,8 +74,22 @@ extension MLP.Layout {
         gradient g: UnsafeMutablePointer<Double>, tape t: Tape
     ) {
         let n = fanOut(l), k = fanIn(l)
-        BLAS.gemm(.transposed, .none, m: n, n: k, k: rows, a: upstream, lda: n, b: input, ldb: k,
-                  c: g + weightOffset(l), ldc: k)
+        if k <= 2 {
+            // First layer: column i of ∂W_0 is upstreamᵀ·x[:, i], a strided GEMV.
+            for i in 0..<k {
+                BLAS.gemv(.transposed, rows: rows, columns: n, a: upstream, lda: n, x: input + i, incX: k,
+                          y: g + weightOffset(l) + i, incY: k)
+            }
+        } else if n <= 2 {
+            // Output layer: row j of ∂W_L is aᵀ·upstream[:, j].
+            for j in 0..<n {
+                BLAS.gemv(.transposed, rows: rows, columns: k, a: input, lda: k, x: upstream + j, incX: n,
+                          y: g + weightOffset(l) + j * k)
+            }
+        } else {
+            BLAS.gemm(.transposed, .none, m: n, n: k, k: rows, a: upstream, lda: n, b: input, ldb: k,
+                      c: g + weightOffset(l), ldc: k)
+        }
         BLAS.gemv(.transposed, rows: rows, columns: n, a: upstream, lda: n, x: t.ones, y: g + biasOffset(l))
     }
 }

@@ -41,8 +41,10 @@ extension MLP.Layout {
             activateWithTangents(layer: l, rows: rows, tape: t)
         }
         let last = linearLayers - 1
-        BLAS.gemm(.none, .transposed, m: total, n: outputs, k: width, a: t.a[activatedLayers - 1], lda: width,
-                  b: p + weightOffset(last), ldb: width, c: t.output, ldc: outputs)
+        for j in 0..<outputs {
+            BLAS.gemv(.none, rows: total, columns: width, a: t.a[activatedLayers - 1], lda: width,
+                      x: p + weightOffset(last) + j * width, y: t.output + j, incY: outputs)
+        }
         addBias(p + biasOffset(last), to: t.output, rows: rows, columns: outputs)
     }
 
@@ -80,19 +82,27 @@ extension MLP.Layout {
                               total: total, rows: rows, gradient: g, tape: t)
         var target = t.scratch.0
         for l in stride(from: activatedLayers - 1, through: 0, by: -1) {
-            let next = l + 1
-            BLAS.gemm(.none, .none, m: total, n: width, k: fanOut(next),
-                      a: upstream, lda: fanOut(next), b: p + weightOffset(next), ldb: width,
-                      c: target, ldc: width)
+            adjoint(of: l + 1, parameters: p, upstream: upstream, rows: total, into: target)
             let d1 = t.d1[l], d2 = t.d2[l], z = t.z[l]
-            for i in 0..<n {
-                var primal = target[i] * d1[i]
-                for k in 1...inputs {
-                    let j = k * n + i
-                    primal += target[j] * d2[i] * z[j]
-                    target[j] *= d1[i]
+            if inputs == 2 {
+                // The 2-D case unrolled so the loop vectorises.
+                let t1 = target + n, t2 = target + 2 * n, z1 = z + n, z2 = z + 2 * n
+                for i in 0..<n {
+                    let a = d1[i], b = d2[i]
+                    target[i] = target[i] * a + b * (t1[i] * z1[i] + t2[i] * z2[i])
+                    t1[i] *= a
+                    t2[i] *= a
                 }
-                target[i] = primal
+            } else {
+                for i in 0..<n {
+                    var primal = target[i] * d1[i]
+                    for k in 1...inputs {
+                        let j = k * n + i
+                        primal += target[j] * d2[i] * z[j]
+                        target[j] *= d1[i]
+                    }
+                    target[i] = primal
+                }
             }
             if l > 0 {
                 stackedWeightGradient(layer: l, upstream: target, input: t.a[l - 1], total: total,
@@ -118,8 +128,15 @@ extension MLP.Layout {
         gradient g: UnsafeMutablePointer<Double>, tape t: Tape
     ) {
         let n = fanOut(l), k = fanIn(l)
-        BLAS.gemm(.transposed, .none, m: n, n: k, k: total, a: upstream, lda: n, b: input, ldb: k,
-                  c: g + weightOffset(l), ldc: k)
+        if n <= 2 {
+            for j in 0..<n {
+                BLAS.gemv(.transposed, rows: total, columns: k, a: input, lda: k, x: upstream + j, incX: n,
+                          y: g + weightOffset(l) + j * k)
+            }
+        } else {
+            BLAS.gemm(.transposed, .none, m: n, n: k, k: total, a: upstream, lda: n, b: input, ldb: k,
+                      c: g + weightOffset(l), ldc: k)
+        }
         BLAS.gemv(.transposed, rows: rows, columns: n, a: upstream, lda: n, x: t.ones, y: g + biasOffset(l))
     }
 }

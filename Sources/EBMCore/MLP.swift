@@ -155,6 +155,13 @@ extension MLP.Layout {
             return
         }
         for r in 0..<rows { (output + r * n).update(from: b, count: n) }
+        if n <= 2 {
+            // The thin output layer: one GEMV per output beats a GEMM with n ≤ 2.
+            for j in 0..<n {
+                BLAS.gemv(.none, rows: rows, columns: k, a: input, lda: k, x: w + j * k, beta: 1, y: output + j, incY: n)
+            }
+            return
+        }
         BLAS.gemm(.none, .transposed, m: rows, n: n, k: k, a: input, lda: k, b: w, ldb: k,
                   beta: 1, c: output, ldc: n)
     }
