@@ -10,6 +10,9 @@ public enum Tolerance {
     /// rounding noise ≈ ε·|loss|/h ≈ 1e-10 for O(1) losses, so entries below 1e-4 are compared
     /// absolutely (an error 1e-10 then counts as 1e-6 relative, not 5e-4).
     public static let networkFloor = 1e-4
+    /// Two evaluations of the same elementary function by different exact-to-rounding
+    /// formulas: a few ulps (2.2e-16 each) apart.
+    public static let ulps = 1e-15
     /// BLAS against naive loops: different summation orders on k ≤ 64 terms of O(1) values
     /// differ by a few ulps times k.
     public static let blas = 1e-12

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import EBMCore
 import TestSupport
@@ -18,6 +19,20 @@ struct GradientTests {
             let second = GradientCheck.compare(analytic: [kind.secondDerivative(z)], of: { kind.derivative($0[0]) }, at: [z])
             #expect(first.worstError < Tolerance.gradient, "\(kind) φ′ at \(z): \(first)")
             #expect(second.worstError < Tolerance.gradient, "\(kind) φ″ at \(z): \(second)")
+        }
+    }
+
+    @Test("softplus agrees with libm's log1p(exp(z)) to a few ulps, in the batch and scalar forms")
+    func softplusAccuracy() {
+        let zs = stride(from: -40.0, through: 19.5, by: 0.37).map { $0 }
+        var a = [Double](repeating: 0, count: zs.count), d = a
+        zs.withUnsafeBufferPointer { z in a.withUnsafeMutableBufferPointer { ab in d.withUnsafeMutableBufferPointer { db in
+            ActivationKind.softplus.applyForTesting(count: zs.count, z: z.baseAddress!, a: ab.baseAddress!, d1: db.baseAddress!)
+        } } }
+        for (i, z) in zs.enumerated() {
+            let reference = Foundation.log1p(Foundation.exp(z))
+            #expect(GradientCheck.relativeError(a[i], reference) < Tolerance.ulps, "softplus(\(z))")
+            #expect(a[i] == ActivationKind.softplus.value(z))
         }
     }
 
