@@ -1,0 +1,141 @@
+import Foundation
+
+/// A trained model on disk or on the wire: versioned, self-describing, bit-exact.
+///
+/// Layout (all integers little-endian):
+///   bytes 0..<8    magic "EBMCKPT\0"
+///   bytes 8..<12   format version (UInt32, currently 1)
+///   bytes 12..<20  header length h (UInt64)
+///   h bytes        JSON header {"config": TrainingConfig, "metrics": {name: value}, "parameter_count": n}
+///   8·n bytes      the flat parameters as IEEE-754 binary64, little-endian
+/// Parameters are raw bits, so they round-trip exactly (NaN payloads included). Metrics go through
+/// JSON with shortest round-trip formatting (exact for finite values); non-finite metrics are
+/// written as the strings "nan", "inf", "-inf".
+public struct Checkpoint: Equatable, Sendable {
+    public static let magic: [UInt8] = Array("EBMCKPT".utf8) + [0]
+    public static let formatVersion: UInt32 = 1
+
+    public var config: TrainingConfig
+    public var parameters: [Double]
+    public var metrics: [String: Double]
+
+    public init(config: TrainingConfig, parameters: [Double], metrics: [String: Double] = [:]) {
+        self.config = config
+        self.parameters = parameters
+        self.metrics = metrics
+    }
+
+    /// A checkpoint of `model` trained with `config`.
+    public init(model: Model, config: TrainingConfig, metrics: [String: Double] = [:]) {
+        self.init(config: config, parameters: model.parameters, metrics: metrics)
+    }
+
+    /// Bit-exact equality of the parameters (so NaN parameters of a diverged run still compare
+    /// equal to their own round trip); metrics and config compare by value.
+    public static func == (a: Checkpoint, b: Checkpoint) -> Bool {
+        a.config == b.config && a.metrics == b.metrics
+            && a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern)
+    }
+
+    struct Header: Codable {
+        var config: TrainingConfig
+        var metrics: [String: Double]
+        var parameterCount: Int
+        enum CodingKeys: String, CodingKey {
+            case config, metrics
+            case parameterCount = "parameter_count"
+        }
+    }
+
+    static func makeEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    static func makeDecoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+
+    /// The binary form described above.
+    public func encoded() -> [UInt8] {
+        let header = Header(config: config, metrics: metrics, parameterCount: parameters.count)
+        // Encoding plain Codable values with a string strategy for non-finite floats cannot fail.
+        let json = (try? Self.makeEncoder().encode(header)).map { [UInt8]($0) } ?? []
+        var bytes = Self.magic
+        bytes.reserveCapacity(20 + json.count + 8 * parameters.count)
+        withUnsafeBytes(of: Self.formatVersion.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: json)
+        for p in parameters {
+            withUnsafeBytes(of: p.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// Parses the binary form, checking magic, version, lengths and the parameter count the config implies.
+    public init(decoding bytes: [UInt8]) throws(CheckpointError) {
+        guard bytes.count >= 20 else {
+            throw CheckpointError(.truncated, "checkpoint is \(bytes.count) bytes, shorter than its 20-byte preamble; the file was cut off or is not a checkpoint")
+        }
+        guard Array(bytes[0..<8]) == Self.magic else {
+            throw CheckpointError(.badMagic, "not an ebm-sweep checkpoint (wrong magic bytes); pass a file written by ebm-sweep")
+        }
+        let version = Self.readUInt32(bytes, at: 8)
+        guard version == Self.formatVersion else {
+            throw CheckpointError(.unsupportedVersion, "checkpoint format version \(version) is not supported (this build reads version \(Self.formatVersion)); use a matching ebm-sweep build")
+        }
+        let headerLength = Self.readUInt64(bytes, at: 12)
+        guard headerLength <= UInt64(bytes.count - 20) else {
+            throw CheckpointError(.truncated, "checkpoint header claims \(headerLength) bytes but only \(bytes.count - 20) follow; the file was cut off")
+        }
+        let headerEnd = 20 + Int(headerLength)
+        let header: Header
+        do {
+            header = try Self.makeDecoder().decode(Header.self, from: Data(bytes[20..<headerEnd]))
+        } catch {
+            throw CheckpointError(.badHeader, "checkpoint header is not valid JSON for this build: \(error)")
+        }
+        do { try header.config.validate() } catch {
+            throw CheckpointError(.badHeader, "checkpoint config is invalid (\(error)); the file is corrupt or from an incompatible build")
+        }
+        let n = header.parameterCount
+        guard n >= 0, bytes.count - headerEnd == 8 * n else {
+            throw CheckpointError(.truncated, "checkpoint should hold \(n) parameters (\(8 * n) bytes) after its header but has \(bytes.count - headerEnd) bytes; the file was cut off or padded")
+        }
+        guard n == Model.parameterCount(for: header.config) else {
+            throw CheckpointError(.badHeader, "checkpoint holds \(n) parameters but its config needs \(Model.parameterCount(for: header.config))")
+        }
+        var parameters = [Double](repeating: 0, count: n)
+        for i in 0..<n { parameters[i] = Double(bitPattern: Self.readUInt64(bytes, at: headerEnd + 8 * i)) }
+        self.init(config: header.config, parameters: parameters, metrics: header.metrics)
+    }
+
+    /// The model for plotting and sampling (the parameter count was checked when decoding).
+    public var model: Model { Model(config: config, parameters: parameters) }
+
+    static func readUInt32(_ b: [UInt8], at i: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[i + $1]) << (8 * UInt32($1)) }
+    }
+
+    static func readUInt64(_ b: [UInt8], at i: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[i + $1]) << (8 * UInt64($1)) }
+    }
+}
+
+/// A checkpoint that cannot be read: what went wrong and how to fix it.
+public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case truncated, badMagic, unsupportedVersion, badHeader
+    }
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "checkpoint \(code.rawValue): \(message)" }
+}

@@ -1,0 +1,95 @@
+/// Hand-written reverse mode for `MLP.Layout.forward`.
+///
+/// With ḡ_L = ∂loss/∂output (the tape's `outputGradient`, filled by the caller):
+///   ∂W_l = z̄_lᵀ·a_{l−1},  ∂b_l = z̄_lᵀ·1,  ā_{l−1} = z̄_l·W_l,  z̄_{l−1} = ā_{l−1} ⊙ φ′(z_{l−1}),
+/// with a_{−1} = x. Every product is one GEMM (bias sums one GEMV against a ones vector).
+extension MLP.Layout {
+    /// Reverse pass over the tape of the last `forward` (which must have kept `.first` derivatives).
+    ///
+    /// - Parameters:
+    ///   - gradient: when given, receives ∂loss/∂parameters (overwritten, `parameterCount` values).
+    ///   - inputGradient: when true, the tape's `inputGradient` receives ∂loss/∂x [rows, inputs].
+    /// Allocation-free.
+    public func backward(
+        parameters p: UnsafePointer<Double>, tape t: Tape,
+        gradient g: UnsafeMutablePointer<Double>?, inputGradient: Bool
+    ) {
+        let rows = t.rows
+        let last = linearLayers - 1
+        var upstream = UnsafePointer(t.outputGradient)  // [rows, fanOut(l + 1)]
+        if let g {
+            weightGradient(layer: last, upstream: upstream, input: t.a[activatedLayers - 1], rows: rows,
+                           gradient: g, tape: t)
+        }
+        var target = t.scratch.0
+        for l in stride(from: activatedLayers - 1, through: 0, by: -1) {
+            // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width]
+            adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
+            // z̄_l = ā_l ⊙ φ′(z_l), in place.
+            let d = t.d1[l]
+            for i in 0..<(rows * width) { target[i] *= d[i] }
+            if let g {
+                let previous = l == 0 ? UnsafePointer(t.input) : UnsafePointer(t.a[l - 1])
+                weightGradient(layer: l, upstream: target, input: previous, rows: rows, gradient: g, tape: t)
+            }
+            upstream = UnsafePointer(target)
+            target = target == t.scratch.0 ? t.scratch.1 : t.scratch.0
+        }
+        if inputGradient {
+            // x̄ = z̄_0 · W_0   [rows, width] × [width, inputs]: one strided GEMV per input column.
+            for i in 0..<inputs {
+                BLAS.gemv(.none, rows: rows, columns: width, a: upstream, lda: width, x: p + weightOffset(0) + i,
+                          incX: inputs, y: t.inputGradient + i, incY: inputs)
+            }
+        }
+    }
+
+    /// ā = upstream · W_next [rows, width]; for the thin output layer (fanOut ≤ 2) a direct
+    /// loop, since a GEMM with k ≤ 2 is mostly overhead.
+    @inline(__always)
+    func adjoint(of next: Int, parameters p: UnsafePointer<Double>, upstream: UnsafePointer<Double>, rows: Int,
+                 into target: UnsafeMutablePointer<Double>) {
+        let k = fanOut(next)
+        let w = p + weightOffset(next)
+        if k <= 2 {
+            for r in 0..<rows {
+                let u = upstream + r * k, o = target + r * width
+                let u0 = u[0]
+                for j in 0..<width { o[j] = u0 * w[j] }
+                if k == 2 {
+                    let u1 = u[1], w1 = w + width
+                    for j in 0..<width { o[j] += u1 * w1[j] }
+                }
+            }
+            return
+        }
+        BLAS.gemm(.none, .none, m: rows, n: width, k: k, a: upstream, lda: k, b: w, ldb: width,
+                  c: target, ldc: width)
+    }
+
+    /// ∂W_l = upstreamᵀ·input over `rows` rows, ∂b_l = upstreamᵀ·1 (both overwritten).
+    @inline(__always)
+    func weightGradient(
+        layer l: Int, upstream: UnsafePointer<Double>, input: UnsafePointer<Double>, rows: Int,
+        gradient g: UnsafeMutablePointer<Double>, tape t: Tape
+    ) {
+        let n = fanOut(l), k = fanIn(l)
+        if k <= 2 {
+            // First layer: column i of ∂W_0 is upstreamᵀ·x[:, i], a strided GEMV.
+            for i in 0..<k {
+                BLAS.gemv(.transposed, rows: rows, columns: n, a: upstream, lda: n, x: input + i, incX: k,
+                          y: g + weightOffset(l) + i, incY: k)
+            }
+        } else if n <= 2 {
+            // Output layer: row j of ∂W_L is aᵀ·upstream[:, j].
+            for j in 0..<n {
+                BLAS.gemv(.transposed, rows: rows, columns: k, a: input, lda: k, x: upstream + j, incX: n,
+                          y: g + weightOffset(l) + j * k)
+            }
+        } else {
+            BLAS.gemm(.transposed, .none, m: n, n: k, k: rows, a: upstream, lda: n, b: input, ldb: k,
+                      c: g + weightOffset(l), ldc: k)
+        }
+        BLAS.gemv(.transposed, rows: rows, columns: n, a: upstream, lda: n, x: t.ones, y: g + biasOffset(l))
+    }
+}

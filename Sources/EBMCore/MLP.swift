@@ -1,0 +1,168 @@
+/// A multilayer perceptron with all parameters in one flat buffer (design.md §2).
+///
+/// Linear(inputs, H), then `hiddenLayers` × Linear(H, H), the activation after each of these, and
+/// an output Linear(H, outputs): out = 1 is an energy f(x), out = 2 a score s(x).
+///
+/// Parameter layout, per linear layer in order: the weight row-major [out, in] (as PyTorch stores
+/// `nn.Linear.weight`), then the bias [out]. One vector, so optimisers and checkpoints see one
+/// buffer and the hot loops pass one pointer.
+public struct MLP: Hashable, Sendable {
+    public var layout: Layout
+    /// The flat parameter vector (`layout.parameterCount` values).
+    public var parameters: [Double]
+
+    /// The shape of the network and where each layer's weight and bias sit in the flat buffer.
+    public struct Layout: Hashable, Sendable {
+        public let inputs: Int
+        public let width: Int
+        public let hiddenLayers: Int
+        public let outputs: Int
+        public let activation: ActivationKind
+
+        /// - Precondition: inputs, width and outputs are positive and hiddenLayers is non-negative.
+        public init(inputs: Int = 2, width: Int, hiddenLayers: Int, outputs: Int, activation: ActivationKind) {
+            precondition(inputs > 0 && width > 0 && outputs > 0 && hiddenLayers >= 0, "invalid MLP shape")
+            self.inputs = inputs
+            self.width = width
+            self.hiddenLayers = hiddenLayers
+            self.outputs = outputs
+            self.activation = activation
+        }
+
+        /// Layers followed by the activation: the input layer and the hidden layers.
+        public var activatedLayers: Int { hiddenLayers + 1 }
+        /// All linear layers, the output layer included.
+        public var linearLayers: Int { hiddenLayers + 2 }
+
+        /// Input width of linear layer `l`.
+        @inline(__always) public func fanIn(_ l: Int) -> Int { l == 0 ? inputs : width }
+        /// Output width of linear layer `l`.
+        @inline(__always) public func fanOut(_ l: Int) -> Int { l == linearLayers - 1 ? outputs : width }
+
+        /// Offset of layer `l`'s weight [fanOut, fanIn] in the flat buffer.
+        public func weightOffset(_ l: Int) -> Int {
+            precondition(l >= 0 && l < linearLayers)
+            var offset = 0
+            for i in 0..<l { offset += (fanIn(i) + 1) * fanOut(i) }
+            return offset
+        }
+
+        /// Offset of layer `l`'s bias [fanOut] in the flat buffer.
+        public func biasOffset(_ l: Int) -> Int { weightOffset(l) + fanIn(l) * fanOut(l) }
+
+        public var parameterCount: Int { weightOffset(linearLayers - 1) + (width + 1) * outputs }
+    }
+
+    /// A network with PyTorch's `nn.Linear` initialisation: every weight and bias of a layer
+    /// uniform in ±1/√fan_in, drawn layer by layer, weight before bias, from `random`.
+    public init(layout: Layout, random: inout RandomSource) {
+        self.layout = layout
+        var p = [Double](repeating: 0, count: layout.parameterCount)
+        for l in 0..<layout.linearLayers {
+            let bound = 1 / Double(layout.fanIn(l)).squareRoot()
+            let start = layout.weightOffset(l)
+            let end = layout.biasOffset(l) + layout.fanOut(l)
+            for i in start..<end { p[i] = random.uniform(-bound, bound) }
+        }
+        parameters = p
+    }
+
+    /// - Precondition: `parameters.count == layout.parameterCount`.
+    public init(layout: Layout, parameters: [Double]) {
+        precondition(parameters.count == layout.parameterCount,
+                     "MLP needs \(layout.parameterCount) parameters, got \(parameters.count)")
+        self.layout = layout
+        self.parameters = parameters
+    }
+
+    /// The network's outputs [rows, outputs] at `points` [rows, inputs] (allocates; cold code).
+    /// - Precondition: `points.columns == layout.inputs`.
+    public func callAsFunction(_ points: Matrix) -> Matrix {
+        precondition(points.columns == layout.inputs, "points must have \(layout.inputs) columns")
+        var out = Matrix(rows: points.rows, columns: layout.outputs)
+        let chunk = 1024
+        let tape = Tape(layout: layout, capacity: min(max(points.rows, 1), chunk))
+        parameters.withUnsafeBufferPointer { p in
+            points.storage.withUnsafeBufferPointer { x in
+                out.storage.withUnsafeMutableBufferPointer { o in
+                    var start = 0
+                    while start < points.rows {
+                        let n = min(chunk, points.rows - start)
+                        layout.forward(parameters: p.baseAddress!, input: x.baseAddress! + start * layout.inputs,
+                                       rows: n, tape: tape, derivatives: .none)
+                        (o.baseAddress! + start * layout.outputs).update(from: tape.output, count: n * layout.outputs)
+                        start += n
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Which activation derivatives a forward pass keeps on the tape.
+public enum DerivativeOrder: Int, Sendable, Comparable {
+    /// Outputs only.
+    case none = 0
+    /// φ′, for reverse mode.
+    case first = 1
+    /// φ′ and φ″, for reversing through tangents (implicit score matching).
+    case second = 2
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension MLP.Layout {
+    /// Forward pass over `rows` points at `input` [rows, inputs], into `tape`:
+    /// z_l = a_{l−1}·W_lᵀ + b_l, a_l = φ(z_l) (and φ′, φ″ as requested), output = a_L·W_outᵀ + b_out.
+    /// Allocation-free: everything lands in the tape's preallocated buffers.
+    /// - Precondition: `rows <= tape.capacity` and the tape was made for this layout.
+    public func forward(
+        parameters p: UnsafePointer<Double>, input x: UnsafePointer<Double>, rows: Int,
+        tape t: Tape, derivatives: DerivativeOrder
+    ) {
+        precondition(rows <= t.capacity && t.layout == self, "tape too small or for another layout")
+        t.rows = rows
+        t.input.update(from: x, count: rows * inputs)
+        var previous = UnsafePointer(t.input)
+        for l in 0..<activatedLayers {
+            let z = t.z[l]
+            affine(layer: l, parameters: p, input: previous, rows: rows, output: z)
+            activation.apply(count: rows * width, z: z, a: t.a[l],
+                             d1: derivatives >= .first ? t.d1[l] : nil,
+                             d2: derivatives >= .second ? t.d2[l] : nil)
+            previous = UnsafePointer(t.a[l])
+        }
+        affine(layer: linearLayers - 1, parameters: p, input: previous, rows: rows, output: t.output)
+    }
+
+    /// output [rows, fanOut] = input [rows, fanIn] · Wᵀ + b for linear layer `l`.
+    @inline(__always)
+    func affine(layer l: Int, parameters p: UnsafePointer<Double>, input: UnsafePointer<Double>,
+                rows: Int, output: UnsafeMutablePointer<Double>) {
+        let n = fanOut(l), k = fanIn(l)
+        let w = p + weightOffset(l), b = p + biasOffset(l)
+        if k <= 4 {
+            // The 2-wide input layer: a GEMM with k = 2 is mostly overhead; a direct loop is faster.
+            for r in 0..<rows {
+                let xr = input + r * k, o = output + r * n
+                for j in 0..<n {
+                    var s = b[j]
+                    for i in 0..<k { s += xr[i] * w[j * k + i] }
+                    o[j] = s
+                }
+            }
+            return
+        }
+        for r in 0..<rows { (output + r * n).update(from: b, count: n) }
+        if n <= 2 {
+            // The thin output layer: one GEMV per output beats a GEMM with n ≤ 2.
+            for j in 0..<n {
+                BLAS.gemv(.none, rows: rows, columns: k, a: input, lda: k, x: w + j * k, beta: 1, y: output + j, incY: n)
+            }
+            return
+        }
+        BLAS.gemm(.none, .transposed, m: rows, n: n, k: k, a: input, lda: k, b: w, ldb: k,
+                  beta: 1, c: output, ldc: n)
+    }
+}

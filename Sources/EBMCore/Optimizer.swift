@@ -1,0 +1,91 @@
+import Foundation
+
+/// First-order optimisers updating the flat parameter buffer in place, with PyTorch's semantics
+/// so the course's hyperparameters carry over.
+///
+/// Adam (`torch.optim.Adam`, amsgrad off), at step t = 1, 2, …:
+///   g ← g + λ·θ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+///   θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε),   β = (0.9, 0.999), ε = 1e-8.
+/// SGD (`torch.optim.SGD`, dampening 0, no Nesterov):
+///   g ← g + λ·θ;  if μ ≠ 0: b ← g at t = 1, else b ← μb + g;  g ← b;  θ ← θ − lr·g.
+///
+/// The state buffers are allocated once in init; `step` allocates nothing.
+public final class Optimizer {
+    public let kind: OptimizerKind
+    public let learningRate: Double
+    public let momentum: Double
+    public let weightDecay: Double
+    public let beta1 = 0.9
+    public let beta2 = 0.999
+    public let epsilon = 1e-8
+    public let count: Int
+    /// Steps taken so far.
+    public private(set) var steps = 0
+    private let first: UnsafeMutablePointer<Double>   // Adam m, or the SGD momentum buffer
+    private let second: UnsafeMutablePointer<Double>  // Adam v
+
+    /// - Precondition: `count >= 0`, `learningRate` finite.
+    public init(kind: OptimizerKind, count: Int, learningRate: Double, momentum: Double = 0, weightDecay: Double = 0) {
+        precondition(count >= 0 && learningRate.isFinite, "invalid optimiser settings")
+        self.kind = kind
+        self.count = count
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        first = .allocate(capacity: max(count, 1))
+        second = .allocate(capacity: max(count, 1))
+        first.initialize(repeating: 0, count: max(count, 1))
+        second.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(config: TrainingConfig, count: Int) {
+        self.init(kind: config.optimizer, count: count, learningRate: config.lr,
+                  momentum: config.momentum, weightDecay: config.weightDecay)
+    }
+
+    deinit {
+        first.deallocate()
+        second.deallocate()
+    }
+
+    /// One update of `parameters` from `gradient` (both `count` values). The gradient buffer is
+    /// left unchanged (weight decay is added on the fly, as PyTorch's non-inplace path does).
+    public func step(parameters theta: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>) {
+        steps += 1
+        let lambda = weightDecay
+        switch kind {
+        case .adam:
+            let t = Double(steps)
+            let b1 = beta1, b2 = beta2, eps = epsilon
+            let stepSize = learningRate / (1 - pow(b1, t))
+            let correction2 = (1 - pow(b2, t)).squareRoot()
+            let m = first, v = second
+            for i in 0..<count {
+                let gi = g[i] + lambda * theta[i]
+                m[i] = b1 * m[i] + (1 - b1) * gi
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                theta[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+            }
+        case .sgd:
+            let lr = learningRate, mu = momentum
+            let buffer = first
+            for i in 0..<count {
+                var gi = g[i] + lambda * theta[i]
+                if mu != 0 {
+                    buffer[i] = steps == 1 ? gi : mu * buffer[i] + gi
+                    gi = buffer[i]
+                }
+                theta[i] -= lr * gi
+            }
+        }
+    }
+
+    /// Convenience over arrays (for tests and cold code).
+    /// - Precondition: both arrays have `count` values.
+    public func step(parameters: inout [Double], gradient: [Double]) {
+        precondition(parameters.count == count && gradient.count == count, "optimiser size mismatch")
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradient.withUnsafeBufferPointer { g in step(parameters: p.baseAddress!, gradient: g.baseAddress!) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// Preallocated buffers of one MLP evaluation: the pre-activations, activations and activation
+/// derivatives of every activated layer, the outputs, and the scratch of the backward pass.
+///
+/// Made once (in the trainer's init) for a maximum row count, then reused every iteration, so the
+/// hot loop allocates nothing. For the forward-mode tangents of `MLP+Tangent.swift` the rows are
+/// stacked: rows 0..<B hold the primal, block k + 1 the tangent in input direction k, so
+/// `capacity` must be (inputs + 1)·B.
+///
+/// Not thread-safe and not copyable in value terms: one owner at a time.
+public final class Tape {
+    public let layout: MLP.Layout
+    /// Maximum rows of one pass.
+    public let capacity: Int
+    /// Rows of the last forward pass.
+    public internal(set) var rows = 0
+
+    /// Copy of the last input [capacity, inputs] (the first layer's weight gradient needs it).
+    public let input: UnsafeMutablePointer<Double>
+    /// Pre-activations z_l, activations a_l, φ′(z_l), φ″(z_l) per activated layer, [capacity, width].
+    let z, a, d1, d2: [UnsafeMutablePointer<Double>]
+    /// Network outputs [capacity, outputs].
+    public let output: UnsafeMutablePointer<Double>
+    /// ∂loss/∂output [capacity, outputs]; the caller fills it before a backward pass.
+    public let outputGradient: UnsafeMutablePointer<Double>
+    /// ∂loss/∂input [capacity, inputs], filled by a backward pass that asks for it.
+    public let inputGradient: UnsafeMutablePointer<Double>
+    /// Two [capacity, width] buffers the backward pass alternates between.
+    let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
+    /// [width] scratch for the tangent's first-layer column sums.
+    let columnScratch: UnsafeMutablePointer<Double>
+    /// [capacity] ones: bias gradients are column sums, computed as a GEMV with this vector.
+    let ones: UnsafeMutablePointer<Double>
+
+    private let block: UnsafeMutablePointer<Double>
+    private let blockCount: Int
+
+    /// - Precondition: `capacity > 0`.
+    public init(layout: MLP.Layout, capacity: Int) {
+        precondition(capacity > 0, "Tape capacity must be positive")
+        self.layout = layout
+        self.capacity = capacity
+        let h = capacity * layout.width
+        let layers = layout.activatedLayers
+        let sizes = [capacity * layout.inputs] + Array(repeating: h, count: 4 * layers)
+            + [capacity * layout.outputs, capacity * layout.outputs, capacity * layout.inputs, h, h, layout.width, capacity]
+        blockCount = sizes.reduce(0, +)
+        block = .allocate(capacity: blockCount)
+        block.initialize(repeating: 0, count: blockCount)
+        var cursor = block
+        func take(_ n: Int) -> UnsafeMutablePointer<Double> {
+            defer { cursor += n }
+            return cursor
+        }
+        input = take(capacity * layout.inputs)
+        z = (0..<layers).map { _ in take(h) }
+        a = (0..<layers).map { _ in take(h) }
+        d1 = (0..<layers).map { _ in take(h) }
+        d2 = (0..<layers).map { _ in take(h) }
+        output = take(capacity * layout.outputs)
+        outputGradient = take(capacity * layout.outputs)
+        inputGradient = take(capacity * layout.inputs)
+        scratch = (take(h), take(h))
+        columnScratch = take(layout.width)
+        ones = take(capacity)
+        ones.update(repeating: 1, count: capacity)
+    }
+
+    deinit {
+        block.deinitialize(count: blockCount)
+        block.deallocate()
+    }
+}
