@@ -112,7 +112,7 @@ public enum SweepArtifacts {
                           significantDigits: 6)
         for s in stored {
             let result = resultByJob[s.job.id]
-            var cells: [Cell] = [.text(s.job.id), .text(s.job.configID), .integer(Int(clamping: s.seed)), .text(s.status.rawValue),
+            var cells: [Cell] = [.text(s.job.id), .text(s.job.configID), .integer(Int(clamping: s.job.seed)), .text(s.status.rawValue),
                                  .integer(s.attempts), s.worker.map(Cell.text) ?? .empty,
                                  s.startedAt.map { .text(iso.string(from: $0)) } ?? .empty,
                                  s.finishedAt.map { .text(iso.string(from: $0)) } ?? .empty,
