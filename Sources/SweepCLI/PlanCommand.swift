@@ -1,0 +1,50 @@
+import ArgumentParser
+import EBMCore
+import Sweep
+
+/// `ebm-sweep plan SPEC`: validates a spec and shows what it would run, without running it.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Validate a sweep spec and print its jobs and a compute estimate, then exit.")
+
+    @Argument(help: "The sweep spec (YAML).") var spec: String
+    @Option(help: "Rows of the expanded table to show.") var rows: Int = 10
+    @Option(help: "Sustained GFLOP/s of one worker, for the time estimate (see `ebm-sweep bench`).") var gflops: Double = 25
+    @Option(help: "Workers sharing the jobs, for the time estimate.") var workers: Int = 2
+
+    func validate() throws {
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
+        guard gflops > 0 else { throw ValidationError("--gflops must be positive, got \(gflops)") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+    }
+
+    func run() throws {
+        let sweep = try loadSpec(spec)
+        let jobs = Planner.plan(sweep)
+        let summary = PlanSummary(spec: sweep, jobs: jobs, gflops: gflops, rows: rows)
+        print(summary)
+        let wall = summary.estimatedSeconds / Double(workers)
+        print("with \(workers) worker\(workers == 1 ? "" : "s"): about \(formatDuration(wall)) of wall time")
+    }
+}
+
+/// Loads and validates a spec, turning every issue into one line of the error.
+func loadSpec(_ path: String) throws -> SweepSpec {
+    do { return try SweepSpec.load(path: path) } catch {
+        throw SpecFailure(error: error)
+    }
+}
+
+/// A spec that did not validate: printed as its list of issues, exit status 2.
+struct SpecFailure: Error, CustomStringConvertible {
+    let error: SweepSpecError
+    var description: String { "\(error)" }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+    if s >= 60 { return "\(s / 60) min \(s % 60) s" }
+    return "\(s) s"
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Cluster
+import EBMCore
+import Report
+
+/// `ebm-sweep plot DIR`: redraws a run directory's figures from its checkpoint and CSVs.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Redraw the figures of a run directory (from `train --out` or a sweep's best/).")
+
+    @Argument(help: "A run directory holding checkpoint.ebm, samples.csv and loss.csv.") var directory: String
+    @Option(help: "Half-width of the square plot box (default: the dataset's box: swiss_roll 3, gaussians 5, rings 1.5).") var box: Double?
+    @Option(help: "Grid cells per side of the heat maps.") var grid: Int = RunFigures.defaultResolution
+
+    func validate() throws {
+        if let box, !(box > 0 && box.isFinite) { throw ValidationError("--box must be a positive number, got \(box)") }
+        guard (10...1000).contains(grid) else { throw ValidationError("--grid must be in 10...1000, got \(grid)") }
+    }
+
+    func run() throws {
+        BLAS.setSingleThreaded()
+        let written = try RunDirectory.redraw(directory: directory, box: box.map { PlotBox(halfWidth: $0) }, resolution: grid)
+        print("wrote \(written.map { "\(directory)/\($0)" }.joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Store
+import Sweep
+
+/// `ebm-sweep status DIR`: where a sweep stands, read from its database (works while it runs).
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a sweep's progress and its best configurations so far (safe while it runs).")
+
+    @Argument(help: "The sweep directory (results/<name>).") var directory: String
+    @Option(help: "Best configurations to show.") var top: Int = 5
+
+    func run() throws {
+        let store = try SweepStore.openReadOnly(at: databasePath(directory))
+        let spec = try storedSpec(store)
+        let jobs = try store.jobs()
+        let counts = try store.counts()
+        print("\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue), \(jobs.count) jobs")
+        print(JobStatus.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
+        for job in jobs where job.status == .running {
+            print("  running \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
+        }
+        let ranked = Ranking.rank(jobs: jobs.map(\.job), statuses: Dictionary(jobs.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),
+                                  results: try store.results(), metric: spec.metric)
+        let shown = ranked.filter { $0.status == .ok }.prefix(top)
+        if !shown.isEmpty { print("best by \(spec.metric.rawValue):") }
+        let varied = Ranking.variedNames(in: ranked)
+        for row in shown {
+            let values = row.hyperparameters.filter { varied.contains($0.name) }.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            print(String(format: "  #%d %@ %.4f ± %.4f (%d ok)  %@", row.rank, row.configID, row.metricMean ?? .nan, row.metricStd ?? .nan, row.nOK, values))
+        }
+    }
+}
+
+/// `ebm-sweep report DIR`: rewrites the tables, best/ and report.html from the database.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rewrite a sweep's tables, best/ directories and report.html from its database.")
+
+    @Argument(help: "The sweep directory (results/<name>).") var directory: String
+
+    func run() throws {
+        let store = try SweepStore.openReadOnly(at: databasePath(directory))
+        let spec = try storedSpec(store)
+        let ranked = try SweepArtifacts.write(store: store, spec: spec, to: directory)
+        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/ (\(min(spec.keepBest, ranked.count)) configurations)")
+    }
+}
+
+func databasePath(_ directory: String) throws -> String {
+    let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw ValidationError("\(directory) holds no sweep.sqlite: give the directory a sweep writes to (results/<name>, or run --out)")
+    }
+    return path
+}
+
+/// The spec as the sweep stored it (the YAML text it started from).
+func storedSpec(_ store: SweepStore) throws -> SweepSpec {
+    do { return try SweepSpec.parse(yaml: try store.specText, file: try store.specPath) } catch let error as SweepSpecError {
+        throw SpecFailure(error: error)
+    }
+}
