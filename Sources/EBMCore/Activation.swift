@@ -43,33 +43,12 @@ extension ActivationKind {
         return 2 * u * p
     }
 
-    /// eˣ for x ≤ 0 without a libm call (Cody–Waite): n = round(x/ln2), r = x − n·ln2 with
-    /// |r| ≤ ln2/2, eʳ by its Taylor series to degree 13 (truncation r¹⁴/14! < 4e-18), times 2ⁿ
-    /// built from the exponent bits. x is clamped at −708, where eˣ ≈ 3e-308 is still normal:
-    /// softplus and σ only ever add it to 1 or multiply it by a bounded value. Pure arithmetic
-    /// (the rounding uses the 1.5·2⁵² trick), so loops over it vectorise.
-    @inline(__always)
-    static func expNonPositive(_ x: Double) -> Double {
-        let y = max(x, -708)
-        let shifter = 6_755_399_441_055_744.0  // 1.5·2⁵²: adding it rounds to an integer in the low bits
-        let t = y * 1.4426950408889634 + shifter
-        let n = t - shifter
-        let r = (y - n * 0.6931471803691238) - n * 1.9082149292705877e-10
-        var p = 1.0 / 6_227_020_800
-        p = p * r + 1.0 / 479_001_600; p = p * r + 1.0 / 39_916_800; p = p * r + 1.0 / 3_628_800
-        p = p * r + 1.0 / 362_880; p = p * r + 1.0 / 40_320; p = p * r + 1.0 / 5040; p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120; p = p * r + 1.0 / 24; p = p * r + 1.0 / 6; p = p * r + 0.5; p = p * r + 1
-        p = p * r + 1
-        let scale = Double(bitPattern: (t.bitPattern &+ 1023) << 52)
-        return p * scale
-    }
-
     /// φ(z).
     public func value(_ z: Double) -> Double {
         switch self {
         case .relu: return z > 0 ? z : 0
         case .leakyRelu: return z > 0 ? z : Self.leakySlope * z
-        case .softplus: return z > Self.softplusThreshold ? z : max(z, 0) + Self.log1pUnit(Self.expNonPositive(-abs(z)))
+        case .softplus: return z > Self.softplusThreshold ? z : max(z, 0) + Self.log1pUnit(exp(-abs(z)))
         case .silu: return z * Self.sigmoid(z)
         case .tanh: return Foundation.tanh(z)
         }
@@ -80,11 +59,7 @@ extension ActivationKind {
         switch self {
         case .relu: return z > 0 ? 1 : 0
         case .leakyRelu: return z > 0 ? 1 : Self.leakySlope
-        case .softplus:
-            if z > Self.softplusThreshold { return 1 }
-            let e = Self.expNonPositive(-abs(z))
-            let inv = 1 / (1 + e)
-            return z >= 0 ? inv : e * inv
+        case .softplus: return z > Self.softplusThreshold ? 1 : Self.sigmoid(z)
         case .silu:
             let s = Self.sigmoid(z)
             return s * (1 + z * (1 - s))
@@ -101,7 +76,7 @@ extension ActivationKind {
             return 0
         case .softplus:
             if z > Self.softplusThreshold { return 0 }
-            let s = derivative(z)
+            let s = Self.sigmoid(z)
             return s * (1 - s)
         case .silu:
             let s = Self.sigmoid(z)
@@ -113,7 +88,8 @@ extension ActivationKind {
     }
 
     /// Applies φ elementwise over `count` values: a[i] = φ(z[i]), and when given d1[i] = φ′(z[i]),
-    /// d2[i] = φ″(z[i]). One switch outside the loop so each loop is tight; `a` must not alias `z`.
+    /// d2[i] = φ″(z[i]). One switch outside the loop so each loop is tight; `a` must not alias `z`
+    /// (softplus parks exp(−|z|) in `a` between its two passes).
     @inline(__always)
     func apply(
         count: Int, z: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>,
@@ -137,19 +113,22 @@ extension ActivationKind {
             if let d2 { d2.update(repeating: 0, count: count) }
         case .softplus:
             // e = exp(−|v|) ≤ 1: σ(v) = 1/(1+e) for v ≥ 0, e/(1+e) otherwise;
-            // softplus(v) = max(v, 0) + log1p(e). Both by the libm-free kernels above, so each
-            // loop is pure arithmetic with selects and vectorises.
+            // softplus(v) = max(v, 0) + log1p(e). One exp per element, log1p by `log1pUnit`; the loops
+            // are split by which derivatives are kept so each stays branch-light.
             let threshold = Self.softplusThreshold
             if let d1 {
+                // Pass 1 (libm exp): e = exp(−|v|) parked in a, and φ′. Pass 2 (vectorised): φ.
                 for i in 0..<count {
                     let v = z[i]
-                    let e = Self.expNonPositive(-abs(v))
+                    let e = exp(-abs(v))
                     let inv = 1 / (1 + e)
-                    let soft = max(v, 0) + Self.log1pUnit(e)
-                    let s = v >= 0 ? inv : e * inv
-                    let above = v > threshold
-                    a[i] = above ? v : soft
-                    d1[i] = above ? 1 : s
+                    a[i] = e
+                    d1[i] = v > threshold ? 1 : (v >= 0 ? inv : e * inv)
+                }
+                for i in 0..<count {
+                    let v = z[i]
+                    let soft = max(v, 0) + Self.log1pUnit(a[i])
+                    a[i] = v > threshold ? v : soft
                 }
                 if let d2 {
                     for i in 0..<count {
@@ -160,7 +139,11 @@ extension ActivationKind {
             } else {
                 for i in 0..<count {
                     let v = z[i]
-                    let soft = max(v, 0) + Self.log1pUnit(Self.expNonPositive(-abs(v)))
+                    a[i] = exp(-abs(v))
+                }
+                for i in 0..<count {
+                    let v = z[i]
+                    let soft = max(v, 0) + Self.log1pUnit(a[i])
                     a[i] = v > threshold ? v : soft
                 }
             }

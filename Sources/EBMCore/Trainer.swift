@@ -2,8 +2,10 @@
 ///
 /// Everything the loop touches — parameters, gradient, optimiser moments, the objective's tapes,
 /// noise and chains, the batch buffer and the shuffle permutation — is allocated in `init`. The
-/// hot loop only calls into those buffers; its time goes to BLAS GEMMs. (Checked by construction
-/// and by a test that counts `Array` growth: the loss history is reserved for `iterations`.)
+/// hot loop only calls into those buffers; its time goes to BLAS GEMMs. Checked by construction:
+/// the loop touches only `UnsafeMutablePointer` buffers made in init, non-escaping closures, and
+/// the loss history, reserved for `iterations` up front. Call `BLAS.setSingleThreaded()` once
+/// per process before training (the trainer does not touch process-wide settings).
 ///
 /// Batches: every epoch shuffles the training indices (Fisher–Yates with the run's
 /// `RandomSource`) and takes consecutive batches of `batchSize` from the permutation; a tail
