@@ -43,6 +43,21 @@ extension Scheduler {
         return true
     }
 
+    /// `worker` says it is still running `jobID` as `attempt`: it kept working while the coordinator
+    /// restarted or its link was down. If the job is pending, the lease goes back to it, so the
+    /// finished work counts instead of being run again. Returns false when the job is finished or
+    /// leased elsewhere (tell the worker to cancel it), the worker is unknown or has no free slot.
+    public mutating func adopt(jobID: String, attempt: Int, worker: String, now: Double) -> Bool {
+        guard var w = workers[worker], let i = indexByID[jobID], (1...maxAttempts).contains(attempt) else { return false }
+        if case .leased(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
+        guard case .pending = states[i], w.leases.count < w.slots else { return false }
+        w.expiry = max(w.expiry, now + liveness.expiry)
+        w.leases.insert(i)
+        workers[worker] = w
+        states[i] = .leased(worker: worker, attempt: attempt, deadline: w.expiry)
+        return true
+    }
+
     /// A worker reports the end of an attempt. The result counts once per job, and only from the
     /// worker holding the job's current lease with the current attempt number; the caller stores
     /// the result only when this returns `.accepted`.

@@ -98,3 +98,53 @@ struct SchedulerResumeTests {
         #expect(s.counts == SchedulerCounts(pending: 0, leased: 2, done: 1, diverged: 0, failed: 1))
     }
 }
+
+@Suite("Scheduler adoption")
+struct SchedulerAdoptionTests {
+    static func jobs(_ n: Int) -> [Job] {
+        (0..<n).map { i in
+            var config = TrainingConfig.defaults(for: .ml)
+            config.seed = UInt64(i)
+            return Job(id: "c-s\(i)", configID: "c", seed: UInt64(i), config: config)
+        }
+    }
+
+    @Test("A worker that kept running a requeued job gets its lease back, so its result is accepted")
+    func adoptPending() {
+        var s = Scheduler(jobs: Self.jobs(2), maxAttempts: 3)
+        s.register(worker: "w1", slots: 1, now: 0)
+        let assigned = s.nextAssignment(for: "w1", now: 0)
+        #expect(assigned?.attempt == 1)
+        let r1 = s.expire(now: 100)
+        #expect(r1 == ["w1"])
+        #expect(s.state(of: "c-s0") == .pending(attempts: 1))
+        s.register(worker: "w1", slots: 1, now: 101)
+        let r2 = s.adopt(jobID: "c-s0", attempt: 1, worker: "w1", now: 101)
+        #expect(r2)
+        let r3 = s.complete(jobID: "c-s0", attempt: 1, worker: "w1", status: .done)
+        #expect(r3 == .accepted)
+        #expect(s.invariantViolations().isEmpty)
+    }
+
+    @Test("Adoption is refused when another worker holds the job, when it is finished, or without a free slot")
+    func adoptRefused() {
+        var s = Scheduler(jobs: Self.jobs(3), maxAttempts: 3)
+        s.register(worker: "w1", slots: 1, now: 0)
+        s.register(worker: "w2", slots: 1, now: 0)
+        _ = s.nextAssignment(for: "w1", now: 0)      // c-s0 → w1
+        _ = s.nextAssignment(for: "w2", now: 0)      // c-s1 → w2
+        let r101 = s.adopt(jobID: "c-s0", attempt: 1, worker: "w2", now: 1)   // leased to w1
+        #expect(!r101)
+        let r102 = s.adopt(jobID: "c-s2", attempt: 1, worker: "w2", now: 1)   // w2 has no free slot
+        #expect(!r102)
+        let r4 = s.complete(jobID: "c-s1", attempt: 1, worker: "w2", status: .done)
+        #expect(r4 == .accepted)
+        let r103 = s.adopt(jobID: "c-s1", attempt: 1, worker: "w2", now: 2)   // finished
+        #expect(!r103)
+        let r104 = s.adopt(jobID: "c-s2", attempt: 9, worker: "w2", now: 2)   // attempt out of range
+        #expect(!r104)
+        let r105 = s.adopt(jobID: "c-s0", attempt: 1, worker: "w1", now: 2)    // its own lease: fine
+        #expect(r105)
+        #expect(s.invariantViolations().isEmpty)
+    }
+}
