@@ -1,0 +1,83 @@
+/// The EBM/1 wire protocol in one place (the project's `mdp.h`, after the ZeroMQ guide's Majordomo).
+///
+/// Every message is 3 or 4 frames:
+///
+///     ["EBM/1", TYPE, header-JSON, payload]      payload: RESULT only (ResultPayload's binary)
+///
+/// On the coordinator's ROUTER socket the sender's routing id comes first; the channel layer
+/// (`FrameChannel`) strips and adds it, the codec never sees it.
+///
+/// Worker → coordinator (`WorkerMessage`):
+/// - `READY`     {worker_id, host, pid, slots, build}         on connect and every reconnect
+/// - `HEARTBEAT` {worker_id, running: [{job_id, attempt, iteration, loss}]}   every second
+/// - `PROGRESS`  {job_id, attempt, iteration, loss}
+/// - `RESULT`    {job_id, attempt, status, metrics, error?, seconds, seconds_per_iteration} + payload
+/// - `BYE`       {worker_id}                                  on orderly exit
+///
+/// Coordinator → worker (`CoordinatorMessage`):
+/// - `JOB`       {job_id, attempt, config: TrainingConfig, evaluation: EvaluationConfig}
+/// - `CANCEL`    {job_id}
+/// - `HEARTBEAT` {}
+/// - `ACK`       {job_id, attempt}                            the RESULT is stored
+/// - `SHUTDOWN`  {}
+///
+/// Numbers: JSON has no NaN or infinity, so every Double in a header (losses, metrics, config)
+/// that is not finite is written as the string "nan", "inf" or "-inf" and read back from it.
+/// Unknown header keys are ignored (a later EBM/1 may add fields); missing or mistyped ones,
+/// out-of-range values and unsafe ids are refused with a `WireError`. Nothing is trusted.
+public enum WireProtocol {
+    /// Frame 0 of every message. A peer speaking another version is refused with `.badProtocol`.
+    public static let version = "EBM/1"
+    static let versionBytes = Array(version.utf8)
+
+    /// Frame 1: the message type, upper-case ASCII.
+    public enum MessageType: String, CaseIterable, Sendable {
+        // Worker → coordinator.
+        case ready = "READY"
+        case progress = "PROGRESS"
+        case result = "RESULT"
+        case bye = "BYE"
+        // Both ways.
+        case heartbeat = "HEARTBEAT"
+        // Coordinator → worker.
+        case job = "JOB"
+        case cancel = "CANCEL"
+        case ack = "ACK"
+        case shutdown = "SHUTDOWN"
+    }
+}
+
+/// Every bound the decoder enforces, so a hostile or broken peer cannot make us allocate, loop or
+/// trust without limit. Encoding does not check them; `validate()` on a message does.
+public enum WireLimits {
+    /// Protocol, type, header, payload.
+    public static let maxFrames = 4
+    /// The JSON header, in bytes: a JOB's config is about 1 KiB; 64 KiB leaves room for errors.
+    public static let maxHeaderBytes = 64 * 1024
+    /// The RESULT payload, in bytes: checkpoints of the template's largest model (2 × 512 hidden)
+    /// are about 2.2 MiB; 64 MiB leaves room without letting one message exhaust memory.
+    public static let maxPayloadBytes = 64 * 1024 * 1024
+    /// The checkpoint section of a payload.
+    public static let maxCheckpointBytes = 48 * 1024 * 1024
+    /// Sample rows ([n, 2] doubles); the evaluation config allows at most 100 000.
+    public static let maxSamples = 100_000
+    /// Loss-history entries: at most one per iteration; the trainer's hint is ≤ 5000, the
+    /// hyperparameter registry allows far more, so this is generous.
+    public static let maxHistory = 1_000_000
+    /// Metrics in one RESULT (design.md §3 names about ten).
+    public static let maxMetrics = 64
+    /// Jobs listed in one HEARTBEAT.
+    public static let maxRunning = 1024
+    /// Ids (job, worker) and metric names: `[A-Za-z0-9._-]`, 1...this many characters.
+    public static let maxIdentifierLength = 128
+    /// Free text (host, build) in characters.
+    public static let maxTextLength = 256
+    /// A RESULT's error message in characters.
+    public static let maxErrorLength = 4096
+    /// Attempts of one job (the scheduler's limit is far lower).
+    public static let maxAttempt = 1000
+    /// Iterations (the registry's bound is lower).
+    public static let maxIteration = 100_000_000
+    /// Slots one worker may offer.
+    public static let maxSlots = 1024
+}

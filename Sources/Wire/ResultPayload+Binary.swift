@@ -1,0 +1,121 @@
+import EBMCore
+
+/// The RESULT payload's binary container, version 1. All integers little-endian:
+///
+///     offset  size  field
+///          0     4  magic "EBMP"
+///          4     2  version (1)
+///          6     2  reserved, 0
+///          8     8  checkpoint byte count   c
+///         16     8  sample rows             n
+///         24     8  sample columns          k   (2, or 0 when n = 0)
+///         32     8  loss history count      h
+///         40     c  checkpoint bytes
+///             8·n·k samples, row-major IEEE-754 binary64
+///               8·h loss history, binary64
+///
+/// The frame must end exactly after the history. Doubles travel as bit patterns, so NaN and
+/// infinities (a diverged run's samples) arrive unchanged. Every count is checked against
+/// `WireLimits` before anything is allocated.
+extension ResultPayload {
+    static let magic: [UInt8] = Array("EBMP".utf8)
+    static let formatVersion: UInt16 = 1
+    static let headerSize = 40
+
+    /// The container's bytes.
+    public func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.headerSize + checkpoint.count + 8 * (samples.count + lossHistory.count))
+        out += Self.magic
+        append(Self.formatVersion, to: &out)
+        append(UInt16(0), to: &out)
+        append(UInt64(checkpoint.count), to: &out)
+        append(UInt64(samples.rows), to: &out)
+        append(UInt64(samples.columns), to: &out)
+        append(UInt64(lossHistory.count), to: &out)
+        out += checkpoint
+        for x in samples.storage { append(x.bitPattern, to: &out) }
+        for x in lossHistory { append(x.bitPattern, to: &out) }
+        return out
+    }
+
+    /// Reads a container, checking the magic, the version, every count and the exact length.
+    ///
+    /// - Throws: `.tooLarge` for counts beyond `WireLimits`, `.malformedPayload` otherwise.
+    public init(decoding bytes: [UInt8]) throws(WireError) {
+        guard bytes.count <= WireLimits.maxPayloadBytes else {
+            throw WireError(.tooLarge, "payload is \(bytes.count) bytes, the limit is \(WireLimits.maxPayloadBytes)")
+        }
+        guard bytes.count >= Self.headerSize else {
+            throw WireError(.malformedPayload, "payload is \(bytes.count) bytes, shorter than its \(Self.headerSize)-byte header")
+        }
+        guard Array(bytes[0..<4]) == Self.magic else {
+            throw WireError(.malformedPayload, "payload does not start with EBMP")
+        }
+        let version = UInt16(bytes[4]) | UInt16(bytes[5]) << 8
+        guard version == Self.formatVersion, bytes[6] == 0, bytes[7] == 0 else {
+            throw WireError(.malformedPayload, "payload format version \(version) is not \(Self.formatVersion); upgrade the older side")
+        }
+        let c = Self.readUInt64(bytes, at: 8), n = Self.readUInt64(bytes, at: 16)
+        let k = Self.readUInt64(bytes, at: 24), h = Self.readUInt64(bytes, at: 32)
+        guard c <= UInt64(WireLimits.maxCheckpointBytes) else {
+            throw WireError(.tooLarge, "checkpoint of \(c) bytes exceeds \(WireLimits.maxCheckpointBytes)")
+        }
+        guard n <= UInt64(WireLimits.maxSamples) else {
+            throw WireError(.tooLarge, "\(n) samples exceed \(WireLimits.maxSamples)")
+        }
+        guard k == 2 || (k == 0 && n == 0) else {
+            throw WireError(.malformedPayload, "samples have \(k) columns; they must have 2")
+        }
+        guard h <= UInt64(WireLimits.maxHistory) else {
+            throw WireError(.tooLarge, "loss history of \(h) entries exceeds \(WireLimits.maxHistory)")
+        }
+        // All four are bounded above, so these products and sums cannot overflow.
+        let checkpointCount = Int(c), sampleCount = Int(n * k), historyCount = Int(h)
+        let expected = Self.headerSize + checkpointCount + 8 * (sampleCount + historyCount)
+        guard bytes.count == expected else {
+            throw WireError(.malformedPayload, "payload is \(bytes.count) bytes, its counts say \(expected)")
+        }
+        var offset = Self.headerSize
+        checkpoint = Array(bytes[offset..<offset + checkpointCount])
+        offset += checkpointCount
+        let sampleValues = Self.readDoubles(bytes, at: offset, count: sampleCount)
+        offset += 8 * sampleCount
+        samples = Matrix(rows: Int(n), columns: Int(k), storage: sampleValues)
+        lossHistory = Self.readDoubles(bytes, at: offset, count: historyCount)
+    }
+
+    /// Checks the counts of a payload about to be sent (or just built) against `WireLimits`.
+    func validate() throws(WireError) {
+        guard checkpoint.count <= WireLimits.maxCheckpointBytes else {
+            throw WireError(.tooLarge, "checkpoint of \(checkpoint.count) bytes exceeds \(WireLimits.maxCheckpointBytes)")
+        }
+        guard samples.rows <= WireLimits.maxSamples else {
+            throw WireError(.tooLarge, "\(samples.rows) samples exceed \(WireLimits.maxSamples)")
+        }
+        guard samples.columns == 2 || (samples.columns == 0 && samples.rows == 0) else {
+            throw WireError(.malformedPayload, "samples have \(samples.columns) columns; they must have 2")
+        }
+        guard lossHistory.count <= WireLimits.maxHistory else {
+            throw WireError(.tooLarge, "loss history of \(lossHistory.count) entries exceeds \(WireLimits.maxHistory)")
+        }
+    }
+
+    private func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    /// - Precondition: `offset + 8 <= bytes.count` (callers check lengths first).
+    private static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
+        bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    }
+
+    /// - Precondition: `offset + 8 * count <= bytes.count`.
+    private static func readDoubles(_ bytes: [UInt8], at offset: Int, count: Int) -> [Double] {
+        bytes.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8 * i, as: UInt64.self)))
+            }
+        }
+    }
+}
