@@ -15,8 +15,7 @@ extension ResultReport {
 
     /// The stored record of this RESULT, received from `worker`.
     ///
-    /// - Returns: nil when `status == .failed`: a failed attempt is not a training outcome, so
-    ///   the coordinator records the failure (with `error`) and retries instead of storing a result.
+    /// A `.failed` result (the worker refused the configuration) is stored too: it says why.
     public func jobResult(worker: String) -> JobResult? {
         guard let runStatus = status.runStatus else { return nil }
         return JobResult(jobID: jobID, attempt: attempt, status: runStatus, metrics: metrics, error: error,
@@ -32,6 +31,7 @@ extension ResultStatus {
         case .ok: self = .ok
         case .diverged: self = .diverged
         case .cancelled: self = .cancelled
+        case .failed: self = .failed
         }
     }
 
@@ -41,7 +41,7 @@ extension ResultStatus {
         case .ok: .ok
         case .diverged: .diverged
         case .cancelled: .cancelled
-        case .failed: nil
+        case .failed: .failed
         }
     }
 }
