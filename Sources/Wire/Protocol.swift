@@ -54,8 +54,9 @@ public enum WireLimits {
     public static let maxFrames = 4
     /// The JSON header, in bytes: a JOB's config is about 1 KiB; 64 KiB leaves room for errors.
     public static let maxHeaderBytes = 64 * 1024
-    /// The RESULT payload, in bytes: checkpoints of the template's largest model (2 × 512 hidden)
-    /// are about 2.2 MiB; 64 MiB leaves room without letting one message exhaust memory.
+    /// The RESULT payload, in bytes: the template's largest model (2 × 512 hidden) has about 265k
+    /// parameters, 2 MiB of doubles (6 MiB with Adam's moments); 64 MiB leaves room without
+    /// letting one message exhaust memory.
     public static let maxPayloadBytes = 64 * 1024 * 1024
     /// The checkpoint section of a payload.
     public static let maxCheckpointBytes = 48 * 1024 * 1024
