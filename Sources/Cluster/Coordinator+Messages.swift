@@ -1,0 +1,119 @@
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Wire
+
+/// What the coordinator does with each worker message. Nothing a peer sends is trusted: the
+/// sender is its routing id, every field was validated by the codec, and results count only
+/// from the worker holding the job's current lease.
+extension Coordinator {
+    func handle(_ delivery: Delivery) throws {
+        guard let peer = delivery.peer else { return }
+        let message: WorkerMessage
+        do { message = try Codec.decode(delivery.frames, as: WorkerMessage.self) } catch {
+            countMalformed(peer: peer, reason: "\(error)")
+            return
+        }
+        let worker = PeerID.text(peer)
+        let t = now
+        switch message {
+        case .ready(let ready):
+            guard ready.workerID == worker else {
+                countMalformed(peer: peer, reason: "READY names worker '\(ready.workerID)' but comes from '\(worker)'")
+                return
+            }
+            let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
+            try persist(requeued)
+            let rejoined = workers[worker] != nil
+            workers[worker] = WorkerInfo(peer: peer, host: ready.host, slots: ready.slots, build: ready.build)
+            try store.log(event: StoreEvent(kind: "worker_joined", worker: worker,
+                                            detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
+            view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")
+            send(.heartbeat, to: worker)
+
+        case .heartbeat(let heartbeat):
+            guard heartbeat.workerID == worker, workers[worker] != nil, scheduler.heartbeat(worker: worker, now: t) else { return }
+            for running in heartbeat.running {
+                workers[worker]?.progress[running.jobID] = (running.iteration, running.loss)
+                try reconcile(running.jobID, attempt: running.attempt, worker: worker, now: t)
+            }
+
+        case .progress(let progress):
+            guard workers[worker] != nil, scheduler.heartbeat(worker: worker, now: t) else { return }
+            workers[worker]?.progress[progress.jobID] = (progress.iteration, progress.loss)
+
+        case .result(let report):
+            try accept(report, from: worker, now: t)
+
+        case .bye(let workerID):
+            guard workerID == worker, workers[worker] != nil else { return }
+            let released = scheduler.unregister(worker: worker)
+            try persist(released)
+            workers[worker] = nil
+            try store.log(event: StoreEvent(kind: "worker_left", worker: worker, detail: "handed back \(released.joined(separator: ", "))"))
+            view.log("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")")
+        }
+    }
+
+    /// A worker says it runs `jobID`: fine if it holds the lease; if the job is pending (the
+    /// coordinator restarted, or the worker was presumed lost), it gets the lease back; otherwise
+    /// someone else owns the job and this copy is cancelled.
+    func reconcile(_ jobID: String, attempt: Int, worker: String, now t: Double) throws {
+        if case .leased(worker, attempt, _)? = scheduler.state(of: jobID) { return }
+        if scheduler.adopt(jobID: jobID, attempt: attempt, worker: worker, now: t) {
+            try store.markLeased(jobID: jobID, worker: worker, attempt: attempt)
+            view.log("worker \(worker) still runs \(jobID) (attempt \(attempt)): lease handed back to it")
+        } else {
+            send(.cancel(jobID: jobID), to: worker)
+        }
+    }
+
+    func accept(_ report: ResultReport, from worker: String, now t: Double) throws {
+        if report.status == .cancelled {
+            // A job stopped on request or handed back: pending again, not an attempt.
+            if case .leased(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {
+                scheduler.release(jobID: report.jobID)
+                try persist([report.jobID])
+            }
+            send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
+            return
+        }
+        let final: FinalStatus = switch report.status {
+        case .ok: .done
+        case .diverged: .diverged
+        case .failed, .cancelled: .failed
+        }
+        let acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: final)
+        switch acceptance {
+        case .accepted:
+            guard let result = report.jobResult(worker: worker) else { break }
+            // The commit point: the result row and the job's new status in one transaction.
+            try store.record(result)
+            workers[worker]?.progress[report.jobID] = nil
+            if result.status == .ok { okMetrics[result.jobID] = result.metrics }
+            let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""
+            view.log("\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")")
+        case .duplicate:
+            try store.log(event: StoreEvent(kind: .duplicateDropped, jobID: report.jobID, worker: worker, detail: "attempt \(report.attempt)"))
+        case .notLeasedToThisWorker, .staleAttempt, .unknownJob:
+            refusedResults += 1
+            try store.log(event: StoreEvent(kind: "result_refused", jobID: String(report.jobID.prefix(128)), worker: worker,
+                                            detail: "\(acceptance.rawValue), attempt \(report.attempt)"))
+            view.log("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)")
+        }
+        // Acknowledged whatever the verdict, so the worker stops offering it.
+        send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
+        _ = t
+    }
+}
+
+/// A routing id as text for logs and the store: the worker id when it is printable ASCII.
+enum PeerID {
+    static func text(_ bytes: [UInt8]) -> String {
+        if !bytes.isEmpty, bytes.count <= 128, bytes.allSatisfy({ (0x21...0x7E).contains($0) }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return "0x" + bytes.prefix(32).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,244 @@
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Wire
+import ZeroMQ
+
+/// Timing of the coordinator's loop (the ZeroMQ guide's Paranoid Pirate numbers by default).
+public struct CoordinatorSettings: Sendable {
+    /// Seconds between heartbeats to each worker; workers send theirs at the same rate.
+    public var heartbeatInterval: Double = 1
+    /// Heartbeats a worker may miss before it is declared lost and its jobs requeued.
+    public var liveness: Int = 5
+    /// Longest wait for a message before the loop looks at timers and signals.
+    public var pollInterval: Double = 0.1
+    /// Malformed messages logged one by one before only counting.
+    public var malformedLogLimit = 20
+
+    public init() {}
+}
+
+/// The coordinator's loop: ROUTER socket → decode → Scheduler → SweepStore → encode → ROUTER.
+///
+/// Only this loop does I/O; the scheduler decides, the store remembers, the codec checks bytes.
+/// The order at every step is: persist, then tell the worker. A crash between the two leaves the
+/// store with a job `running` that resume turns back into `pending`, never a lost result.
+public final class Coordinator {
+    public enum Outcome: Equatable {
+        /// Every job finished; workers were told to shut down.
+        case finished
+        /// Stopped by a signal; running jobs were handed back and the state saved.
+        case interrupted(Int32)
+    }
+
+    struct WorkerInfo {
+        var peer: [UInt8]
+        var host: String
+        var slots: Int
+        var build: String
+        var progress: [String: (iteration: Int, loss: Double)] = [:]
+    }
+
+    let channel: FrameChannel
+    let store: SweepStore
+    let spec: SweepSpec
+    let settings: CoordinatorSettings
+    let view: ProgressView
+    var scheduler: Scheduler
+    var workers: [String: WorkerInfo] = [:]
+    /// Metrics of accepted ok results, for the live "best so far".
+    var okMetrics: [String: [String: Double]] = [:]
+    var malformed = 0
+    var refusedResults = 0
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+
+    public init(channel: FrameChannel, store: SweepStore, spec: SweepSpec, settings: CoordinatorSettings = CoordinatorSettings(),
+                view: ProgressView = ProgressView()) throws {
+        self.channel = channel
+        self.store = store
+        self.spec = spec
+        self.settings = settings
+        self.view = view
+        let stored = try store.jobs()
+        let liveness = Liveness(interval: settings.heartbeatInterval, count: settings.liveness)
+        scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts) },
+                              maxAttempts: spec.maxAttempts, liveness: liveness)
+        for result in try store.results() where result.status == .ok { okMetrics[result.jobID] = result.metrics }
+        started = clock.now
+    }
+
+    var now: Double {
+        let d = started.duration(to: clock.now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Runs until every job is finished or a signal arrives. Store errors (a full disk) end the
+    /// loop by throwing, after the last committed state: nothing committed is lost.
+    public func run() throws -> Outcome {
+        var nextHeartbeat = 0.0
+        var nextDraw = 0.0
+        view.log("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished")
+        while true {
+            if let signal = StopSignal.pending {
+                try interrupt()
+                return .interrupted(signal)
+            }
+            if scheduler.isComplete {
+                broadcast(.shutdown)
+                view.finish(progress())
+                return .finished
+            }
+            let wait = max(0, min(settings.pollInterval, nextHeartbeat - now))
+            var timeout = Duration.milliseconds(Int64(wait * 1000))
+            // Drain what arrived, up to a bound so timers still run under a flood.
+            for _ in 0..<1000 {
+                guard let delivery = try receive(timeout: timeout) else { break }
+                timeout = .zero
+                try handle(delivery)
+            }
+            let t = now
+            try expireLostWorkers(now: t)
+            try dispatch(now: t)
+            if t >= nextHeartbeat {
+                broadcast(.heartbeat)
+                nextHeartbeat = t + settings.heartbeatInterval
+            }
+            if t >= nextDraw {
+                view.update(progress())
+                nextDraw = t + 0.5
+            }
+        }
+    }
+
+    func receive(timeout: Duration) throws -> Delivery? {
+        do { return try channel.receiveDelivery(timeout: timeout) } catch {
+            if error.code == .interrupted { return nil }
+            if error.code == .messageTooLarge {
+                countMalformed(peer: nil, reason: "message with too many frames")
+                return nil
+            }
+            throw error
+        }
+    }
+
+    /// Hands every running job back (not counted as an attempt), tells workers to cancel, saves.
+    func interrupt() throws {
+        for worker in scheduler.registeredWorkers {
+            for jobID in scheduler.leases(of: worker) {
+                send(.cancel(jobID: jobID), to: worker)
+                scheduler.release(jobID: jobID)
+                try persist([jobID])
+            }
+        }
+        view.finish(progress())
+        view.log("interrupted: running jobs were handed back and will run again when you re-run the same command")
+    }
+
+    // MARK: Timers
+
+    func expireLostWorkers(now t: Double) throws {
+        guard let next = scheduler.nextExpiry, next < t else { return }
+        let held = Dictionary(uniqueKeysWithValues: scheduler.registeredWorkers.map { ($0, scheduler.leases(of: $0)) })
+        for worker in scheduler.expire(now: t) {
+            let jobs = held[worker] ?? []
+            try persist(jobs)
+            try store.log(event: StoreEvent(kind: .workerLost, worker: worker, detail: "silent for \(settings.liveness) heartbeats; requeued \(jobs.joined(separator: ", "))"))
+            workers[worker] = nil
+            view.log("worker \(worker) lost (no heartbeat for \(Int(Double(settings.liveness) * settings.heartbeatInterval)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")")
+        }
+    }
+
+    func dispatch(now t: Double) throws {
+        for worker in scheduler.registeredWorkers {
+            while let (job, attempt) = scheduler.nextAssignment(for: worker, now: t) {
+                try store.markLeased(jobID: job.id, worker: worker, attempt: attempt)
+                let assignment = CoordinatorMessage.Assignment(jobID: job.id, attempt: attempt, config: job.config,
+                                                               evaluation: spec.evaluation)
+                guard send(.job(assignment), to: worker) else {
+                    // The worker vanished between heartbeats: its leases go back now.
+                    let jobs = scheduler.workerLost(worker)
+                    try persist(jobs)
+                    workers[worker] = nil
+                    break
+                }
+            }
+        }
+    }
+
+    // MARK: Sending
+
+    @discardableResult
+    func send(_ message: CoordinatorMessage, to worker: String) -> Bool {
+        guard let peer = workers[worker]?.peer else { return false }
+        do { return try channel.send(message, to: peer, timeout: .milliseconds(100)) } catch { return false }
+    }
+
+    func broadcast(_ message: CoordinatorMessage) {
+        for worker in workers.keys { send(message, to: worker) }
+    }
+
+    /// Writes the scheduler's current state of `jobIDs` to the store.
+    func persist(_ jobIDs: [String]) throws {
+        for id in jobIDs {
+            switch scheduler.state(of: id) {
+            case .pending(let attempts)?:
+                try store.markPending(jobID: id, attempts: attempts)
+            case .finished(.failed, let attempts)?:
+                try store.markFailed(jobID: id, attempts: attempts, reason: "no result after \(attempts) attempts (workers lost)")
+            case .leased(let worker, let attempt, _)?:
+                try store.markLeased(jobID: id, worker: worker, attempt: attempt)
+            case .finished?, nil:
+                break
+            }
+        }
+    }
+
+    func countMalformed(peer: [UInt8]?, reason: String) {
+        malformed += 1
+        if malformed <= settings.malformedLogLimit || malformed % 1000 == 0 {
+            let who = peer.map { PeerID.text($0) } ?? "?"
+            view.log("dropped malformed message #\(malformed) from \(who): \(reason)")
+            try? store.log(event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"))
+        }
+    }
+
+    // MARK: Progress
+
+    func progress() -> SweepProgress {
+        var p = SweepProgress()
+        let counts = scheduler.counts
+        p.total = scheduler.jobs.count
+        p.done = counts.done
+        p.diverged = counts.diverged
+        p.failed = counts.failed
+        p.workers = workers.count
+        p.elapsed = now
+        for (worker, info) in workers {
+            for jobID in scheduler.leases(of: worker) {
+                let progress = info.progress[jobID]
+                p.running.append(.init(jobID: jobID, worker: worker, iteration: progress?.iteration ?? 0,
+                                       iterations: scheduler.job(withID: jobID)?.config.iterations ?? 1,
+                                       loss: progress?.loss ?? .nan))
+            }
+        }
+        p.best = bestSoFar()
+        return p
+    }
+
+    func bestSoFar() -> (configID: String, metric: String, mean: Double)? {
+        var sums: [String: (Double, Int)] = [:]
+        let metric = spec.metric.rawValue
+        for (jobID, metrics) in okMetrics {
+            guard let value = metrics[metric], value.isFinite, let job = scheduler.job(withID: jobID) else { continue }
+            let s = sums[job.configID, default: (0, 0)]
+            sums[job.configID] = (s.0 + value, s.1 + 1)
+        }
+        let means = sums.map { (id: $0.key, mean: $0.value.0 / Double($0.value.1)) }
+        let best = means.min { a, b in
+            a.mean == b.mean ? a.id < b.id : spec.metric.isBetter(a.mean, than: b.mean)
+        }
+        return best.map { ($0.id, metric, $0.mean) }
+    }
+}
