@@ -38,15 +38,15 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Sweep", "EBMCore", "ZeroMQ"]),
 
         // MARK: The two I/O loops: coordinator and worker.
-        .target(name: "Cluster", dependencies: ["Wire", "Sweep", "Store", "Report", "EBMCore"]),
+        .target(name: "Cluster", dependencies: ["Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore"]),
 
         // MARK: Executables: argument parsing only.
         .executableTarget(name: "SweepCLI", dependencies: [
-            "Cluster", "Report",
+            "Cluster", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "WorkerCLI", dependencies: [
-            "Cluster",
+            "Cluster", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -14,6 +14,6 @@ struct EBMSweep: ParsableCommand {
         Results go to results/<name>/ (results.md, report.html, best/).
         """,
         version: buildVersion,
-        subcommands: [TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
-                      PlotCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
+                      PlotCommand.self, KeygenCommand.self, BenchCommand.self])
 }

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Cluster
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Wire
+import ZeroMQ
+
+/// `ebm-sweep run SPEC`: the coordinator. Plans the sweep, binds a ROUTER socket, starts local
+/// workers unless told otherwise, leases jobs, stores results, writes the ranked tables.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a sweep: coordinate workers over ZeroMQ, rank the results, keep the best runs.",
+        discussion: """
+        Re-running the same command resumes: finished jobs are never run again. A changed spec is refused
+        with a diff unless --new. Remote workers: ebm-worker --connect tcp://THIS-HOST:PORT (see deploy/README.md).
+        """)
+
+    @Argument(help: "The sweep spec (YAML), e.g. sweeps/ml_swiss.yaml.") var spec: String
+    @Option(help: "Sweep directory (default results/<name>).") var out: String?
+    @Option(help: "ROUTER endpoint (default tcp://127.0.0.1:* — loopback, a free port).") var bind: String?
+    @Option(name: .customLong("local-workers"), help: "Workers to start here (default: one per core when bound to loopback, else 0).") var localWorkers: Int?
+    @Option(help: "CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).") var curve: String?
+    @Flag(help: "Allow a non-loopback bind without CURVE: anyone who can reach the port can submit results.") var insecure = false
+    @Flag(help: "Start a new sweep in --out even if one with another spec is there (the old one is moved aside).") var new = false
+    @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones).") var heartbeat: Double = 1
+
+    var isLoopback: Bool {
+        guard let bind else { return true }
+        return bind.hasPrefix("ipc://") || bind.hasPrefix("inproc://") || bind.hasPrefix("tcp://127.") || bind.hasPrefix("tcp://localhost:")
+            || bind.hasPrefix("tcp://[::1]:")
+    }
+
+    func validate() throws {
+        if let bind, !(bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://")) {
+            throw ValidationError("--bind must be an endpoint like tcp://0.0.0.0:5555 or tcp://127.0.0.1:*, got '\(bind)'")
+        }
+        if let localWorkers, !(0...256).contains(localWorkers) {
+            throw ValidationError("--local-workers must be in 0...256, got \(localWorkers)")
+        }
+        if !isLoopback && curve == nil && !insecure {
+            throw ValidationError("--bind \(bind ?? "") is reachable from other hosts: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
+        }
+        guard heartbeat > 0.05, heartbeat <= 60 else { throw ValidationError("--heartbeat must be in 0.05...60 seconds, got \(heartbeat)") }
+    }
+
+    func run() throws {
+        let sweep = try loadSpec(spec)
+        let directory = out ?? "results/\(sweep.name)"
+        let store = try openStore(sweep: sweep, directory: directory)
+        let resumed = try store.resetRunningToPending()
+        if resumed > 0 { print("resuming: \(resumed) interrupted job\(resumed == 1 ? "" : "s") will run again") }
+
+        let context = try Context()
+        var authenticator: ZAPAuthenticator?
+        let socket = try Socket(context, kind: .router)
+        try socket.set(.linger, to: .zero)
+        try socket.set(.routerMandatory, to: true)
+        try socket.set(.routerHandover, to: true)
+        try socket.set(.maxMessageSize, to: WireLimits.maxPayloadBytes + WireLimits.maxHeaderBytes)
+        if let curve {
+            let keys = try CurveKeys.loadServer(directory: curve)
+            let names = Dictionary(keys.authorized.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+            // The handler must exist before the CURVE socket binds, or libzmq never asks it.
+            authenticator = try ZAPAuthenticator(context: context, allowedClientKeys: Set(keys.authorized.values)) { decision in
+                guard !decision.admitted else { return }
+                let who = names[decision.publicKey] ?? (decision.publicKey.isEmpty ? "no CURVE key" : "unknown key \(decision.publicKey)")
+                FileHandle.standardError.write(Data("rejected a worker from \(decision.peerAddress): \(who) (\(decision.mechanism))\n".utf8))
+            }
+            try socket.set(.curveServer, to: true)
+            try socket.set(.curveSecretKey, to: keys.secretKey)
+        }
+        let endpoint = bind ?? "tcp://127.0.0.1:*"
+        do { try socket.bind(endpoint) } catch {
+            throw ValidationError("cannot bind \(endpoint): \(error)")
+        }
+        let bound = try socket.lastEndpoint
+        print("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
+
+        let workers = LocalWorkers()
+        let count = localWorkers ?? (isLoopback ? ProcessInfo.processInfo.activeProcessorCount : 0)
+        if count > 0 {
+            guard let executable = LocalWorkers.workerExecutable() else {
+                throw ValidationError("ebm-worker not found next to ebm-sweep or on PATH; build it (swift build) or pass --local-workers 0")
+            }
+            let connectTo = bound.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
+            try workers.start(count: count, endpoint: connectTo, executable: executable,
+                              logDirectory: URL(fileURLWithPath: directory).appendingPathComponent("logs"),
+                              extraArguments: curve.map { ["--curve", $0] } ?? [])
+            print("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
+        } else {
+            print("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")")
+        }
+
+        StopSignal.install()
+        var settings = CoordinatorSettings()
+        settings.heartbeatInterval = heartbeat
+        let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
+        let outcome: Coordinator.Outcome
+        do {
+            outcome = try coordinator.run()
+        } catch {
+            workers.stop()
+            throw error
+        }
+        workers.stop()
+        socket.close()
+        authenticator?.stop()
+
+        let ranked = try SweepArtifacts.write(store: store, spec: sweep, to: directory)
+        printSummary(ranked, spec: sweep, directory: directory)
+        if case .interrupted = outcome { throw ExitCode(130) }
+    }
+
+    /// Opens the sweep's database, or creates it; refuses a changed spec unless --new.
+    func openStore(sweep: SweepSpec, directory: String) throws -> SweepStore {
+        let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
+        let text = try String(contentsOfFile: spec, encoding: .utf8)
+        if FileManager.default.fileExists(atPath: path) {
+            let store = try SweepStore.open(at: path)
+            if try store.specHash == sweep.planHash { return store }
+            let old = try? SweepSpec.parse(yaml: try store.specText, file: try store.specPath)
+            guard new else {
+                let diff = old.map { SpecDiff(from: $0, to: sweep).description } ?? "(the stored spec no longer parses)"
+                throw ValidationError("""
+                    \(directory) holds a sweep of a different spec; finished jobs would not match. Changes:
+                    \(diff)
+                    Re-run with --new to start a new sweep there (the old one is moved to \(directory).<time>), or give another --out.
+                    """)
+            }
+            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+            try FileManager.default.moveItem(atPath: directory, toPath: "\(directory).\(stamp)")
+            print("moved the old sweep to \(directory).\(stamp)")
+        }
+        let jobs = Planner.plan(sweep)
+        return try SweepStore.create(at: path, name: sweep.name, specText: text, specHash: sweep.planHash,
+                                     specPath: spec, jobs: jobs)
+    }
+
+    func printSummary(_ ranked: [RankedConfiguration], spec: SweepSpec, directory: String) {
+        let varied = Ranking.variedNames(in: ranked)
+        print("\nranked by \(spec.metric.rawValue) (\(spec.metric.higherIsBetter ? "higher" : "lower") is better), mean ± std over seeds:")
+        for row in ranked.prefix(5) {
+            let values = row.hyperparameters.filter { varied.contains($0.name) }.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            let metric = row.metricMean.map { String(format: "%.4f ± %.4f", $0, row.metricStd ?? 0) } ?? row.status.rawValue
+            print("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
+        }
+        if ranked.count > 5 { print("  … \(ranked.count - 5) more in \(directory)/results.md") }
+        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Cluster
+import EBMCore
+import Foundation
+
+/// `ebm-worker --connect tcp://HOST:PORT`: trains jobs for a coordinator until it says the sweep is done.
+@main
+struct EBMWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ebm-worker",
+        abstract: "Train EBM jobs for an ebm-sweep coordinator.",
+        discussion: """
+        Start one per core on each node (by hand, systemd, Slurm or Kubernetes: see deploy/README.md).
+        The worker waits for its coordinator, reconnects when it goes away, and exits 0 when the sweep is
+        done or on SIGTERM (after handing its job back).
+        """,
+        version: "0.1.0")
+
+    @Option(help: "The coordinator's endpoint, e.g. tcp://head-node:5555.") var connect: String
+    @Option(help: "Jobs run at once (each uses one core).") var slots: Int = 1
+    @Option(help: "Worker id shown in tables and logs (default HOST-PID); letters, digits, '.', '_', '-'.") var name: String?
+    @Option(help: "CURVE key directory with worker.secret, worker.public and coordinator.public (ebm-sweep keygen).") var curve: String?
+
+    func validate() throws {
+        guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") || connect.hasPrefix("inproc://"),
+              connect.contains(":") else {
+            throw ValidationError("--connect must be an endpoint like tcp://HOST:PORT, got '\(connect)'")
+        }
+        guard (1...256).contains(slots) else { throw ValidationError("--slots must be in 1...256, got \(slots)") }
+        if let name, !Self.isValidName(name) {
+            throw ValidationError("--name must be 1-128 letters, digits, '.', '_' or '-', got '\(name)'")
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 128 && name.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-").contains($0) }
+    }
+
+    static func defaultName() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "worker"
+        let safe = String(host.unicodeScalars.map { isValidName(String($0)) ? Character($0) : "-" }).prefix(100)
+        return "\(safe.isEmpty ? "worker" : String(safe))-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    func run() throws {
+        BLAS.setSingleThreaded()
+        StopSignal.install()
+        var settings = WorkerSettings(endpoint: connect, name: name ?? Self.defaultName())
+        settings.slots = slots
+        if let curve { settings.curve = try CurveKeys.loadClient(directory: curve) }
+        let worker = Worker(settings: settings, log: { message in
+            FileHandle.standardError.write(Data((Self.timestamp() + " " + message + "\n").utf8))
+        })
+        _ = try worker.run()
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+}

@@ -1,1 +1,0 @@
-print("ebm-worker")
