@@ -47,6 +47,8 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Line-buffered even into a pipe or log file, so lines interleave with stderr in order.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
         let store = try openStore(sweep: sweep, directory: directory)
