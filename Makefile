@@ -35,3 +35,7 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# The README's numbers: the four templates at their defaults, three seeds each (about 1 h on 2 cores).
+reproduce: build
+	scripts/reproduce.sh $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path) runs/reproduce "$(or $(SEEDS),0 1 2)"

@@ -1,2 +1,10 @@
 /// The tool's version; workers report it in READY so a mixed fleet is visible.
 let buildVersion = "0.1.0"
+
+import Foundation
+
+/// Prints a line to standard output unbuffered, so it interleaves in order with the progress
+/// lines on standard error even when both go to one log file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -47,13 +47,11 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Line-buffered even into a pipe or log file, so lines interleave with stderr in order.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
         let store = try openStore(sweep: sweep, directory: directory)
         let resumed = try store.resetRunningToPending()
-        if resumed > 0 { print("resuming: \(resumed) interrupted job\(resumed == 1 ? "" : "s") will run again") }
+        if resumed > 0 { say("resuming: \(resumed) interrupted job\(resumed == 1 ? "" : "s") will run again") }
 
         let context = try Context()
         var authenticator: ZAPAuthenticator?
@@ -79,7 +77,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("cannot bind \(endpoint): \(error)")
         }
         let bound = try socket.lastEndpoint
-        print("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
+        say("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
 
         let workers = LocalWorkers()
         let count = localWorkers ?? (isLoopback ? ProcessInfo.processInfo.activeProcessorCount : 0)
@@ -91,9 +89,9 @@ struct RunCommand: ParsableCommand {
             try workers.start(count: count, endpoint: connectTo, executable: executable,
                               logDirectory: URL(fileURLWithPath: directory).appendingPathComponent("logs"),
                               extraArguments: curve.map { ["--curve", $0] } ?? [])
-            print("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
+            say("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
         } else {
-            print("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")")
+            say("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")")
         }
 
         StopSignal.install()
@@ -134,7 +132,7 @@ struct RunCommand: ParsableCommand {
             }
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
             try FileManager.default.moveItem(atPath: directory, toPath: "\(directory).\(stamp)")
-            print("moved the old sweep to \(directory).\(stamp)")
+            say("moved the old sweep to \(directory).\(stamp)")
         }
         let jobs = Planner.plan(sweep)
         return try SweepStore.create(at: path, name: sweep.name, specText: text, specHash: sweep.planHash,
@@ -143,13 +141,13 @@ struct RunCommand: ParsableCommand {
 
     func printSummary(_ ranked: [RankedConfiguration], spec: SweepSpec, directory: String) {
         let varied = Ranking.variedNames(in: ranked)
-        print("\nranked by \(spec.metric.rawValue) (\(spec.metric.higherIsBetter ? "higher" : "lower") is better), mean ± std over seeds:")
+        say("\nranked by \(spec.metric.rawValue) (\(spec.metric.higherIsBetter ? "higher" : "lower") is better), mean ± std over seeds:")
         for row in ranked.prefix(5) {
             let values = row.hyperparameters.filter { varied.contains($0.name) }.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             let metric = row.metricMean.map { String(format: "%.4f ± %.4f", $0, row.metricStd ?? 0) } ?? row.status.rawValue
-            print("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
+            say("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
         }
-        if ranked.count > 5 { print("  … \(ranked.count - 5) more in \(directory)/results.md") }
-        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
+        if ranked.count > 5 { say("  … \(ranked.count - 5) more in \(directory)/results.md") }
+        say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
     }
 }

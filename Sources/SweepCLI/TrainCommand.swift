@@ -78,8 +78,6 @@ struct TrainCommand: ParsableCommand {
     func validate() throws { _ = try resolved() }
 
     func run() throws {
-        // Line-buffered even into a pipe or log file, so lines interleave with stderr in order.
-        setvbuf(stdout, nil, _IOLBF, 0)
         BLAS.setSingleThreaded()
         let (config, evaluation) = try resolved()
         let directory = out ?? "runs/\(config.method.rawValue)-\(config.dataset.rawValue)-seed\(config.seed)"
