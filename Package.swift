@@ -51,7 +51,8 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["EBMCore"]),
+        .target(name: "CMallocStats"),  // glibc mallinfo2 probe for allocation tests; TestSupport only
+        .target(name: "TestSupport", dependencies: ["EBMCore", "CMallocStats"]),
         .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], exclude: ["Fixtures"]),

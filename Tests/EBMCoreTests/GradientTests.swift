@@ -33,6 +33,8 @@ struct GradientTests {
             let reference = Foundation.log1p(Foundation.exp(z))
             #expect(GradientCheck.relativeError(a[i], reference) < Tolerance.ulps, "softplus(\(z))")
             #expect(a[i] == ActivationKind.softplus.value(z))
+            #expect(d[i] == ActivationKind.softplus.derivative(z))
+            #expect(GradientCheck.relativeError(d[i], 1 / (1 + Foundation.exp(-z))) < Tolerance.ulps, "σ(\(z))")
         }
     }
 
@@ -41,6 +43,9 @@ struct GradientTests {
         #expect(ActivationKind.softplus.value(-800) >= 0)
         #expect(ActivationKind.softplus.value(800) == 800)
         #expect(ActivationKind.softplus.derivative(-800).isFinite)
+        // e^−800 underflows; the kernel clamps the exponent at −708, so both are ≈ 3e-308, not 0 or NaN.
+        #expect(ActivationKind.softplus.derivative(-800) < 1e-300)
+        #expect(ActivationKind.softplus.value(-800) < 1e-300)
     }
 
     /// A scalar readout Σ_r,o w_ro·out_ro with fixed weights, so every output entry matters.
