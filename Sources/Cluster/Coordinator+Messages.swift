@@ -87,7 +87,7 @@ extension Coordinator {
         let acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: final)
         switch acceptance {
         case .accepted:
-            guard let result = report.jobResult(worker: worker) else { break }
+            let result = report.jobResult(worker: worker)
             // The commit point: the result row and the job's new status in one transaction.
             try store.record(result)
             workers[worker]?.progress[report.jobID] = nil

@@ -13,11 +13,10 @@ extension Scheduler {
     }
 
     /// The next job for `worker` and its attempt number, or nil when the worker is unknown (tell it
-    /// to register again), has all its slots busy, or no job is pending. Counts as a sign of life.
+    /// to register again), has all its slots busy, or no job is pending. Not a sign of life: the
+    /// coordinator asks this on its own clock, so only the worker's messages move its expiry.
     public mutating func nextAssignment(for worker: String, now: Double) -> (job: Job, attempt: Int)? {
-        guard var w = workers[worker] else { return nil }
-        w.expiry = max(w.expiry, now + liveness.expiry)
-        workers[worker] = w
+        guard let w = workers[worker] else { return nil }
         guard w.leases.count < w.slots,
               let i = states.firstIndex(where: { if case .pending = $0 { true } else { false } }),
               case .pending(let attempts) = states[i] else { return nil }

@@ -16,9 +16,8 @@ extension ResultReport {
     /// The stored record of this RESULT, received from `worker`.
     ///
     /// A `.failed` result (the worker refused the configuration) is stored too: it says why.
-    public func jobResult(worker: String) -> JobResult? {
-        guard let runStatus = status.runStatus else { return nil }
-        return JobResult(jobID: jobID, attempt: attempt, status: runStatus, metrics: metrics, error: error,
+    public func jobResult(worker: String) -> JobResult {
+        JobResult(jobID: jobID, attempt: attempt, status: status.runStatus, metrics: metrics, error: error,
                          worker: worker, seconds: seconds, secondsPerIteration: secondsPerIteration,
                          lossHistory: payload.lossHistory, samples: payload.samples,
                          checkpoint: payload.checkpoint)
@@ -35,8 +34,8 @@ extension ResultStatus {
         }
     }
 
-    /// The training outcome, or nil for `.failed`.
-    public var runStatus: RunStatus? {
+    /// The training outcome.
+    public var runStatus: RunStatus {
         switch self {
         case .ok: .ok
         case .diverged: .diverged

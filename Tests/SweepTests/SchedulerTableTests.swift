@@ -38,10 +38,10 @@ struct SchedulerTableTests {
     /// Expected state after the event; nil = unchanged.
     static func expectedState(_ start: Start, _ event: Event) -> JobState? {
         switch (start, event) {
-        case (.p0, .assignW1): .leased(worker: "w1", attempt: 1, deadline: 6)
-        case (.p0, .assignW2): .leased(worker: "w2", attempt: 1, deadline: 6)
-        case (.p2, .assignW1): .leased(worker: "w1", attempt: 3, deadline: 6)
-        case (.p2, .assignW2): .leased(worker: "w2", attempt: 3, deadline: 6)
+        case (.p0, .assignW1): .leased(worker: "w1", attempt: 1, deadline: 5)
+        case (.p0, .assignW2): .leased(worker: "w2", attempt: 1, deadline: 5)
+        case (.p2, .assignW1): .leased(worker: "w1", attempt: 3, deadline: 5)
+        case (.p2, .assignW2): .leased(worker: "w2", attempt: 3, deadline: 5)
         case (.l1, .completeOwn): .finished(.done, attempts: 1)
         case (.l1, .lostW1), (.l1, .expireLate): .pending(attempts: 1)
         case (.l1, .release): .pending(attempts: 0)

@@ -25,10 +25,13 @@ struct JobResultBridgeTests {
         }
     }
 
-    @Test("a failed RESULT has no JobResult")
-    func failedHasNoJobResult() {
+    @Test("a failed RESULT becomes a failed JobResult that keeps its reason")
+    func failedKeepsReason() {
         let report = ResultReport(jobID: "j", attempt: 1, status: .failed, metrics: [:], error: "bad config",
                                   seconds: 0, secondsPerIteration: 0)
-        #expect(report.jobResult(worker: "w") == nil)
+        let result = report.jobResult(worker: "w")
+        #expect(result.status == .failed)
+        #expect(result.error == "bad config")
+        #expect(result.worker == "w")
     }
 }
