@@ -28,7 +28,7 @@ struct SweepRunTests {
 
         // results.csv ranks by the mean kde_nll of the stored results.
         let csv = try String(contentsOfFile: out + "/results.csv", encoding: .utf8)
-        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = csv.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = try #require(rows.first)
         let configColumn = try #require(header.firstIndex(of: "config_id"))
         let meanColumn = try #require(header.firstIndex(of: "kde_nll_mean"))
