@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Release build with testable imports: the trainer's numerics are far too slow in debug builds.
 BUILD_FLAGS := -c release -Xswiftc -enable-testing
-APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2
+APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3
 SPEC ?= sweeps/ml_swiss.yaml
 
 .PHONY: deps build test sweep reproduce bench clean
@@ -23,9 +23,14 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# Swift tests (unit and multi-process), then the multi-host tests: three hosts in network
+# namespaces with CURVE and a cut link, and a real single-node Slurm (both need root; they say
+# "skipped" otherwise).
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+	tests/netns-sweep.sh $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
+	tests/slurm-sweep.sh $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
 sweep: build
 	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ebm-sweep run $(SPEC)

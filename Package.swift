@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "Store", "Sweep", "EBMCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "Store", "Sweep", "EBMCore", "Wire", "ZeroMQ"]),
     ]
 )

