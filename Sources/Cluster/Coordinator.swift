@@ -88,6 +88,7 @@ public final class Coordinator {
             if scheduler.isComplete {
                 broadcast(.shutdown)
                 view.finish(progress())
+                reportRefusals()
                 return .finished
             }
             let wait = max(0, min(settings.pollInterval, nextHeartbeat - now))
@@ -133,6 +134,7 @@ public final class Coordinator {
             }
         }
         view.finish(progress())
+        reportRefusals()
         view.log("interrupted: running jobs were handed back and will run again when you re-run the same command")
     }
 
@@ -202,6 +204,14 @@ public final class Coordinator {
             view.log("dropped malformed message #\(malformed) from \(who): \(reason)")
             try? store.log(event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"))
         }
+    }
+
+    /// One line and one event with what was turned away, so a flood is visible after the fact.
+    func reportRefusals() {
+        guard malformed > 0 || refusedResults > 0 else { return }
+        let line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
+        view.log(line)
+        try? store.log(event: StoreEvent(kind: "refusals", detail: line))
     }
 
     // MARK: Progress
