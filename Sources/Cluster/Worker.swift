@@ -80,7 +80,8 @@ public final class Worker {
                 handBack(socket)
                 return .signal(signal)
             }
-            if let delivery = try receive(socket, timeout: .milliseconds(100)) {
+            // While jobs run, look often for finished ones; idle, wake only for the heartbeat.
+            if let delivery = try receive(socket, timeout: .milliseconds(slots.isEmpty ? 100 : 5)) {
                 lastHeard = now
                 backoff = settings.reconnectInitial
                 if try handle(delivery, socket) { return .shutdown }

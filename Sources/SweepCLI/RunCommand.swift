@@ -99,6 +99,7 @@ struct RunCommand: ParsableCommand {
         settings.heartbeatInterval = heartbeat
         let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
         let outcome: Coordinator.Outcome
+        let started = Date()
         do {
             outcome = try coordinator.run()
         } catch {
@@ -111,6 +112,7 @@ struct RunCommand: ParsableCommand {
 
         let ranked = try SweepArtifacts.write(store: store, spec: sweep, to: directory)
         printSummary(ranked, spec: sweep, directory: directory)
+        try printEfficiency(store: store, since: started, wall: Date().timeIntervalSince(started))
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
@@ -149,5 +151,17 @@ struct RunCommand: ParsableCommand {
         }
         if ranked.count > 5 { say("  … \(ranked.count - 5) more in \(directory)/results.md") }
         say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
+    }
+
+    /// Ideal time (the jobs' worker-seconds spread evenly over the workers) over the actual wall
+    /// time, for the jobs this invocation finished.
+    func printEfficiency(store: SweepStore, since: Date, wall: Double) throws {
+        let finished = try store.jobs().filter { ($0.finishedAt ?? .distantPast) >= since && $0.seconds != nil }
+        let workers = Set(finished.compactMap(\.worker)).count
+        guard workers > 0, wall > 0 else { return }
+        let busy = finished.reduce(0) { $0 + ($1.seconds ?? 0) }
+        let ideal = busy / Double(workers)
+        say(String(format: "%d jobs in %.0f s on %d workers: %.0f worker-seconds, efficiency %.0f%% (ideal %.0f s / actual %.0f s)",
+                   finished.count, wall, workers, busy, 100 * ideal / wall, ideal, wall))
     }
 }
