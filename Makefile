@@ -2,6 +2,8 @@
 #   make sweep   run the shipped ML swiss-roll sweep on this machine (local workers)
 #   make test    build and run every test
 SHELL := /bin/bash
+# Swift's Linux toolchain may not be on PATH yet (the Debian images put it in /opt/swift).
+export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 # Release build with testable imports: the trainer's numerics are far too slow in debug builds.
 BUILD_FLAGS := -c release -Xswiftc -enable-testing

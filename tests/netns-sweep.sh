@@ -56,6 +56,7 @@ ip netns exec $ns_c "$bin/ebm-sweep" run "$work/net.yaml" --out "$out" --bind tc
 ip netns exec $ns_1 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/keys/w1" --name w1 > "$work/w1.log" 2>&1 & pids+=($!)
 ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/keys/w2" --name w2 > "$work/w2.log" 2>&1 & pids+=($!)
 ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/intruder" --name intruder > "$work/intruder.log" 2>&1 & pids+=($!)
+ip netns exec $ns_1 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --name nokey > "$work/nokey.log" 2>&1 & pids+=($!)
 
 db="$out/sweep.sqlite"
 q() { sqlite3 -cmd ".timeout 5000" "$db" "$1" 2>/dev/null; }
@@ -79,7 +80,8 @@ jobs=$(q "select count(*) from jobs"); done_jobs=$(q "select count(*) from jobs 
 results=$(q "select count(*) from results"); distinct=$(q "select count(distinct job_id) from results")
 check "every job done ($done_jobs/$jobs)" '[ "$jobs" = 6 ] && [ "$done_jobs" = "$jobs" ]'
 check "no job lost or duplicated ($results results, $distinct distinct)" '[ "$results" = "$jobs" ] && [ "$distinct" = "$jobs" ]'
-check "the intruder never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'intruder'"'"'")" = 0 ] && ! grep -q "JOB" "$work/intruder.log"'
+check "the worker with an unlisted key never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'intruder'"'"'")" = 0 ] && ! grep -q " job " "$work/intruder.log"'
+check "the worker without keys never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'nokey'"'"'")" = 0 ] && ! grep -q " job " "$work/nokey.log"'
 check "the coordinator logged who it turned away" 'grep -qi "rejected" "$work/coordinator.log"'
 check "results.csv written" '[ -s "$out/results.csv" ]'
 if [ $failed -gt 0 ]; then for f in "$work"/*.log; do echo "--- $f"; tail -30 "$f"; done; fi
