@@ -47,7 +47,8 @@ struct ReportCommand: ParsableCommand {
         let store = try SweepStore.openReadOnly(at: databasePath(directory))
         let spec = try storedSpec(store)
         let ranked = try SweepArtifacts.write(store: store, spec: spec, to: directory)
-        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/ (\(min(spec.keepBest, ranked.count)) configurations)")
+        let kept = ranked.prefix(spec.keepBest).filter { $0.status == .ok }.count
+        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/ (\(kept) configuration\(kept == 1 ? "" : "s"))")
     }
 }
 
