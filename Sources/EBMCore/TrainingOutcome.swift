@@ -1,5 +1,5 @@
 /// How a run ended.
-public enum RunStatus: String, Codable, Sendable {
+public enum RunStatus: String, Codable, CaseIterable, Sendable {
     /// Trained for every iteration and sampled.
     case ok
     /// The loss, the parameters or the samples became non-finite: a result, ranked last.

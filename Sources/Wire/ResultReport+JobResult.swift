@@ -6,7 +6,7 @@ extension ResultReport {
     /// The RESULT a worker sends for `result` (its `worker` field is not sent: the coordinator
     /// knows who sent a message from the routing id and the READY).
     public init(_ result: JobResult) {
-        self.init(jobID: result.jobID, attempt: result.attempt, status: ResultStatus(result.status),
+        self.init(jobID: result.jobID, attempt: result.attempt, status: result.status,
                   metrics: result.metrics, error: result.error, seconds: result.seconds,
                   secondsPerIteration: result.secondsPerIteration,
                   payload: ResultPayload(checkpoint: result.checkpoint, samples: result.samples,
@@ -17,30 +17,9 @@ extension ResultReport {
     ///
     /// A `.failed` result (the worker refused the configuration) is stored too: it says why.
     public func jobResult(worker: String) -> JobResult {
-        JobResult(jobID: jobID, attempt: attempt, status: status.runStatus, metrics: metrics, error: error,
+        JobResult(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error,
                          worker: worker, seconds: seconds, secondsPerIteration: secondsPerIteration,
                          lossHistory: payload.lossHistory, samples: payload.samples,
                          checkpoint: payload.checkpoint)
-    }
-}
-
-extension ResultStatus {
-    public init(_ status: RunStatus) {
-        switch status {
-        case .ok: self = .ok
-        case .diverged: self = .diverged
-        case .cancelled: self = .cancelled
-        case .failed: self = .failed
-        }
-    }
-
-    /// The training outcome.
-    public var runStatus: RunStatus {
-        switch self {
-        case .ok: .ok
-        case .diverged: .diverged
-        case .cancelled: .cancelled
-        case .failed: .failed
-        }
     }
 }

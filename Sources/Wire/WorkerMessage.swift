@@ -92,11 +92,8 @@ public enum WorkerMessage: Equatable, Sendable {
     public typealias Progress = RunningJob
 }
 
-/// How an attempt ended, on the wire. `failed` (the trainer refused the configuration or threw)
-/// has no `RunStatus`: it is not a training outcome but a failed attempt.
-public enum ResultStatus: String, Codable, CaseIterable, Sendable {
-    case ok, diverged, cancelled, failed
-}
+/// How an attempt ended, on the wire: the trainer's own `RunStatus` (ok, diverged, cancelled, failed).
+public typealias ResultStatus = RunStatus
 
 /// NaN-aware equality of header numbers: NaN equals NaN, everything else as `==`.
 @inline(__always)
