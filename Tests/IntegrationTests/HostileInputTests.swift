@@ -64,7 +64,7 @@ struct HostileInputTests {
             case 4:  // a forged RESULT for a job it does not hold (from a stranger)
                 frames = validFrames
             default: // a forged RESULT and a BYE from a connection claiming the real worker's id
-                try? forger.send(validFrames, timeout: .milliseconds(10))
+                _ = try? forger.send(validFrames, timeout: .milliseconds(10))
                 frames = Codec.encode(.bye(workerID: "fuzzer"))
             }
             if (try? fuzzer.send(frames, timeout: .milliseconds(10))) == true { sent += 1 }
