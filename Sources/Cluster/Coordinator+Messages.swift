@@ -15,45 +15,66 @@ extension Coordinator {
             countMalformed(peer: peer, reason: "\(error)")
             return
         }
-        let worker = PeerID.text(peer)
         let t = now
-        switch message {
-        case .ready(let ready):
-            guard ready.workerID == worker else {
-                countMalformed(peer: peer, reason: "READY names worker '\(ready.workerID)' but comes from '\(worker)'")
-                return
+        if case .ready(let ready) = message {
+            try register(ready, from: peer, now: t)
+            return
+        }
+        // Every other message speaks for the worker its connection registered as.
+        guard let worker = peers[peer] else {
+            if case .result(let report) = message {
+                refusedResults += 1
+                _ = try? channel.send(.ack(jobID: report.jobID, attempt: report.attempt), to: peer, timeout: .milliseconds(100))
             }
-            let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
-            try persist(requeued)
-            let rejoined = workers[worker] != nil
-            workers[worker] = WorkerInfo(peer: peer, host: ready.host, slots: ready.slots, build: ready.build)
-            try store.log(event: StoreEvent(kind: "worker_joined", worker: worker,
-                                            detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
-            view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")
-            send(.heartbeat, to: worker)
-
+            return
+        }
+        switch message {
+        case .ready:
+            return
         case .heartbeat(let heartbeat):
-            guard heartbeat.workerID == worker, workers[worker] != nil, scheduler.heartbeat(worker: worker, now: t) else { return }
+            guard heartbeat.workerID == worker, scheduler.heartbeat(worker: worker, now: t) else { return }
             for running in heartbeat.running {
                 workers[worker]?.progress[running.jobID] = (running.iteration, running.loss)
                 try reconcile(running.jobID, attempt: running.attempt, worker: worker, now: t)
             }
 
         case .progress(let progress):
-            guard workers[worker] != nil, scheduler.heartbeat(worker: worker, now: t) else { return }
+            guard scheduler.heartbeat(worker: worker, now: t) else { return }
             workers[worker]?.progress[progress.jobID] = (progress.iteration, progress.loss)
 
         case .result(let report):
             try accept(report, from: worker, now: t)
 
         case .bye(let workerID):
-            guard workerID == worker, workers[worker] != nil else { return }
+            guard workerID == worker else { return }
             let released = scheduler.unregister(worker: worker)
             try persist(released)
-            workers[worker] = nil
+            forget(worker)
             try store.log(event: StoreEvent(kind: "worker_left", worker: worker, detail: "handed back \(released.joined(separator: ", "))"))
             view.log("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")")
         }
+    }
+
+    /// READY: the connection `peer` is now worker `ready.workerID`. Workers do not choose their
+    /// ZeroMQ routing ids (the ROUTER assigns them, and a client cannot forge one), so a name is
+    /// bound to the connection that last registered it: a worker that reconnects takes its name
+    /// back, and the old connection's messages are no longer heard.
+    func register(_ ready: WorkerMessage.Ready, from peer: [UInt8], now t: Double) throws {
+        let worker = ready.workerID
+        if let old = peers[peer], old != worker {
+            countMalformed(peer: peer, reason: "READY as '\(worker)' from a connection registered as '\(old)'")
+            return
+        }
+        let rejoined = workers[worker] != nil
+        if let previous = workers[worker]?.peer, previous != peer { peers[previous] = nil }
+        let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
+        try persist(requeued)
+        peers[peer] = worker
+        workers[worker] = WorkerInfo(peer: peer, host: ready.host, slots: ready.slots, build: ready.build)
+        try store.log(event: StoreEvent(kind: "worker_joined", worker: worker,
+                                        detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
+        view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")
+        send(.heartbeat, to: worker)
     }
 
     /// A worker says it runs `jobID`: fine if it holds the lease; if the job is pending (the

@@ -47,6 +47,8 @@ public final class Coordinator {
     let view: ProgressView
     var scheduler: Scheduler
     var workers: [String: WorkerInfo] = [:]
+    /// Connection (ROUTER-assigned routing id) → the worker it registered as.
+    var peers: [[UInt8]: String] = [:]
     /// Metrics of accepted ok results, for the live "best so far".
     var okMetrics: [String: [String: Double]] = [:]
     var malformed = 0
@@ -147,7 +149,7 @@ public final class Coordinator {
             let jobs = held[worker] ?? []
             try persist(jobs)
             try store.log(event: StoreEvent(kind: .workerLost, worker: worker, detail: "silent for \(settings.liveness) heartbeats; requeued \(jobs.joined(separator: ", "))"))
-            workers[worker] = nil
+            forget(worker)
             view.log("worker \(worker) lost (no heartbeat for \(Int(Double(settings.liveness) * settings.heartbeatInterval)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")")
         }
     }
@@ -162,7 +164,7 @@ public final class Coordinator {
                     // The worker vanished between heartbeats: its leases go back now.
                     let jobs = scheduler.workerLost(worker)
                     try persist(jobs)
-                    workers[worker] = nil
+                    forget(worker)
                     break
                 }
             }
@@ -175,6 +177,11 @@ public final class Coordinator {
     func send(_ message: CoordinatorMessage, to worker: String) -> Bool {
         guard let peer = workers[worker]?.peer else { return false }
         do { return try channel.send(message, to: peer, timeout: .milliseconds(100)) } catch { return false }
+    }
+
+    func forget(_ worker: String) {
+        if let peer = workers[worker]?.peer { peers[peer] = nil }
+        workers[worker] = nil
     }
 
     func broadcast(_ message: CoordinatorMessage) {
@@ -200,7 +207,7 @@ public final class Coordinator {
     func countMalformed(peer: [UInt8]?, reason: String) {
         malformed += 1
         if malformed <= settings.malformedLogLimit || malformed % 1000 == 0 {
-            let who = peer.map { PeerID.text($0) } ?? "?"
+            let who = peer.map { peers[$0] ?? "connection " + PeerID.text($0) } ?? "?"
             view.log("dropped malformed message #\(malformed) from \(who): \(reason)")
             try? store.log(event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"))
         }

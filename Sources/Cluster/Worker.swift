@@ -7,7 +7,8 @@ import ZeroMQ
 /// How a worker finds and talks to its coordinator.
 public struct WorkerSettings: Sendable {
     public var endpoint: String
-    /// The worker id: its ZeroMQ routing id, its name in tables and logs.
+    /// The worker id: its name in READY, tables and logs (not its routing id: the coordinator's
+    /// ROUTER assigns those, so no client can take over another's connection).
     public var name: String
     public var slots: Int = 1
     public var heartbeatInterval: Double = 1
@@ -105,13 +106,14 @@ public final class Worker {
         }
     }
 
-    /// A new DEALER with our routing id: READY, then what we still hold (so a restarted
+    /// A new DEALER: READY, then what we still hold (so a restarted
     /// coordinator hands the leases back), then every unacknowledged result.
     func connect(_ context: Context) throws(ZMQError) -> Socket {
         let socket = try Socket(context, kind: .dealer)
-        try socket.set(.routingID, to: Array(settings.name.utf8))
         try socket.set(.linger, to: .zero)
         try socket.set(.maxMessageSize, to: WireLimits.maxHeaderBytes + 1_048_576)
+        try socket.set(.heartbeatInterval, to: .seconds(1))
+        try socket.set(.heartbeatTimeout, to: .seconds(3))
         if let curve = settings.curve {
             try socket.set(.curveServerKey, to: curve.serverKey)
             try socket.set(.curvePublicKey, to: curve.publicKey)

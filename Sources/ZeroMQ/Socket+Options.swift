@@ -51,10 +51,6 @@ extension SocketOption where Value == Bool {
     /// A ROUTER fails with `.hostUnreachable` instead of silently dropping a message to an
     /// unknown routing id. The corresponding option is ZMQ_ROUTER_MANDATORY.
     public static var routerMandatory: Self { .flag(ZMQ_ROUTER_MANDATORY) }
-    /// A ROUTER hands a routing id over to a new connection that claims it (a reconnecting peer
-    /// whose old connection is not yet known to be dead) instead of refusing the newcomer.
-    /// The corresponding option is ZMQ_ROUTER_HANDOVER.
-    public static var routerHandover: Self { .flag(ZMQ_ROUTER_HANDOVER) }
     /// Whether a received frame has more frames after it (read-only).
     /// The corresponding option is ZMQ_RCVMORE.
     public static var receiveMore: Self { .flag(ZMQ_RCVMORE) }

@@ -39,7 +39,7 @@ struct HostileInputTests {
             return s
         }
         let fuzzer = try dealer("fuzzer")
-        let forger = try dealer("local-1")          // claims the real worker's routing id
+        let forger = try dealer("local-1")          // names itself like the real worker, never registers
         let valid = WorkerMessage.result(ResultReport(jobID: jobIDs[0], attempt: 1, status: .ok, metrics: ["kde_nll": -100],
                                                       seconds: 1, secondsPerIteration: 0.001,
                                                       payload: ResultPayload(checkpoint: [1, 2, 3], samples: Matrix(rows: 1, columns: 2), lossHistory: [1])))
