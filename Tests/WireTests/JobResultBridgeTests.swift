@@ -16,7 +16,7 @@ struct JobResultBridgeTests {
                                    lossHistory: [0.5, 0.25], samples: p.samples, checkpoint: p.checkpoint)
             let decoded = try Codec.decode(Codec.encode(.result(ResultReport(result))), as: WorkerMessage.self)
             guard case .result(let report) = decoded else { Issue.record("not a RESULT"); continue }
-            let back = try #require(report.jobResult(worker: "w-1"))
+            let back = report.jobResult(worker: "w-1")
             #expect(back.jobID == result.jobID && back.status == status && back.attempt == 2)
             #expect(back.metrics["kde_nll"] == 1.25 && back.metrics["mmd"]?.isNaN == true)
             #expect(back.error == result.error && back.worker == "w-1")
