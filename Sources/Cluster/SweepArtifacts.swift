@@ -11,6 +11,8 @@ import Sweep
 public enum SweepArtifacts {
     /// Rows of the ranking shown in report.html (the CSV has them all).
     static let reportRows = 40
+    /// Metrics shown beside the ranking metric in results.md/.tex and report.html.
+    static let readableMetrics: Set<String> = ["kde_nll", "nll", "precision", "recall", "escaped"]
 
     @discardableResult
     public static func write(store: SweepStore, spec: SweepSpec, to directory: String) throws -> [RankedConfiguration] {
@@ -27,10 +29,15 @@ public enum SweepArtifacts {
         let full = resultsTable(ranked, metric: spec.metric.rawValue, hyperparameters: hyperparameters,
                                 otherMetrics: metricNames, separateStd: true)
         try ReportFile.write(full.csv(), to: path("results.csv"))
+        // The readable tables keep to what ranks and what explains a rank; results.csv has every metric,
+        // and the floor and oracle anchors (the same for every row) go in the summary line.
+        let readableMetrics = metricNames.filter(Self.readableMetrics.contains)
         let readable = resultsTable(ranked, metric: spec.metric.rawValue, hyperparameters: varied.isEmpty ? hyperparameters : varied,
-                                    otherMetrics: metricNames, separateStd: false)
+                                    otherMetrics: readableMetrics, separateStd: false)
         let fixedLine = fixedSummary(ranked.first, excluding: varied)
+        let anchors = anchorLine(ranked.first)
         try ReportFile.write("# \(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue), ranked by \(spec.metric.rawValue) (\(spec.metric.higherIsBetter ? "higher" : "lower") is better)\n\n"
+                             + (anchors.map { $0 + "\n\n" } ?? "")
                              + (fixedLine.isEmpty ? "" : "Same in every configuration: \(fixedLine)\n\n")
                              + readable.markdown() + "\n", to: path("results.md"))
         try ReportFile.write(readable.latex(caption: "\(spec.name): configurations ranked by \(spec.metric.rawValue.replacingOccurrences(of: "_", with: " ")) (mean ± std over seeds)",
@@ -41,10 +48,7 @@ public enum SweepArtifacts {
         let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory)
         let counts = try store.counts()
         var summary = ["\(jobs.count) jobs: \(counts[.done] ?? 0) done, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
-        if let floor = ranked.first?.otherMetrics[Metrics.Name.floorKDENLL], spec.metric == .kdeNLL {
-            summary.append(String(format: "Anchors: floor kde_nll %.4f (a fresh data draw scored like samples), oracle nll %.4f (the true density).",
-                                  floor.mean, ranked.first?.otherMetrics[Metrics.Name.oracleNLL]?.mean ?? .nan))
-        }
+        if let anchors { summary.append(anchors) }
         if !fixedLine.isEmpty { summary.append("Same in every configuration: \(fixedLine)") }
         var shown = Table(columns: readable.columns)
         for row in readable.rows.prefix(reportRows) { shown.append(row) }
@@ -59,6 +63,14 @@ public enum SweepArtifacts {
         let seen = Set(results.flatMap(\.metrics.keys))
         let ordered = RunReport.metricOrder.filter(seen.contains)
         return (ordered + seen.subtracting(ordered).sorted()).filter { $0 != ranking }
+    }
+
+    /// The floor (a fresh data draw scored like samples) and the oracle (the true density): the same
+    /// for every row, so said once.
+    static func anchorLine(_ row: RankedConfiguration?) -> String? {
+        guard let floor = row?.otherMetrics[Metrics.Name.floorKDENLL] else { return nil }
+        let oracle = row?.otherMetrics[Metrics.Name.oracleNLL].map { String(format: ", oracle nll %.4f (the true density)", $0.mean) } ?? ""
+        return String(format: "Anchors: floor kde_nll %.4f (a fresh data draw scored like samples)", floor.mean) + oracle + "."
     }
 
     static func cell(_ value: HyperparameterValue?) -> Cell {
