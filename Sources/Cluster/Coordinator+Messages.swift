@@ -22,10 +22,9 @@ extension Coordinator {
         }
         // Every other message speaks for the worker its connection registered as.
         guard let worker = peers[peer] else {
-            if case .result(let report) = message {
-                refusedResults += 1
-                _ = try? channel.send(.ack(jobID: report.jobID, attempt: report.attempt), to: peer, timeout: .milliseconds(100))
-            }
+            // Not acknowledged: a worker whose connection was renewed under it (a restarted
+            // coordinator, a link blip) offers the result again once it has registered.
+            if case .result = message { refusedResults += 1 }
             return
         }
         switch message {
@@ -37,6 +36,7 @@ extension Coordinator {
                 workers[worker]?.progress[running.jobID] = (running.iteration, running.loss)
                 try reconcile(running.jobID, attempt: running.attempt, worker: worker, now: t)
             }
+            try releaseUnreported(by: worker, running: Set(heartbeat.running.map(\.jobID)))
 
         case .progress(let progress):
             guard scheduler.heartbeat(worker: worker, now: t) else { return }
@@ -67,6 +67,10 @@ extension Coordinator {
         }
         let rejoined = workers[worker] != nil
         if let previous = workers[worker]?.peer, previous != peer { peers[previous] = nil }
+        // A worker that registers again is usually the same process on a new connection, still
+        // running its jobs: hand them back without counting an attempt; its next heartbeat
+        // lists what it still runs and gets those leases back (adopt).
+        try persist(scheduler.unregister(worker: worker))
         let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
         try persist(requeued)
         peers[peer] = worker
@@ -75,6 +79,29 @@ extension Coordinator {
                                         detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
         view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")
         send(.heartbeat, to: worker)
+    }
+
+    /// Heartbeats in a row that may omit a leased job before it is taken back: a JOB and a
+    /// heartbeat can cross on the wire once, not three times.
+    static let unreportedLimit = 3
+
+    /// Backstop for a JOB the worker never started (lost, or refused while busy): a lease the
+    /// worker's heartbeats keep leaving out is handed back, not held forever.
+    func releaseUnreported(by worker: String, running: Set<String>) throws {
+        for jobID in scheduler.leases(of: worker) {
+            if running.contains(jobID) {
+                workers[worker]?.unreported[jobID] = nil
+                continue
+            }
+            let misses = (workers[worker]?.unreported[jobID] ?? 0) + 1
+            workers[worker]?.unreported[jobID] = misses
+            if misses >= Self.unreportedLimit {
+                workers[worker]?.unreported[jobID] = nil
+                scheduler.release(jobID: jobID)
+                try persist([jobID])
+                view.log("worker \(worker) never reported \(jobID); handed back")
+            }
+        }
     }
 
     /// A worker says it runs `jobID`: fine if it holds the lease; if the job is pending (the

@@ -38,6 +38,8 @@ public final class Coordinator {
         var slots: Int
         var build: String
         var progress: [String: (iteration: Int, loss: Double)] = [:]
+        /// Consecutive heartbeats that left out a leased job.
+        var unreported: [String: Int] = [:]
     }
 
     let channel: FrameChannel
@@ -55,6 +57,14 @@ public final class Coordinator {
     var refusedResults = 0
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
+    /// Asked when no worker is registered: a reason to give up (every local worker died), or nil to wait.
+    public var giveUpWhenIdle: (() -> String?)?
+    /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
+    let interrupted: [String]
+
+    public struct GaveUp: Error, CustomStringConvertible {
+        public let description: String
+    }
 
     public init(channel: FrameChannel, store: SweepStore, spec: SweepSpec, settings: CoordinatorSettings = CoordinatorSettings(),
                 view: ProgressView = ProgressView()) throws {
@@ -68,6 +78,7 @@ public final class Coordinator {
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts) },
                               maxAttempts: spec.maxAttempts, liveness: liveness)
         for result in try store.results() where result.status == .ok { okMetrics[result.jobID] = result.metrics }
+        interrupted = stored.filter { $0.status == .running }.map(\.job.id)
         started = clock.now
     }
 
@@ -81,14 +92,17 @@ public final class Coordinator {
     public func run() throws -> Outcome {
         var nextHeartbeat = 0.0
         var nextDraw = 0.0
-        view.log("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished")
+        // Jobs a killed coordinator left running are pending again; that attempt is not counted.
+        try persist(interrupted)
+        view.log("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished"
+                 + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"))
         while true {
             if let signal = StopSignal.pending {
                 try interrupt()
                 return .interrupted(signal)
             }
             if scheduler.isComplete {
-                broadcast(.shutdown)
+                try deliverShutdown()
                 view.finish(progress())
                 reportRefusals()
                 return .finished
@@ -107,6 +121,7 @@ public final class Coordinator {
             if t >= nextHeartbeat {
                 broadcast(.heartbeat)
                 nextHeartbeat = t + settings.heartbeatInterval
+                if workers.isEmpty, let reason = giveUpWhenIdle?() { throw GaveUp(description: reason) }
             }
             if t >= nextDraw {
                 view.update(progress())
@@ -123,6 +138,19 @@ public final class Coordinator {
                 return nil
             }
             throw error
+        }
+    }
+
+    /// Tells every worker the sweep is over, and keeps telling any that still speaks for a moment,
+    /// so remote workers get the message before the socket closes (it closes with LINGER 0).
+    func deliverShutdown() throws {
+        broadcast(.shutdown)
+        let deadline = now + min(2, 2 * settings.heartbeatInterval)
+        while now < deadline && !workers.isEmpty {
+            guard let delivery = try receive(timeout: .milliseconds(50)), let peer = delivery.peer,
+                  let worker = peers[peer] else { continue }
+            send(.shutdown, to: worker)
+            forget(worker)
         }
     }
 

@@ -35,9 +35,13 @@ public final class LocalWorkers {
             environment["OPENBLAS_NUM_THREADS"] = "1"
             process.environment = environment
             try process.run()
+            try? handle.close()   // the child has its own copy
             processes.append(process)
         }
     }
+
+    /// True when every started worker has exited (and at least one was started).
+    public var allExited: Bool { !processes.isEmpty && processes.allSatisfy { !$0.isRunning } }
 
     /// Asks every worker to stop (SIGTERM), waits up to `grace` seconds, then kills the rest.
     public func stop(grace: TimeInterval = 5) {

@@ -45,8 +45,9 @@ public final class Worker {
     let runJob: Run
     let log: @Sendable (String) -> Void
     var slots: [String: (slot: JobSlot, assignment: CoordinatorMessage.Assignment)] = [:]
-    /// Results sent but not yet acknowledged, resent after a reconnect.
+    /// Results sent but not yet acknowledged, resent after a reconnect and every few seconds.
     var unacked: [String: ResultReport] = [:]
+    var lastResend = 0.0
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
 
@@ -93,6 +94,11 @@ public final class Worker {
                 _ = try? socket.send(.heartbeat(WorkerMessage.Heartbeat(workerID: settings.name, running: runningJobs())),
                                      timeout: .zero)
                 nextHeartbeat = t + settings.heartbeatInterval
+                // A result still unacknowledged after a few heartbeats was lost on the way: offer it again.
+                if !unacked.isEmpty && t - lastResend > Double(settings.liveness) * settings.heartbeatInterval {
+                    for report in unacked.values { _ = try? socket.send(.result(report), timeout: .zero) }
+                    lastResend = t
+                }
             }
             if t - lastHeard > Double(settings.liveness) * settings.heartbeatInterval {
                 log("worker \(settings.name): coordinator silent for \(Int(t - lastHeard)) s; reconnecting in \(String(format: "%.2f", backoff)) s")
@@ -100,7 +106,19 @@ public final class Worker {
                 let wakeAt = now + backoff
                 while now < wakeAt && StopSignal.pending == nil { Thread.sleep(forTimeInterval: 0.05) }
                 backoff = min(backoff * 2, settings.reconnectMax)
-                socket = try connect(context)
+                while true {
+                    do { socket = try connect(context); break } catch {
+                        // A passing failure (a name that does not resolve yet): keep the jobs, try again.
+                        log("worker \(settings.name): cannot connect to \(settings.endpoint): \(error); retrying in \(Int(backoff)) s")
+                        let retryAt = now + backoff
+                        while now < retryAt && StopSignal.pending == nil { Thread.sleep(forTimeInterval: 0.05) }
+                        backoff = min(backoff * 2, settings.reconnectMax)
+                        if let signal = StopSignal.pending {
+                            for (_, entry) in slots { entry.slot.cancel() }
+                            return .signal(signal)
+                        }
+                    }
+                }
                 lastHeard = now
             }
         }
@@ -147,7 +165,13 @@ public final class Worker {
         }
         switch message {
         case .job(let assignment):
-            guard slots[assignment.jobID] == nil, slots.count < settings.slots else { return false }
+            guard slots[assignment.jobID] == nil, slots.count < settings.slots else {
+                // Say no explicitly (a cancelled attempt), so the coordinator hands the job to someone else.
+                let refusal = ResultReport(jobID: assignment.jobID, attempt: assignment.attempt, status: .cancelled, metrics: [:],
+                                           error: "worker busy", seconds: 0, secondsPerIteration: 0)
+                _ = try? socket.send(.result(refusal), timeout: .milliseconds(100))
+                return false
+            }
             let job = Job(id: assignment.jobID, configID: "", seed: assignment.config.seed, config: assignment.config)
             let slot = JobSlot(job: job, attempt: assignment.attempt)
             let run = runJob
@@ -176,6 +200,7 @@ public final class Worker {
             slots[jobID] = nil
             let report = ResultReport(result)
             unacked[jobID] = report
+            lastResend = now
             _ = try? socket.send(.result(report), timeout: .milliseconds(500))
             log("worker \(settings.name): job \(jobID) \(result.status.rawValue) in \(String(format: "%.1f", result.seconds)) s")
         }

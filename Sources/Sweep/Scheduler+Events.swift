@@ -49,7 +49,8 @@ extension Scheduler {
     public mutating func adopt(jobID: String, attempt: Int, worker: String, now: Double) -> Bool {
         guard var w = workers[worker], let i = indexByID[jobID], (1...maxAttempts).contains(attempt) else { return false }
         if case .leased(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
-        guard case .pending = states[i], w.leases.count < w.slots else { return false }
+        // Never below the attempts already lost: adoption must not reset the retry limit.
+        guard case .pending(let lost) = states[i], attempt >= lost, w.leases.count < w.slots else { return false }
         w.expiry = max(w.expiry, now + liveness.expiry)
         w.leases.insert(i)
         workers[worker] = w

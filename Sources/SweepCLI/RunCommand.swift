@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).") var curve: String?
     @Flag(help: "Allow a non-loopback bind without CURVE: anyone who can reach the port can submit results.") var insecure = false
     @Flag(help: "Start a new sweep in --out even if one with another spec is there (the old one is moved aside).") var new = false
-    @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones).") var heartbeat: Double = 1
+    @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.") var heartbeat: Double = 1
 
     var isLoopback: Bool {
         guard let bind else { return true }
@@ -50,8 +50,6 @@ struct RunCommand: ParsableCommand {
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
         let store = try openStore(sweep: sweep, directory: directory)
-        let resumed = try store.resetRunningToPending()
-        if resumed > 0 { say("resuming: \(resumed) interrupted job\(resumed == 1 ? "" : "s") will run again") }
 
         let context = try Context()
         var authenticator: ZAPAuthenticator?
@@ -92,7 +90,7 @@ struct RunCommand: ParsableCommand {
             let connectTo = bound.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
             try workers.start(count: count, endpoint: connectTo, executable: executable,
                               logDirectory: URL(fileURLWithPath: directory).appendingPathComponent("logs"),
-                              extraArguments: curve.map { ["--curve", $0] } ?? [])
+                              extraArguments: ["--heartbeat", "\(heartbeat)"] + (curve.map { ["--curve", $0] } ?? []))
             say("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
         } else {
             say("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")")
@@ -102,6 +100,13 @@ struct RunCommand: ParsableCommand {
         var settings = CoordinatorSettings()
         settings.heartbeatInterval = heartbeat
         let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
+        if count > 0 {
+            // With only local workers, a sweep whose workers all died would wait forever.
+            coordinator.giveUpWhenIdle = { [workers] in
+                workers.allExited && (localWorkers ?? 1) > 0 && bind == nil
+                    ? "every local worker exited (see \(directory)/logs); nothing can run the remaining jobs" : nil
+            }
+        }
         let outcome: Coordinator.Outcome
         let started = Date()
         do {
@@ -117,7 +122,7 @@ struct RunCommand: ParsableCommand {
         let ranked = try SweepArtifacts.write(store: store, spec: sweep, to: directory)
         printSummary(ranked, spec: sweep, directory: directory)
         try printEfficiency(store: store, since: started, wall: Date().timeIntervalSince(started))
-        if case .interrupted = outcome { throw ExitCode(130) }
+        if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 
     /// Opens the sweep's database, or creates it; refuses a changed spec unless --new.

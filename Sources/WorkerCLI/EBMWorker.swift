@@ -20,6 +20,7 @@ struct EBMWorker: ParsableCommand {
     @Option(help: "Jobs run at once (each uses one core).") var slots: Int = 1
     @Option(help: "Worker id shown in tables and logs (default HOST-PID); letters, digits, '.', '_', '-'.") var name: String?
     @Option(help: "CURVE key directory with worker.secret, worker.public and coordinator.public (ebm-sweep keygen).") var curve: String?
+    @Option(help: "Seconds between heartbeats; the coordinator's --heartbeat.") var heartbeat: Double = 1
 
     func validate() throws {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") || connect.hasPrefix("inproc://"),
@@ -27,6 +28,7 @@ struct EBMWorker: ParsableCommand {
             throw ValidationError("--connect must be an endpoint like tcp://HOST:PORT, got '\(connect)'")
         }
         guard (1...256).contains(slots) else { throw ValidationError("--slots must be in 1...256, got \(slots)") }
+        guard heartbeat > 0.05, heartbeat <= 60 else { throw ValidationError("--heartbeat must be in 0.05...60 seconds, got \(heartbeat)") }
         if let name, !Self.isValidName(name) {
             throw ValidationError("--name must be 1-128 letters, digits, '.', '_' or '-', got '\(name)'")
         }
@@ -47,6 +49,7 @@ struct EBMWorker: ParsableCommand {
         StopSignal.install()
         var settings = WorkerSettings(endpoint: connect, name: name ?? Self.defaultName())
         settings.slots = slots
+        settings.heartbeatInterval = heartbeat
         if let curve { settings.curve = try CurveKeys.loadClient(directory: curve) }
         let worker = Worker(settings: settings, log: { message in
             FileHandle.standardError.write(Data((Self.timestamp() + " " + message + "\n").utf8))

@@ -136,6 +136,28 @@ struct CoordinatorTests {
         #expect(try rig.store.events().contains { $0.kind == .workerLost && $0.worker == "silent" })
     }
 
+    @Test("A job its worker never reports (a JOB lost or refused) is handed back, not held forever")
+    func unreportedLeaseReleased() throws {
+        let rig = try Rig(seeds: 1)
+        try rig.start(heartbeat: 0.05)
+        let forgetful = ScriptedWorker(rig, id: "forgetful")
+        try forgetful.ready()
+        guard case .job(let a)? = try forgetful.next() else { Issue.record("no job"); return }
+        // Alive, but its heartbeats never list the job: after three the lease goes back.
+        var again: CoordinatorMessage.Assignment?
+        let deadline = Date().addingTimeInterval(5)
+        while again == nil && Date() < deadline {
+            try forgetful.send(.heartbeat(.init(workerID: "forgetful", running: [])))
+            if case .job(let b)? = try forgetful.next(timeout: 0.05) { again = b }
+        }
+        let retry = try #require(again)
+        #expect(retry.jobID == a.jobID)
+        #expect(retry.attempt == a.attempt)      // handed back, not counted as a lost attempt
+        try forgetful.send(forgetful.result(for: retry))
+        #expect(rig.wait() == .finished)
+        #expect(try rig.store.resultCount() == 1)
+    }
+
     @Test("Garbage from a peer is counted and dropped; the sweep goes on")
     func garbage() throws {
         let rig = try Rig(seeds: 1)

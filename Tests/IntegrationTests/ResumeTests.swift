@@ -22,7 +22,7 @@ struct ResumeTests {
         let endpoint = "tcp://127.0.0.1:\(try ProcessHarness.freePort())"
         let arguments = ["run", spec, "--out", out, "--bind", endpoint, "--local-workers", "0", "--heartbeat", "0.2"]
         let first = try harness.start("ebm-sweep", arguments, name: "coordinator-1")
-        for name in ["w1", "w2"] { try harness.start("ebm-worker", ["--connect", endpoint, "--name", name]) }
+        for name in ["w1", "w2"] { try harness.start("ebm-worker", ["--connect", endpoint, "--name", name, "--heartbeat", "0.2"]) }
         let twoDone = ProcessHarness.poll(timeout: 120) { (SweepFixtures.jobs(in: out)?.filter { $0.status == .done }.count ?? 0) >= 2 }
         try #require(twoDone, "no results before the kill:\n\(first.output)")
         first.signal(SIGKILL)

@@ -56,7 +56,7 @@ struct SweepRunTests {
         let port = try ProcessHarness.freePort()
         let endpoint = "tcp://127.0.0.1:\(port)"
         let coordinator = try harness.start("ebm-sweep", ["run", spec, "--out", out, "--bind", endpoint, "--local-workers", "0", "--heartbeat", "0.2"])
-        let victim = try harness.start("ebm-worker", ["--connect", endpoint, "--name", "victim"])
+        let victim = try harness.start("ebm-worker", ["--connect", endpoint, "--name", "victim", "--heartbeat", "0.2"])
         // The survivor joins once the victim holds a job, so the victim surely gets one.
         var victimJob: String?
         let leased = ProcessHarness.poll(timeout: 60) {
@@ -64,7 +64,7 @@ struct SweepRunTests {
             return victimJob != nil
         }
         #expect(leased, "the victim never got a job:\n\(coordinator.output)")
-        _ = try harness.start("ebm-worker", ["--connect", endpoint, "--name", "survivor"])
+        _ = try harness.start("ebm-worker", ["--connect", endpoint, "--name", "survivor", "--heartbeat", "0.2"])
         victim.signal(SIGKILL)
         let status = coordinator.waitForExit(timeout: Self.sweepTimeout)
         #expect(status == 0, "coordinator:\n\(coordinator.output)")
