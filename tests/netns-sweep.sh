@@ -82,7 +82,8 @@ check "every job done ($done_jobs/$jobs)" '[ "$jobs" = 6 ] && [ "$done_jobs" = "
 check "no job lost or duplicated ($results results, $distinct distinct)" '[ "$results" = "$jobs" ] && [ "$distinct" = "$jobs" ]'
 check "the worker with an unlisted key never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'intruder'"'"'")" = 0 ] && ! grep -q " job " "$work/intruder.log"'
 check "the worker without keys never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'nokey'"'"'")" = 0 ] && ! grep -q " job " "$work/nokey.log"'
-check "the coordinator logged who it turned away" 'grep -qi "rejected" "$work/coordinator.log"'
+check "the coordinator logged the unlisted key it turned away" 'grep -q "rejected a worker from 10.203.0.3" "$work/coordinator.log"'
+check "the coordinator logged the keyless connection it turned away" 'grep -q "rejected a connection on tcp://10.203.0.1:5555: its handshake failed" "$work/coordinator.log"'
 check "results.csv written" '[ -s "$out/results.csv" ]'
 if [ $failed -gt 0 ]; then for f in "$work"/*.log; do echo "--- $f"; tail -30 "$f"; done; fi
 echo "netns: $passed passed, $failed failed"

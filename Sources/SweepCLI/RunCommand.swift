@@ -53,6 +53,7 @@ struct RunCommand: ParsableCommand {
 
         let context = try Context()
         var authenticator: ZAPAuthenticator?
+        var handshakes: HandshakeLog?
         let socket = try Socket(context, kind: .router)
         try socket.set(.linger, to: .zero)
         try socket.set(.routerMandatory, to: true)
@@ -73,6 +74,9 @@ struct RunCommand: ParsableCommand {
             }
             try socket.set(.curveServer, to: true)
             try socket.set(.curveSecretKey, to: keys.secretKey)
+            handshakes = try HandshakeLog(context: context, socket: socket) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
         }
         let endpoint = bind ?? "tcp://127.0.0.1:*"
         do { try socket.bind(endpoint) } catch {
@@ -116,6 +120,7 @@ struct RunCommand: ParsableCommand {
             throw error
         }
         workers.stop()
+        handshakes?.stop()
         socket.close()
         authenticator?.stop()
 

@@ -1,0 +1,41 @@
+import Foundation
+import ZeroMQ
+
+/// Logs connections the coordinator's socket turned away during the handshake — a worker with no
+/// CURVE key, or something that is not an ebm-worker at all. (A worker with a key that is not
+/// admitted is logged by the ZAP handler, which libzmq consults only for CURVE clients.)
+public final class HandshakeLog: @unchecked Sendable {
+    static let endpoint = "inproc://ebm-handshake-monitor"
+    private let lock = NSLock()
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts watching `socket` (call on the socket's owning thread, before or after bind).
+    public init(context: Context, socket: Socket, log: @escaping @Sendable (String) -> Void) throws(ZMQError) {
+        try socket.monitor(Self.endpoint, events: .handshakeFailedProtocol)
+        Thread { [self] in
+            defer { finished.signal() }
+            guard let pair = try? Socket(context, kind: .pair), (try? pair.connect(Self.endpoint)) != nil else { return }
+            var count = 0
+            while !lock.withLock({ stopping }) {
+                guard let frames = try? pair.receive(timeout: .milliseconds(200)), let event = MonitorEvent(frames: frames) else { continue }
+                count += 1
+                // A keyless worker retries forever: say it the first time, then every 20th.
+                guard count == 1 || count % 20 == 0 else { continue }
+                // libzmq 4.3 names the listening endpoint here, not the peer.
+                log("rejected a connection on \(event.address): its handshake failed (no CURVE key, or not an ebm-worker); \(count) so far")
+            }
+            pair.close()
+        }.start()
+    }
+
+    public func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopping = true }
+            return !stopping
+        }
+        if first { finished.wait() }
+    }
+
+    deinit { stop() }
+}
