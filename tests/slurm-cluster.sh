@@ -59,7 +59,10 @@ CONF
   ;;
 stop)
   for pidfile in "$state/slurmd.pid" "$state/slurmctld.pid"; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile"); kill "$pid" 2>/dev/null || continue
+    # Wait for it to exit, so the caller can remove its state directory.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   ;;
 esac
