@@ -19,10 +19,14 @@ public struct TrainerBenchmark {
         public var flopsPerIteration: Double
         /// flopsPerIteration / time.
         public var achievedGFLOPS: Double
-        /// The same GEMM shapes timed back to back with cblas_dgemm on one thread.
+        /// The same GEMMs timed with cblas_dgemm on one thread, between the trainer's rounds.
         public var dgemmGFLOPS: Double
-        /// achieved ÷ dgemm: the share of the machine's GEMM speed the trainer reaches.
-        public var ratio: Double { dgemmGFLOPS > 0 ? achievedGFLOPS / dgemmGFLOPS : 0 }
+        /// Median over rounds of achieved ÷ dgemm: the share of the machine's GEMM speed the
+        /// trainer reaches, each round's pair measured back to back.
+        public var medianRatio: Double
+        /// Rounds the medians are taken over.
+        public var rounds: Int
+        public var ratio: Double { medianRatio }
 
         public var description: String {
             func f(_ x: Double, _ digits: Int) -> String {
@@ -43,16 +47,17 @@ public struct TrainerBenchmark {
         self.measuredIterations = measuredIterations
     }
 
-    /// One GEMM shape with its count per iteration.
-    struct Shape { var m, n, k, times: Int }
+    /// One GEMM of the iteration, as the trainer calls it, with its count per iteration.
+    struct Shape { var transA: Transpose, transB: Transpose, m, n, k, times: Int }
 
-    /// The H×H-class GEMM shapes of one iteration (the ones that dominate; see the type's doc).
+    /// The H×H-class GEMMs of one iteration (the ones that dominate; see the type's doc), with the
+    /// trainer's transpositions: forward a·Wᵀ, weight gradient z̄ᵀ·a, adjoint z̄·W.
     func shapes() -> [Shape] {
         let b = config.batchSize, h = config.neurons, l = config.hiddenLayers
         func pass(rows r: Int, parameters: Bool, repeats: Int = 1) -> [Shape] {
-            var s = [Shape(m: r, n: h, k: h, times: l * repeats)]                       // forward H×H
-            if parameters { s.append(Shape(m: h, n: h, k: r, times: l * repeats)) }    // ∂W = z̄ᵀ·a
-            s.append(Shape(m: r, n: h, k: h, times: l * repeats))                       // ā = z̄·W
+            var s = [Shape(transA: .none, transB: .transposed, m: r, n: h, k: h, times: l * repeats)]
+            if parameters { s.append(Shape(transA: .transposed, transB: .none, m: h, n: h, k: r, times: l * repeats)) }
+            s.append(Shape(transA: .none, transB: .none, m: r, n: h, k: h, times: l * repeats))
             return s
         }
         switch config.method {
@@ -82,7 +87,10 @@ public struct TrainerBenchmark {
     }
 
     /// Trains on a seeded Gaussian blob (speed does not depend on the data's shape), discarding
-    /// `warmupIterations`, then times `measuredIterations`; then times the dominant GEMM shapes.
+    /// `warmupIterations`, then times `measuredIterations` in up to ten rounds. After each round
+    /// the same run times its dominant GEMMs with cblas_dgemm, so both rates see the same state
+    /// of the machine (a shared host's speed drifts by ±20 % over seconds); each figure reported
+    /// is the median over rounds.
     public func run() -> Row {
         BLAS.setSingleThreaded()
         var c = config
@@ -91,42 +99,70 @@ public struct TrainerBenchmark {
         var data = Matrix(rows: c.dataSize, columns: 2)
         for i in 0..<data.count { data.storage[i] = random.gaussian() }
         var trainer = Trainer(config: c, data: data)
+        let gemms = GemmSequence(shapes: shapes())
+        let rounds = max(1, min(10, measuredIterations))
+        let perRound = max(1, measuredIterations / rounds)
+        let flops = flopsPerIteration
+        var secondsPerIteration: [Double] = [], dgemmRates: [Double] = [], ratios: [Double] = []
         let clock = ContinuousClock()
-        var start = clock.now
+        var mark = clock.now
         _ = trainer.train { iteration, _ in
-            if iteration == warmupIterations { start = clock.now }
+            let measured = iteration - warmupIterations
+            if measured == 0 { mark = clock.now }
+            if measured > 0, measured % perRound == 0, secondsPerIteration.count < rounds {
+                let seconds = Self.seconds(mark.duration(to: clock.now)) / Double(perRound)
+                let dgemm = gemms.rate()
+                secondsPerIteration.append(seconds)
+                dgemmRates.append(dgemm)
+                ratios.append(flops / seconds / 1e9 / dgemm)
+                mark = clock.now
+            }
             return true
         }
-        let seconds = Self.seconds(start.duration(to: clock.now)) / Double(max(measuredIterations, 1))
-        let flops = flopsPerIteration
+        let seconds = Self.median(secondsPerIteration)
         return Row(method: config.method, millisecondsPerIteration: seconds * 1e3, flopsPerIteration: flops,
-                   achievedGFLOPS: flops / seconds / 1e9, dgemmGFLOPS: dgemmGFLOPS())
+                   achievedGFLOPS: flops / seconds / 1e9, dgemmGFLOPS: Self.median(dgemmRates),
+                   medianRatio: Self.median(ratios), rounds: ratios.count)
     }
 
-    /// GFLOP/s of cblas_dgemm (one thread) over this iteration's dominant shapes, best of 3.
-    func dgemmGFLOPS() -> Double {
-        let list = shapes()
-        let size = list.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
-        var random = RandomSource(seed: 3)
-        let a = (0..<size).map { _ in random.uniform(-1, 1) }
-        let b = (0..<size).map { _ in random.uniform(-1, 1) }
-        var c = [Double](repeating: 0, count: size)
-        let clock = ContinuousClock()
-        var best = Double.infinity
-        var flops = 0.0
-        for _ in 0..<3 {
-            flops = 0
-            let start = clock.now
-            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-                for s in list { for _ in 0..<s.times {
-                    BLAS.gemm(.none, .transposed, m: s.m, n: s.n, k: s.k, a: pa.baseAddress!, lda: s.k,
-                              b: pb.baseAddress!, ldb: s.k, c: pc.baseAddress!, ldc: s.n)
-                    flops += 2 * Double(s.m) * Double(s.n) * Double(s.k)
-                } }
-            } } }
-            best = min(best, Self.seconds(start.duration(to: clock.now)))
+    /// The iteration's dominant GEMMs on preallocated operands, timed back to back on one thread.
+    final class GemmSequence {
+        let shapes: [Shape]
+        let a, b, c: UnsafeMutablePointer<Double>
+        let size: Int
+        let flops: Double
+
+        init(shapes: [Shape]) {
+            self.shapes = shapes
+            size = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
+            var random = RandomSource(seed: 3)
+            a = .allocate(capacity: size); b = .allocate(capacity: size); c = .allocate(capacity: size)
+            for i in 0..<size { a[i] = random.uniform(-1, 1); b[i] = random.uniform(-1, 1); c[i] = 0 }
+            flops = shapes.reduce(0) { $0 + 2 * Double($1.m) * Double($1.n) * Double($1.k) * Double($1.times) }
         }
-        return flops / best / 1e9
+
+        deinit { a.deallocate(); b.deallocate(); c.deallocate() }
+
+        /// GFLOP/s of one pass over every shape.
+        func rate() -> Double {
+            let clock = ContinuousClock()
+            let start = clock.now
+            for s in shapes {
+                // Row-major leading dimensions of op(A) [m, k], op(B) [k, n] as stored.
+                let lda = s.transA == .none ? s.k : s.m, ldb = s.transB == .none ? s.n : s.k
+                for _ in 0..<s.times {
+                    BLAS.gemm(s.transA, s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: s.n)
+                }
+            }
+            return flops / TrainerBenchmark.seconds(start.duration(to: clock.now)) / 1e9
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     static func seconds(_ d: Duration) -> Double {
