@@ -9,7 +9,6 @@
 /// `derivative`) run the same lanes, so batch and scalar results agree bit for bit.
 /// Accuracy against libm is tested (`softplusAccuracy`): a few ulps.
 extension ActivationKind {
-    typealias Lanes = SIMD8<Double>
     typealias LaneBits = SIMD8<Int64>
 
     /// eˣ for x ≤ 0 (Cody–Waite): n = round(x/ln2), r = x − n·ln2 (ln2 split in a 32-bit-exact high

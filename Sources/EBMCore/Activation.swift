@@ -27,6 +27,9 @@ extension ActivationKind {
         return e / (1 + e)
     }
 
+    /// Relu and leaky relu: φ′ is 1 where φ(z) > 0 and constant elsewhere, so it need not be stored.
+    public var isPiecewiseLinear: Bool { self == .relu || self == .leakyRelu }
+
     /// φ(z).
     public func value(_ z: Double) -> Double {
         switch self {

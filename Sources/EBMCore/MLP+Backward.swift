@@ -26,8 +26,7 @@ extension MLP.Layout {
             // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width]
             adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
             // z̄_l = ā_l ⊙ φ′(z_l), in place.
-            let d = t.d1[l]
-            for i in 0..<(rows * width) { target[i] *= d[i] }
+            applySlopes(layer: l, tape: t, to: target, count: rows * width)
             if let g {
                 let previous = l == 0 ? UnsafePointer(t.input) : UnsafePointer(t.a[l - 1])
                 weightGradient(layer: l, upstream: target, input: previous, rows: rows, gradient: g, tape: t)
@@ -41,6 +40,30 @@ extension MLP.Layout {
                 BLAS.gemv(.none, rows: rows, columns: width, a: upstream, lda: width, x: p + weightOffset(0) + i,
                           incX: inputs, y: t.inputGradient + i, incY: inputs)
             }
+        }
+    }
+
+    /// target ⊙= φ′(z_l). Relu and leaky relu read φ′ off the activation's sign (the forward pass
+    /// did not store it), as PyTorch's threshold backward does: a select, not a multiply by 0 or 1.
+    @inline(__always)
+    func applySlopes(layer l: Int, tape t: Tape, to target: UnsafeMutablePointer<Double>, count: Int) {
+        let a = UnsafePointer(t.a[l])
+        switch activation {
+        case .relu, .leakyRelu:
+            // slope 0 for relu: 0·x would turn ∞ into NaN and keep −0, so relu selects 0 instead.
+            let slope = activation == .relu ? 0 : ActivationKind.leakySlope
+            let full = count / Lanes.scalarCount * Lanes.scalarCount
+            var i = 0
+            while i < full {
+                let x = target.lanes(at: i)
+                let inactive = .!(a.lanes(at: i) .> 0)
+                target.store(x.replacing(with: activation == .relu ? Lanes(repeating: 0) : slope * x, where: inactive), at: i)
+                i += Lanes.scalarCount
+            }
+            for i in full..<count where !(a[i] > 0) { target[i] = activation == .relu ? 0 : slope * target[i] }
+        case .softplus, .silu, .tanh:
+            let d = t.d1[l]
+            for i in 0..<count { target[i] *= d[i] }
         }
     }
 

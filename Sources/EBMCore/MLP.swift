@@ -116,6 +116,9 @@ extension MLP.Layout {
     /// Forward pass over `rows` points at `input` [rows, inputs], into `tape`:
     /// z_l = a_{l−1}·W_lᵀ + b_l, a_l = φ(z_l) (and φ′, φ″ as requested), output = a_L·W_outᵀ + b_out.
     /// Allocation-free: everything lands in the tape's preallocated buffers.
+    ///
+    /// For relu and leaky relu φ′ is not stored: it is 1 where a > 0 and the slope elsewhere, so
+    /// the reverse pass reads it off a (one buffer fewer to write and read per layer).
     /// - Precondition: `rows <= tape.capacity` and the tape was made for this layout.
     public func forward(
         parameters p: UnsafePointer<Double>, input x: UnsafePointer<Double>, rows: Int,
@@ -124,12 +127,13 @@ extension MLP.Layout {
         precondition(rows <= t.capacity && t.layout == self, "tape too small or for another layout")
         t.rows = rows
         t.input.update(from: x, count: rows * inputs)
+        let keepSlopes = derivatives == .second || (derivatives == .first && !activation.isPiecewiseLinear)
         var previous = UnsafePointer(t.input)
         for l in 0..<activatedLayers {
             let z = t.z[l]
             affine(layer: l, parameters: p, input: previous, rows: rows, output: z)
             activation.apply(count: rows * width, z: z, a: t.a[l],
-                             d1: derivatives >= .first ? t.d1[l] : nil,
+                             d1: keepSlopes ? t.d1[l] : nil,
                              d2: derivatives >= .second ? t.d2[l] : nil)
             previous = UnsafePointer(t.a[l])
         }
@@ -142,8 +146,17 @@ extension MLP.Layout {
                 rows: Int, output: UnsafeMutablePointer<Double>) {
         let n = fanOut(l), k = fanIn(l)
         let w = p + weightOffset(l), b = p + biasOffset(l)
+        if k == 2 {
+            // The 2-wide input layer: a GEMM with k = 2 is mostly overhead. Written out for two
+            // inputs so the loop over j vectorises; same operations, same order as the general loop.
+            for r in 0..<rows {
+                let x0 = input[2 * r], x1 = input[2 * r + 1], o = output + r * n
+                for j in 0..<n { o[j] = b[j] + x0 * w[2 * j] + x1 * w[2 * j + 1] }
+            }
+            return
+        }
         if k <= 4 {
-            // The 2-wide input layer: a GEMM with k = 2 is mostly overhead; a direct loop is faster.
+            // Other thin input layers: the same direct loop, general in k.
             for r in 0..<rows {
                 let xr = input + r * k, o = output + r * n
                 for j in 0..<n {

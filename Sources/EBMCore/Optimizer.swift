@@ -50,9 +50,20 @@ public final class Optimizer {
 
     /// One update of `parameters` from `gradient` (both `count` values). The gradient buffer is
     /// left unchanged (weight decay is added on the fly, as PyTorch's non-inplace path does).
-    public func step(parameters theta: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>) {
+    ///
+    /// Returns whether every updated parameter is finite: the trainer's divergence check, folded
+    /// into this pass so the parameters are read once per iteration, not twice.
+    ///
+    /// Eight parameters per lane group, then a scalar tail with the same operations in the same
+    /// order, so each parameter's bits do not depend on where it sits in the buffer.
+    @discardableResult
+    public func step(parameters theta: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>) -> Bool {
         steps += 1
         let lambda = weightDecay
+        let full = count / Lanes.scalarCount * Lanes.scalarCount
+        // 0·x is 0 for finite x and NaN for ±∞ or NaN, so one sum of them flags any non-finite value.
+        var poison = Lanes(repeating: 0)
+        var tailPoison = 0.0
         switch kind {
         case .adam:
             let t = Double(steps)
@@ -60,11 +71,25 @@ public final class Optimizer {
             let stepSize = learningRate / (1 - pow(b1, t))
             let correction2 = (1 - pow(b2, t)).squareRoot()
             let m = first, v = second
-            for i in 0..<count {
+            // torch: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − step·m / (√v / √(1−β₂ᵗ) + ε)
+            var i = 0
+            while i < full {
+                let gi = g.lanes(at: i) + lambda * theta.lanes(at: i)
+                let mi = b1 * m.lanes(at: i) + (1 - b1) * gi
+                let vi = b2 * v.lanes(at: i) + (1 - b2) * gi * gi
+                let updated = theta.lanes(at: i) - stepSize * mi / (vi.laneSquareRoot / correction2 + eps)
+                m.store(mi, at: i)
+                v.store(vi, at: i)
+                theta.store(updated, at: i)
+                poison += updated * 0
+                i += Lanes.scalarCount
+            }
+            for i in full..<count {
                 let gi = g[i] + lambda * theta[i]
                 m[i] = b1 * m[i] + (1 - b1) * gi
                 v[i] = b2 * v[i] + (1 - b2) * gi * gi
                 theta[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                tailPoison += theta[i] * 0
             }
         case .sgd:
             let lr = learningRate, mu = momentum
@@ -76,15 +101,18 @@ public final class Optimizer {
                     gi = buffer[i]
                 }
                 theta[i] -= lr * gi
+                tailPoison += theta[i] * 0
             }
         }
+        return !(poison.sum() + tailPoison).isNaN
     }
 
     /// Convenience over arrays (for tests and cold code).
     /// - Precondition: both arrays have `count` values.
-    public func step(parameters: inout [Double], gradient: [Double]) {
+    @discardableResult
+    public func step(parameters: inout [Double], gradient: [Double]) -> Bool {
         precondition(parameters.count == count && gradient.count == count, "optimiser size mismatch")
-        parameters.withUnsafeMutableBufferPointer { p in
+        return parameters.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in step(parameters: p.baseAddress!, gradient: g.baseAddress!) }
         }
     }

@@ -50,9 +50,8 @@ public struct Trainer {
                                             rows: config.batchSize, random: &s.random)
             losses.append(loss)
             guard loss.isFinite, s.objective.stateIsFinite else { status = .diverged; break }
-            // 3. Optimiser step in place.
-            s.optimizer.step(parameters: s.parameters, gradient: s.gradient)
-            guard s.parametersAreFinite else { status = .diverged; break }
+            // 3. Optimiser step in place; it reports non-finite parameters.
+            guard s.optimizer.step(parameters: s.parameters, gradient: s.gradient) else { status = .diverged; break }
             // 4. Progress and cancellation.
             if !onStep(iteration, loss) { status = .cancelled; break }
         }
@@ -139,12 +138,6 @@ extension Trainer {
                 batch[2 * r + 1] = data[2 * source + 1]
             }
             cursor += batchSize
-        }
-
-        var parametersAreFinite: Bool {
-            var sum = 0.0
-            for i in 0..<count { sum += parameters[i] * 0 }  // 0·x is NaN exactly when x is ±∞ or NaN
-            return !sum.isNaN
         }
 
         func model(config: TrainingConfig) -> Model {

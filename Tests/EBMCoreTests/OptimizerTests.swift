@@ -55,4 +55,32 @@ struct OptimizerTests {
         Optimizer(kind: .sgd, count: 2, learningRate: 0.5).step(parameters: &theta, gradient: [2, -4])
         #expect(theta == [0, 4])
     }
+
+    @Test("the vectorised update gives each parameter the bits of a one-parameter optimiser", arguments: [OptimizerKind.adam, .sgd])
+    func lanesMatchScalar(kind: OptimizerKind) {
+        var random = RandomSource(seed: 7)
+        let count = 37  // four groups of eight lanes and a tail of five
+        var theta = (0..<count).map { _ in random.uniform(-1, 1) }
+        var singles = theta.map { [$0] }
+        let batch = Optimizer(kind: kind, count: count, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1)
+        let optimizers = (0..<count).map { _ in Optimizer(kind: kind, count: 1, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1) }
+        for _ in 0..<5 {
+            let g = (0..<count).map { _ in random.uniform(-3, 3) }
+            #expect(batch.step(parameters: &theta, gradient: g))
+            for i in 0..<count { optimizers[i].step(parameters: &singles[i], gradient: [g[i]]) }
+        }
+        #expect(theta.map(\.bitPattern) == singles.map { $0[0].bitPattern })
+    }
+
+    @Test("a step reports a non-finite parameter, in the lanes or in the tail", arguments: [3, 36])
+    func reportsNonFinite(index: Int) {
+        for kind in [OptimizerKind.adam, .sgd] {
+            var theta = [Double](repeating: 0.5, count: 37)
+            var g = [Double](repeating: 0.1, count: 37)
+            let optimizer = Optimizer(kind: kind, count: 37, learningRate: 0.01)
+            #expect(optimizer.step(parameters: &theta, gradient: g))
+            g[index] = .infinity
+            #expect(!optimizer.step(parameters: &theta, gradient: g), "\(kind) at \(index)")
+        }
+    }
 }
