@@ -1,6 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The trainer's element-wise kernels (softplus, Adam, masks) are written over SIMD8<Double>; on
+// x86-64 they run twice as wide with AVX2. No FMA: with separate multiplies and adds every lane
+// computes the same IEEE operations as a scalar loop, so results stay bit-identical across
+// builds. CSIMD refuses to start on an x86-64 CPU without AVX2, with a message.
+#if arch(x86_64)
+let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2"])]
+let requireVectorISA: [CSetting] = [.define("EBM_REQUIRE_AVX2")]
+#else
+let vectorSettings: [SwiftSetting] = []
+let requireVectorISA: [CSetting] = []
+#endif
+
 let package = Package(
     name: "ebm-sweep",
     platforms: [.macOS(.v14)],
@@ -20,7 +32,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Numerics: the trainer. No I/O, no sockets, no sweeps.
-        .target(name: "EBMCore", dependencies: ["CBLAS"]),
+        .target(name: "CSIMD", cSettings: requireVectorISA),
+        .target(name: "EBMCore", dependencies: ["CBLAS", "CSIMD"], swiftSettings: vectorSettings),
 
         // MARK: Transport: a thin typed wrapper over libzmq. Knows nothing of sweeps.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),

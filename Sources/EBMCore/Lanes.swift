@@ -1,8 +1,6 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
+import CSIMD
 
-/// Eight doubles, the element-wise kernels' unit of work (four SSE2 registers on x86-64).
+/// Eight doubles, the element-wise kernels' unit of work (two AVX registers on x86-64).
 typealias Lanes = SIMD8<Double>
 
 extension UnsafePointer where Pointee == Double {
@@ -23,20 +21,7 @@ extension UnsafeMutablePointer where Pointee == Double {
 }
 
 extension SIMD8 where Scalar == Double {
-    /// Correctly rounded √ of every lane, as one instruction per register.
-    ///
-    /// Why not `squareRoot()`: on Linux it lowers to libm's `sqrt` with its errno check, one
-    /// scalar call per lane that never vectorises. `sqrtpd` is IEEE-exact like `sqrt`, so the
-    /// bits are the same.
-    @inline(__always) var laneSquareRoot: Self {
-        #if arch(x86_64)
-        let a = _mm_sqrt_pd(SIMD2(self[0], self[1])), b = _mm_sqrt_pd(SIMD2(self[2], self[3]))
-        let c = _mm_sqrt_pd(SIMD2(self[4], self[5])), d = _mm_sqrt_pd(SIMD2(self[6], self[7]))
-        return Self(lowHalf: SIMD4(lowHalf: a, highHalf: b), highHalf: SIMD4(lowHalf: c, highHalf: d))
-        #else
-        var r = self
-        for i in 0..<8 { r[i] = self[i].squareRoot() }
-        return r
-        #endif
-    }
+    /// Correctly rounded √ of every lane, vectorised (see `CSIMD.h`: Swift's `squareRoot()` is a
+    /// scalar libm call per lane). IEEE-exact, so the bits are those of `squareRoot()`.
+    @inline(__always) var laneSquareRoot: Self { ebm_sqrt8(self) }
 }
