@@ -81,19 +81,24 @@ extension ActivationKind {
         d1: UnsafeMutablePointer<Double>?, d2: UnsafeMutablePointer<Double>?
     ) {
         switch self {
-        case .relu:
-            if let d1 {
-                for i in 0..<count { let v = z[i]; let p = v > 0; a[i] = p ? v : 0; d1[i] = p ? 1 : 0 }
-            } else {
-                for i in 0..<count { let v = z[i]; a[i] = v > 0 ? v : 0 }
+        case .relu, .leakyRelu:
+            // In lanes explicitly: the forward pass calls this in place (z == a), which defeats
+            // the auto-vectoriser's overlap check.
+            // Relu selects 0 rather than multiplying by it, so a is +0 (not −0) below zero.
+            let relu = self == .relu, slope = relu ? 0 : Self.leakySlope
+            let full = count / Lanes.scalarCount * Lanes.scalarCount
+            var i = 0
+            while i < full {
+                let v = z.lanes(at: i)
+                let inactive = .!(v .> 0)
+                a.store(v.replacing(with: relu ? Lanes(repeating: 0) : slope * v, where: inactive), at: i)
+                d1?.store(Lanes(repeating: 1).replacing(with: slope, where: inactive), at: i)
+                i += Lanes.scalarCount
             }
-            if let d2 { d2.update(repeating: 0, count: count) }
-        case .leakyRelu:
-            let slope = Self.leakySlope
-            if let d1 {
-                for i in 0..<count { let v = z[i]; let p = v > 0; a[i] = p ? v : slope * v; d1[i] = p ? 1 : slope }
-            } else {
-                for i in 0..<count { let v = z[i]; a[i] = v > 0 ? v : slope * v }
+            for i in full..<count {
+                let v = z[i], p = v > 0
+                a[i] = p ? v : (relu ? 0 : slope * v)
+                d1?[i] = p ? 1 : slope
             }
             if let d2 { d2.update(repeating: 0, count: count) }
         case .softplus:

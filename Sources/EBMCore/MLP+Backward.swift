@@ -23,10 +23,21 @@ extension MLP.Layout {
         }
         var target = t.scratch.0
         for l in stride(from: activatedLayers - 1, through: 0, by: -1) {
-            // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width]
-            adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
-            // z̄_l = ā_l ⊙ φ′(z_l), in place.
-            applySlopes(layer: l, tape: t, to: target, count: rows * width)
+            // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width], then
+            // z̄_l = ā_l ⊙ φ′(z_l) in place; after the thin output layer's direct loop, block by
+            // block of rows while they are in L1.
+            if fanOut(l + 1) <= 2 {
+                let block = 16
+                for start in stride(from: 0, to: rows, by: block) {
+                    let count = min(block, rows - start)
+                    adjoint(of: l + 1, parameters: p, upstream: upstream + start * fanOut(l + 1), rows: count,
+                            into: target + start * width)
+                    applySlopes(layer: l, tape: t, to: target, from: start * width, count: count * width)
+                }
+            } else {
+                adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
+                applySlopes(layer: l, tape: t, to: target, from: 0, count: rows * width)
+            }
             if let g {
                 let previous = l == 0 ? UnsafePointer(t.input) : UnsafePointer(t.a[l - 1])
                 weightGradient(layer: l, upstream: target, input: previous, rows: rows, gradient: g, tape: t)
@@ -43,26 +54,28 @@ extension MLP.Layout {
         }
     }
 
-    /// target ⊙= φ′(z_l). Relu and leaky relu read φ′ off the activation's sign (the forward pass
-    /// did not store it), as PyTorch's threshold backward does: a select, not a multiply by 0 or 1.
+    /// target ⊙= φ′(z_l) over `count` values from `offset`. Relu and leaky relu read φ′ off the
+    /// activation's sign (the forward pass did not store it), as PyTorch's threshold backward
+    /// does: a select, not a multiply by 0 or 1.
     @inline(__always)
-    func applySlopes(layer l: Int, tape t: Tape, to target: UnsafeMutablePointer<Double>, count: Int) {
-        let a = UnsafePointer(t.a[l])
+    func applySlopes(layer l: Int, tape t: Tape, to target: UnsafeMutablePointer<Double>, from offset: Int, count: Int) {
+        let target = target + offset
         switch activation {
         case .relu, .leakyRelu:
+            let a = UnsafePointer(t.a[l] + offset)
             // slope 0 for relu: 0·x would turn ∞ into NaN and keep −0, so relu selects 0 instead.
-            let slope = activation == .relu ? 0 : ActivationKind.leakySlope
+            let relu = activation == .relu, slope = ActivationKind.leakySlope
             let full = count / Lanes.scalarCount * Lanes.scalarCount
             var i = 0
             while i < full {
                 let x = target.lanes(at: i)
                 let inactive = .!(a.lanes(at: i) .> 0)
-                target.store(x.replacing(with: activation == .relu ? Lanes(repeating: 0) : slope * x, where: inactive), at: i)
+                target.store(x.replacing(with: relu ? Lanes(repeating: 0) : slope * x, where: inactive), at: i)
                 i += Lanes.scalarCount
             }
-            for i in full..<count where !(a[i] > 0) { target[i] = activation == .relu ? 0 : slope * target[i] }
+            for i in full..<count where !(a[i] > 0) { target[i] = relu ? 0 : slope * target[i] }
         case .softplus, .silu, .tanh:
-            let d = t.d1[l]
+            let d = t.d1[l] + offset
             for i in 0..<count { target[i] *= d[i] }
         }
     }

@@ -117,8 +117,9 @@ extension MLP.Layout {
     /// z_l = a_{l−1}·W_lᵀ + b_l, a_l = φ(z_l) (and φ′, φ″ as requested), output = a_L·W_outᵀ + b_out.
     /// Allocation-free: everything lands in the tape's preallocated buffers.
     ///
-    /// For relu and leaky relu φ′ is not stored: it is 1 where a > 0 and the slope elsewhere, so
-    /// the reverse pass reads it off a (one buffer fewer to write and read per layer).
+    /// z is kept only for `.second` (a later pass through tangents reads it); otherwise layers are
+    /// activated in place. For relu and leaky relu φ′ is not stored either: it is 1 where a > 0
+    /// and the slope elsewhere, so the reverse pass reads it off a.
     /// - Precondition: `rows <= tape.capacity` and the tape was made for this layout.
     public func forward(
         parameters p: UnsafePointer<Double>, input x: UnsafePointer<Double>, rows: Int,
@@ -130,12 +131,28 @@ extension MLP.Layout {
         let keepSlopes = derivatives == .second || (derivatives == .first && !activation.isPiecewiseLinear)
         var previous = UnsafePointer(t.input)
         for l in 0..<activatedLayers {
-            let z = t.z[l]
-            affine(layer: l, parameters: p, input: previous, rows: rows, output: z)
-            activation.apply(count: rows * width, z: z, a: t.a[l],
-                             d1: keepSlopes ? t.d1[l] : nil,
-                             d2: derivatives >= .second ? t.d2[l] : nil)
-            previous = UnsafePointer(t.a[l])
+            // Only reversing through tangents reads z again; otherwise activate in place, one
+            // buffer fewer through the cache per layer.
+            let a = t.a[l], z = derivatives == .second ? t.z[l] : a
+            let d1 = keepSlopes ? t.d1[l] : nil, d2 = derivatives >= .second ? t.d2[l] : nil
+            if l == 0 && inputs <= 4 {
+                // The thin input layer is a direct loop, not a GEMM: activate each block of rows
+                // while its pre-activations are still in L1.
+                let w = p + weightOffset(0), columns = t.inputColumns
+                for j in 0..<width { for i in 0..<inputs { columns[i * width + j] = w[j * inputs + i] } }
+                let block = 16
+                for start in stride(from: 0, to: rows, by: block) {
+                    let count = min(block, rows - start), offset = start * width
+                    thinInputAffine(columns: columns, bias: p + biasOffset(0), input: previous + start * inputs,
+                                    rows: count, output: z + offset)
+                    activation.apply(count: count * width, z: z + offset, a: a + offset,
+                                     d1: d1.map { $0 + offset }, d2: d2.map { $0 + offset })
+                }
+            } else {
+                affine(layer: l, parameters: p, input: previous, rows: rows, output: z)
+                activation.apply(count: rows * width, z: z, a: a, d1: d1, d2: d2)
+            }
+            previous = UnsafePointer(a)
         }
         affine(layer: linearLayers - 1, parameters: p, input: previous, rows: rows, output: t.output)
     }
@@ -146,17 +163,8 @@ extension MLP.Layout {
                 rows: Int, output: UnsafeMutablePointer<Double>) {
         let n = fanOut(l), k = fanIn(l)
         let w = p + weightOffset(l), b = p + biasOffset(l)
-        if k == 2 {
-            // The 2-wide input layer: a GEMM with k = 2 is mostly overhead. Written out for two
-            // inputs so the loop over j vectorises; same operations, same order as the general loop.
-            for r in 0..<rows {
-                let x0 = input[2 * r], x1 = input[2 * r + 1], o = output + r * n
-                for j in 0..<n { o[j] = b[j] + x0 * w[2 * j] + x1 * w[2 * j + 1] }
-            }
-            return
-        }
         if k <= 4 {
-            // Other thin input layers: the same direct loop, general in k.
+            // The thin input layer: a GEMM with k ≤ 4 is mostly overhead; a direct loop is faster.
             for r in 0..<rows {
                 let xr = input + r * k, o = output + r * n
                 for j in 0..<n {
@@ -177,5 +185,29 @@ extension MLP.Layout {
         }
         BLAS.gemm(.none, .transposed, m: rows, n: n, k: k, a: input, lda: k, b: w, ldb: k,
                   beta: 1, c: output, ldc: n)
+    }
+
+    /// z [rows, width] = x [rows, inputs]·W_0ᵀ + b_0 from W_0's columns laid out apart
+    /// (`columns[i·width + j]` = W_0[j, i]), so the loop over units runs in lanes. Per element
+    /// (b_j + x_0·W_j0) + x_1·W_j1 + …, the order of `affine`'s direct loop: the same bits.
+    @inline(__always)
+    func thinInputAffine(columns: UnsafePointer<Double>, bias b: UnsafePointer<Double>, input x: UnsafePointer<Double>,
+                         rows: Int, output: UnsafeMutablePointer<Double>) {
+        let full = width / Lanes.scalarCount * Lanes.scalarCount
+        for r in 0..<rows {
+            let xr = x + r * inputs, o = output + r * width
+            var j = 0
+            while j < full {
+                var s = b.lanes(at: j)
+                for i in 0..<inputs { s += xr[i] * columns.lanes(at: i * width + j) }
+                o.store(s, at: j)
+                j += Lanes.scalarCount
+            }
+            for j in full..<width {
+                var s = b[j]
+                for i in 0..<inputs { s += xr[i] * columns[i * width + j] }
+                o[j] = s
+            }
+        }
     }
 }

@@ -28,6 +28,8 @@ public final class Tape {
     let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
     /// [width] scratch for the tangent's first-layer column sums.
     let columnScratch: UnsafeMutablePointer<Double>
+    /// [inputs, width]: the first layer's weight columns laid out apart for the forward pass.
+    let inputColumns: UnsafeMutablePointer<Double>
     /// [capacity] ones: bias gradients are column sums, computed as a GEMV with this vector.
     let ones: UnsafeMutablePointer<Double>
 
@@ -42,7 +44,7 @@ public final class Tape {
         let h = capacity * layout.width
         let layers = layout.activatedLayers
         let sizes = [capacity * layout.inputs] + Array(repeating: h, count: 4 * layers)
-            + [capacity * layout.outputs, capacity * layout.outputs, capacity * layout.inputs, h, h, layout.width, capacity]
+            + [capacity * layout.outputs, capacity * layout.outputs, capacity * layout.inputs, h, h, layout.width, layout.inputs * layout.width, capacity]
         blockCount = sizes.reduce(0, +)
         block = .allocate(capacity: blockCount)
         block.initialize(repeating: 0, count: blockCount)
@@ -61,6 +63,7 @@ public final class Tape {
         inputGradient = take(capacity * layout.inputs)
         scratch = (take(h), take(h))
         columnScratch = take(layout.width)
+        inputColumns = take(layout.inputs * layout.width)
         ones = take(capacity)
         ones.update(repeating: 1, count: capacity)
     }
