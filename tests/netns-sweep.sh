@@ -66,6 +66,13 @@ wait_for() { # seconds, condition
 wait_for 60 '[ "$(q "select count(*) from jobs where status='"'"'running'"'"' and worker='"'"'w1'"'"'")" = 1 ]'
 cut_job=$(q "select job_id from jobs where status='running' and worker='w1'")
 check "w1 leased a job over CURVE" '[ -n "$cut_job" ]'
+# An admitted key (w2's) registering under a live worker's name (w1) is refused: w1 keeps its lease.
+ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/keys/w2" --name w1 > "$work/impostor.log" 2>&1 & impostor=$!; pids+=($impostor)
+wait_for 20 'grep -q "refused READY #1 as '"'"'w1'"'"'" "$work/coordinator.log"'
+check "w2's key could not register as w1" 'grep -q "refused READY #1 as '"'"'w1'"'"'" "$work/coordinator.log"'
+check "w1 kept its lease ($cut_job, attempt 1)" '[ "$(q "select worker || '"'"' '"'"' || attempts from jobs where job_id='"'"'$cut_job'"'"'")" = "w1 1" ]'
+kill $impostor 2>/dev/null; wait $impostor 2>/dev/null
+check "the impostor never got a job" '! grep -q " job " "$work/impostor.log"'
 ip -n $ns_1 link set eth0 down; echo "netns: cut w1's link during $cut_job"
 wait_for 90 '[ "$(q "select worker from jobs where job_id='"'"'$cut_job'"'"' and status in ('"'"'running'"'"','"'"'done'"'"')")" = w2 ]'
 check "the cut job was requeued to w2" '[ "$(q "select worker from jobs where job_id='"'"'$cut_job'"'"'")" = w2 ]'

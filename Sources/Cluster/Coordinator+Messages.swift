@@ -17,7 +17,7 @@ extension Coordinator {
         }
         let t = now
         if case .ready(let ready) = message {
-            try register(ready, from: peer, now: t)
+            try register(ready, from: peer, key: delivery.senderKey, now: t)
             return
         }
         // Every other message speaks for the worker its connection registered as.
@@ -59,10 +59,24 @@ extension Coordinator {
     /// ZeroMQ routing ids (the ROUTER assigns them, and a client cannot forge one), so a name is
     /// bound to the connection that last registered it: a worker that reconnects takes its name
     /// back, and the old connection's messages are no longer heard.
-    func register(_ ready: WorkerMessage.Ready, from peer: [UInt8], now t: Double) throws {
+    ///
+    /// With CURVE a live name is also bound to the key it registered with: another admitted key
+    /// cannot take it over (and with it hand the worker's leases back to pending) until that
+    /// worker has been declared lost. Workers sharing one key are not told apart this way; give
+    /// each host its own (`ebm-sweep keygen --name`).
+    func register(_ ready: WorkerMessage.Ready, from peer: [UInt8], key: String?, now t: Double) throws {
         let worker = ready.workerID
         if let old = peers[peer], old != worker {
             countMalformed(peer: peer, reason: "READY as '\(worker)' from a connection registered as '\(old)'")
+            return
+        }
+        if let holder = workers[worker], holder.key != key {
+            refusedRegistrations += 1
+            if refusedRegistrations <= settings.malformedLogLimit || refusedRegistrations % 1000 == 0 {
+                let detail = "READY #\(refusedRegistrations) as '\(worker)' from key \(key ?? "(none)"), but it is registered with key \(holder.key ?? "(none)")"
+                view.log("refused \(detail)")
+                try? store.log(event: StoreEvent(kind: "refused_registration", worker: worker, detail: detail))
+            }
             return
         }
         let rejoined = workers[worker] != nil
@@ -74,7 +88,7 @@ extension Coordinator {
         let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
         try persist(requeued)
         peers[peer] = worker
-        workers[worker] = WorkerInfo(peer: peer, host: ready.host, slots: ready.slots, build: ready.build)
+        workers[worker] = WorkerInfo(peer: peer, key: key, host: ready.host, slots: ready.slots, build: ready.build)
         try store.log(event: StoreEvent(kind: "worker_joined", worker: worker,
                                         detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
         view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")

@@ -34,6 +34,8 @@ public final class Coordinator {
 
     struct WorkerInfo {
         var peer: [UInt8]
+        /// The CURVE key it registered with (nil without CURVE): its name is bound to it.
+        var key: String?
         var host: String
         var slots: Int
         var build: String
@@ -55,6 +57,8 @@ public final class Coordinator {
     var okMetrics: [String: [String: Double]] = [:]
     var malformed = 0
     var refusedResults = 0
+    /// READYs naming a live worker from another key.
+    var refusedRegistrations = 0
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
     /// Asked when no worker is registered: a reason to give up (every local worker died), or nil to wait.
@@ -243,8 +247,9 @@ public final class Coordinator {
 
     /// One line and one event with what was turned away, so a flood is visible after the fact.
     func reportRefusals() {
-        guard malformed > 0 || refusedResults > 0 else { return }
-        let line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
+        guard malformed > 0 || refusedResults > 0 || refusedRegistrations > 0 else { return }
+        var line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
+        if refusedRegistrations > 0 { line += ", refused \(refusedRegistrations) registration\(refusedRegistrations == 1 ? "" : "s") under another key's worker name" }
         view.log(line)
         try? store.log(event: StoreEvent(kind: "refusals", detail: line))
     }

@@ -6,10 +6,13 @@ public struct Delivery: Equatable, Sendable {
     public var peer: [UInt8]?
     /// The message frames, without the routing id: what `Codec.decode` takes.
     public var frames: [[UInt8]]
+    /// The sender's CURVE public key (Z85) when the connection passed ZAP; nil otherwise.
+    public var senderKey: String?
 
-    public init(peer: [UInt8]?, frames: [[UInt8]]) {
+    public init(peer: [UInt8]?, frames: [[UInt8]], senderKey: String? = nil) {
         self.peer = peer
         self.frames = frames
+        self.senderKey = senderKey
     }
 }
 
@@ -67,8 +70,9 @@ extension Socket: FrameChannel {
 
     public func receiveDelivery(timeout: Duration?) throws(ZMQError) -> Delivery? {
         let limit = WireLimits.maxFrames + (isRouting ? 1 : 0)
-        guard let frames = try receive(timeout: timeout, maxFrames: limit) else { return nil }
-        if isRouting { return Delivery(peer: frames[0], frames: Array(frames.dropFirst())) }
-        return Delivery(peer: nil, frames: frames)
+        guard let message = try receiveMessage(timeout: timeout, maxFrames: limit) else { return nil }
+        let frames = message.frames
+        if isRouting { return Delivery(peer: frames[0], frames: Array(frames.dropFirst()), senderKey: message.userID) }
+        return Delivery(peer: nil, frames: frames, senderKey: message.userID)
     }
 }

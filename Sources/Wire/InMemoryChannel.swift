@@ -17,15 +17,18 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
     public let isRouting: Bool
     /// This dealer's routing id; nil for the router.
     public let routingID: [UInt8]?
+    /// The CURVE key this dealer's messages arrive with (what ZAP would report); nil for none.
+    public let senderKey: String?
     private let hub: Hub
     /// A dealer's own queue (nil for the router); also its identity in the hub.
     private let inbox: Inbox?
     /// Guarded by `hub.condition`.
     private var isClosed = false
 
-    private init(hub: Hub, routingID: [UInt8]?, inbox: Inbox?) {
+    private init(hub: Hub, routingID: [UInt8]?, inbox: Inbox?, senderKey: String? = nil) {
         self.hub = hub
         self.routingID = routingID
+        self.senderKey = senderKey
         self.inbox = inbox
         self.isRouting = routingID == nil
     }
@@ -46,14 +49,14 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
     /// A dealer may reuse the routing id of a closed one (a restarted worker).
     ///
     /// - Precondition: this is the router, and no open dealer has the same routing id.
-    public func connectDealer(routingID: [UInt8]) -> InMemoryChannel {
+    public func connectDealer(routingID: [UInt8], senderKey: String? = nil) -> InMemoryChannel {
         precondition(isRouting, "connect dealers to the router channel")
         hub.condition.lock()
         defer { hub.condition.unlock() }
         precondition(hub.dealerInboxes[routingID] == nil, "routing id already connected")
         let inbox = Inbox()
         hub.dealerInboxes[routingID] = inbox
-        return InMemoryChannel(hub: hub, routingID: routingID, inbox: inbox)
+        return InMemoryChannel(hub: hub, routingID: routingID, inbox: inbox, senderKey: senderKey)
     }
 
     /// Closes this side. For a dealer, the router can no longer reach it (a crashed worker);
@@ -83,7 +86,7 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
             hub.dealerInboxes[peer]?.messages.append(frames)
         } else if let routingID {
             guard !isClosed else { throw ZMQError(code: .terminated, operation: "InMemoryChannel.send") }
-            if !hub.routerClosed { hub.routerInbox.append(Delivery(peer: routingID, frames: frames)) }
+            if !hub.routerClosed { hub.routerInbox.append(Delivery(peer: routingID, frames: frames, senderKey: senderKey)) }
         }
         hub.condition.broadcast()
         return true

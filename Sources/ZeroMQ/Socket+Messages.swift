@@ -46,8 +46,21 @@ extension Socket {
     /// - Throws: `.terminated` after the context was shut down; `.messageTooLarge` as above.
     /// - Precondition: `maxFrames >= 1`.
     public func receive(timeout: Duration?, maxFrames: Int = 64) throws(ZMQError) -> [[UInt8]]? {
+        try receiveMessage(timeout: timeout, maxFrames: maxFrames)?.frames
+    }
+
+    /// One whole message and who sent it, as far as the security handshake says.
+    public struct Received: Sendable {
+        public var frames: [[UInt8]]
+        /// The "User-Id" the ZAP handler gave the sender's connection (`ZAPAuthenticator` sets the
+        /// client's Z85 CURVE public key); nil without ZAP, as with NULL security.
+        public var userID: String?
+    }
+
+    /// `receive`, keeping the sender's authenticated user id (see `Received.userID`).
+    public func receiveMessage(timeout: Duration?, maxFrames: Int = 64) throws(ZMQError) -> Received? {
         precondition(maxFrames >= 1, "maxFrames must be at least 1")
-        var first: (bytes: [UInt8], more: Bool)?
+        var first: (bytes: [UInt8], more: Bool, userID: String?)?
         if let timeout {
             let deadline = ContinuousClock.now.advanced(by: timeout)
             while first == nil {
@@ -63,17 +76,21 @@ extension Socket {
         guard let first else { return nil }
         var frames = [first.bytes]
         var more = first.more
+        // A ROUTER makes the routing-id frame itself, without the connection's metadata; the
+        // peer's own frames carry it.
+        var userID = first.userID
         var dropped = 0
         while more {
             guard let next = try receiveFrame(flags: 0) else { break }
             if frames.count < maxFrames { frames.append(next.bytes) } else { dropped += 1 }
             more = next.more
+            if userID == nil { userID = next.userID }
         }
         if dropped > 0 {
             throw ZMQError(code: .messageTooLarge,
                            operation: "zmq_msg_recv (message of \(frames.count + dropped) frames, limit \(maxFrames))")
         }
-        return frames
+        return Received(frames: frames, userID: userID)
     }
 
     /// Waits until the socket is readable or writable, up to `timeout`; true when it is.
@@ -96,8 +113,8 @@ extension Socket {
         return sent != nil
     }
 
-    /// Receives one frame and whether more follow; nil on EAGAIN.
-    private func receiveFrame(flags: CInt) throws(ZMQError) -> (bytes: [UInt8], more: Bool)? {
+    /// Receives one frame, whether more follow and its connection's ZAP user id; nil on EAGAIN.
+    private func receiveFrame(flags: CInt) throws(ZMQError) -> (bytes: [UInt8], more: Bool, userID: String?)? {
         let h = raw
         var message = zmq_msg_t()
         zmq_msg_init(&message)
@@ -105,6 +122,8 @@ extension Socket {
         guard try Call.run("zmq_msg_recv", { zmq_msg_recv(&message, h, flags) }) != nil else { return nil }
         let size = zmq_msg_size(&message)
         let bytes = [UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size))
-        return (bytes, zmq_msg_more(&message) != 0)
+        // NULL (EINVAL) when the connection carries no such property; an empty id means none too.
+        let userID = zmq_msg_gets(&message, "User-Id").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        return (bytes, zmq_msg_more(&message) != 0, userID)
     }
 }

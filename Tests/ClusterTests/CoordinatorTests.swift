@@ -58,9 +58,11 @@ struct CoordinatorTests {
         let channel: InMemoryChannel
         let id: String
 
-        init(_ rig: Rig, id: String) {
+        /// Worker `id` on a connection of its own (`connection`, default the id), whose messages
+        /// arrive with CURVE key `key` (nil: no CURVE).
+        init(_ rig: Rig, id: String, connection: String? = nil, key: String? = nil) {
             self.id = id
-            channel = rig.router.connectDealer(routingID: Array(id.utf8))
+            channel = rig.router.connectDealer(routingID: Array((connection ?? id).utf8), senderKey: key)
         }
 
         func send(_ message: WorkerMessage) throws { try channel.send(message) }
@@ -110,6 +112,37 @@ struct CoordinatorTests {
         let kinds = try rig.store.events().map(\.kind.rawValue)
         #expect(kinds.filter { $0 == "result_refused" }.count == 2)
         #expect(kinds.contains("duplicate_dropped"))
+    }
+
+    @Test("Another CURVE key cannot take a live worker's name (and its lease); the same key can")
+    func nameBoundToKey() throws {
+        let rig = try Rig(seeds: 2)
+        try rig.start(heartbeat: 0.05)
+        let w1 = ScriptedWorker(rig, id: "w1", key: "key-A")
+        try w1.ready()
+        guard case .job(let a)? = try w1.next() else { Issue.record("w1 got no job"); return }
+        let running = WorkerMessage.heartbeat(.init(workerID: "w1", running: [
+            .init(jobID: a.jobID, attempt: a.attempt, iteration: 1, loss: 0)]))
+        // An impostor with another admitted key registers as w1 while w1 keeps heartbeating.
+        let impostor = ScriptedWorker(rig, id: "w1", connection: "impostor", key: "key-B")
+        try impostor.ready()
+        var impostorJob: CoordinatorMessage?
+        for _ in 0..<10 {
+            try w1.send(running)
+            if let m = try impostor.next(timeout: 0.05) { impostorJob = m }
+        }
+        #expect(impostorJob == nil)
+        // w1's lease was not handed back: its result counts, at attempt 1.
+        try w1.send(w1.result(for: a))
+        // w1 on a new connection with its own key is the same worker coming back.
+        let again = ScriptedWorker(rig, id: "w1", connection: "w1-reconnected", key: "key-A")
+        try again.ready()
+        guard case .job(let b)? = try again.next() else { Issue.record("w1 did not get its name back"); return }
+        try again.send(again.result(for: b))
+        #expect(rig.wait() == .finished)
+        #expect(try rig.store.job(id: a.jobID)?.attempts == 1)
+        #expect(try rig.store.results().allSatisfy { $0.worker == "w1" })
+        #expect(try rig.store.events().contains { $0.kind.rawValue == "refused_registration" && $0.worker == "w1" })
     }
 
     @Test("A silent worker is declared lost, its job requeued to another with the next attempt number")

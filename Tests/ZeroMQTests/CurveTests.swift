@@ -103,8 +103,10 @@ struct CurveTests {
 
         let good = try client(goodKeys, serverKey: serverKeys.publicKey)
         try #require(try good.send([Array("hello".utf8)], timeout: deliveryTimeout))
-        let received = try #require(try server.receive(timeout: deliveryTimeout))
-        #expect(received.last == Array("hello".utf8))
+        let received = try #require(try server.receiveMessage(timeout: deliveryTimeout))
+        #expect(received.frames.last == Array("hello".utf8))
+        // The coordinator binds worker names to this: the sender's key, as ZAP admitted it.
+        #expect(received.userID == goodKeys.publicKey)
         #expect(log.all.contains { $0.publicKey == goodKeys.publicKey && $0.admitted && $0.domain == "ebm" })
         #expect(!log.all.contains { $0.publicKey == unlistedKeys.publicKey && $0.admitted })
         // Nothing else ever arrives.
