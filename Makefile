@@ -1,6 +1,7 @@
 # ebm-sweep — the two commands of the quick start, each installing what it needs first.
 #   make sweep   run the shipped ML swiss-roll sweep on this machine (local workers)
 #   make test    build and run every test
+#   make crosscheck  the four objectives against PyTorch float64 (needs torch; not part of make test)
 SHELL := /bin/bash
 # Swift's Linux toolchain may not be on PATH yet (the Debian images put it in /opt/swift).
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -9,8 +10,10 @@ SWIFT ?= swift
 BUILD_FLAGS := -c release -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3
 SPEC ?= sweeps/ml_swiss.yaml
+# A Python with PyTorch for `make crosscheck` (python3 -m venv /work/torch-venv && .../pip install torch).
+TORCH_PYTHON ?= /work/torch-venv/bin/python
 
-.PHONY: deps build test sweep reproduce bench clean
+.PHONY: deps build test sweep reproduce bench clean crosscheck
 
 # Installs the Debian packages that are missing (root, or sudo when available).
 deps:
@@ -39,6 +42,15 @@ sweep: build
 
 bench: build
 	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ebm-sweep bench
+
+# The objectives' losses and gradients (template layouts, 16 rows, fixed noise and samples) against
+# an independent PyTorch float64 implementation: the Swift test exports them, the script compares.
+crosscheck: deps
+	@$(TORCH_PYTHON) -c 'import torch' || { echo "crosscheck needs PyTorch: set TORCH_PYTHON to a python with torch" >&2; exit 1; }
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	EBM_CROSSCHECK_DIR=$$dir $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter CrossCheckExport && \
+	$(TORCH_PYTHON) scripts/pytorch_crosscheck.py $$dir
 
 clean:
 	rm -rf .build
