@@ -10,8 +10,9 @@ SWIFT ?= swift
 BUILD_FLAGS := -c release -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3
 SPEC ?= sweeps/ml_swiss.yaml
-# A Python with PyTorch for `make crosscheck` (python3 -m venv /work/torch-venv && .../pip install torch).
-TORCH_PYTHON ?= /work/torch-venv/bin/python
+# A Python with PyTorch for `make crosscheck`, e.g. python3 -m venv .venv-torch && .venv-torch/bin/pip install torch,
+# then make crosscheck TORCH_PYTHON=.venv-torch/bin/python.
+TORCH_PYTHON ?= python3
 
 .PHONY: deps build test sweep reproduce bench clean crosscheck
 
