@@ -32,7 +32,7 @@ public final class LocalWorkers {
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
             var environment = ProcessInfo.processInfo.environment
-            environment["OPENBLAS_NUM_THREADS"] = "1"
+            for (name, value) in OpenBLASEnvironment.required where environment[name] == nil { environment[name] = value }
             process.environment = environment
             try process.run()
             try? handle.close()   // the child has its own copy

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import EBMCore
 
 @main
@@ -16,4 +17,10 @@ struct EBMSweep: ParsableCommand {
         version: buildVersion,
         subcommands: [RunCommand.self, TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
                       PlotCommand.self, KeygenCommand.self, BenchCommand.self])
+
+    /// Pins OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
+    static func main() {
+        OpenBLASEnvironment.ensure()
+        main(nil)
+    }
 }

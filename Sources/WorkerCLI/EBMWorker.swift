@@ -57,6 +57,12 @@ struct EBMWorker: ParsableCommand {
         _ = try worker.run()
     }
 
+    /// Pins OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
+    static func main() {
+        OpenBLASEnvironment.ensure()
+        main(nil)
+    }
+
     static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: Date())

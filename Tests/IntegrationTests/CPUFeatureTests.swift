@@ -5,7 +5,7 @@ import TestSupport
 /// The trainer is compiled for AVX2 on x86-64 (Package.swift). On a CPU without it the programs
 /// must stop with a sentence, not die of SIGILL. A CPU without AVX2 is emulated with qemu-user
 /// (`make deps` installs it).
-@Suite("CPU features")
+@Suite("CPU features and BLAS kernels")
 struct CPUFeatureTests {
     static let qemu = ["/usr/bin/qemu-x86_64", "/usr/local/bin/qemu-x86_64"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -32,4 +32,23 @@ struct CPUFeatureTests {
         let (new, newOutput) = try run(cpu: "Haswell")   // 2013: AVX2
         #expect(new == 0, "\(newOutput)")
     }
+
+    @Test("both programs run OpenBLAS's Haswell kernels unless told otherwise (the same bits on every node)",
+          .enabled(if: pinsKernels && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil),
+          arguments: ["ebm-sweep", "ebm-worker"])
+    func pinsBLASKernels(product: String) throws {
+        let harness = try ProcessHarness(label: "kernels-\(product)")
+        // OPENBLAS_VERBOSE=2 makes OpenBLAS print the kernels it loads, once per exec.
+        let (status, output) = try harness.run(product, ["--version"], environment: ["OPENBLAS_VERBOSE": "2"])
+        #expect(status == 0)
+        #expect(output.contains("Core: Haswell"), "\(output)")
+        let chosen = try harness.run(product, ["--version"], environment: ["OPENBLAS_VERBOSE": "2", "OPENBLAS_CORETYPE": "Sandybridge"])
+        #expect(chosen.output.contains("Core: Sandybridge") && !chosen.output.contains("Core: Haswell"), "\(chosen.output)")
+    }
+
+    #if arch(x86_64) && os(Linux)
+    static let pinsKernels = true
+    #else
+    static let pinsKernels = false
+    #endif
 }
