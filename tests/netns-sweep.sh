@@ -42,11 +42,11 @@ cat > "$work/net.yaml" <<SPEC
 name: net
 method: ml
 dataset: swiss_roll
-fixed: {data_size: 1024, hidden_layers: 1, neurons: 32, batch_size: 128, iterations: 400}
+fixed: {data_size: 1024, hidden_layers: 1, neurons: 32, batch_size: 128, iterations: 1200}
 grid:
   langevin_step_size: [5.0e-4, 1.0e-3, 2.0e-3]
   lr: [1.0e-3, 2.0e-3]
-seeds: [0]
+seeds: [0, 1]
 evaluation: {samples: 300, sampler: {init: normal, step_size: 5.0e-4, steps: 100}}
 keep_best: 1
 SPEC
@@ -56,7 +56,7 @@ ip netns exec $ns_c "$bin/ebm-sweep" run "$work/net.yaml" --out "$out" --bind tc
 ip netns exec $ns_1 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/keys/w1" --name w1 > "$work/w1.log" 2>&1 & pids+=($!)
 ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/keys/w2" --name w2 > "$work/w2.log" 2>&1 & pids+=($!)
 ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --curve "$work/intruder" --name intruder > "$work/intruder.log" 2>&1 & pids+=($!)
-ip netns exec $ns_1 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --name nokey > "$work/nokey.log" 2>&1 & pids+=($!)
+ip netns exec $ns_2 "$bin/ebm-worker" --connect tcp://10.203.0.1:5555 --name nokey > "$work/nokey.log" 2>&1 & pids+=($!)
 
 db="$out/sweep.sqlite"
 q() { sqlite3 -cmd ".timeout 5000" "$db" "$1" 2>/dev/null; }
@@ -85,7 +85,7 @@ wait $coord; status=$?
 check "coordinator finished the sweep (exit 0)" '[ $status = 0 ]'
 jobs=$(q "select count(*) from jobs"); done_jobs=$(q "select count(*) from jobs where status='done'")
 results=$(q "select count(*) from results"); distinct=$(q "select count(distinct job_id) from results")
-check "every job done ($done_jobs/$jobs)" '[ "$jobs" = 6 ] && [ "$done_jobs" = "$jobs" ]'
+check "every job done ($done_jobs/$jobs)" '[ "$jobs" = 12 ] && [ "$done_jobs" = "$jobs" ]'
 check "no job lost or duplicated ($results results, $distinct distinct)" '[ "$results" = "$jobs" ] && [ "$distinct" = "$jobs" ]'
 check "the worker with an unlisted key never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'intruder'"'"'")" = 0 ] && ! grep -q " job " "$work/intruder.log"'
 check "the worker without keys never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'nokey'"'"'")" = 0 ] && ! grep -q " job " "$work/nokey.log"'

@@ -12,10 +12,16 @@ public final class HandshakeLog: @unchecked Sendable {
 
     /// Starts watching `socket` (call on the socket's owning thread, before or after bind).
     public init(context: Context, socket: Socket, log: @escaping @Sendable (String) -> Void) throws(ZMQError) {
-        try socket.monitor(Self.endpoint, events: .handshakeFailedProtocol)
+        try socket.monitor(Self.endpoint, events: [.handshakeFailedProtocol, .handshakeFailedNoDetail])
+        // Connected here, before the caller binds: libzmq drops monitor events while no peer is
+        // connected, so a thread connecting later could miss the first refusals. The socket is
+        // then used by the thread alone (handing it over across the thread start is allowed).
+        let pair = try Socket(context, kind: .pair)
+        try pair.connect(Self.endpoint)
+        let handedOver = UncheckedSendable(pair)
         Thread { [self] in
             defer { finished.signal() }
-            guard let pair = try? Socket(context, kind: .pair), (try? pair.connect(Self.endpoint)) != nil else { return }
+            let pair = handedOver.value
             var count = 0
             while !lock.withLock({ stopping }) {
                 guard let frames = try? pair.receive(timeout: .milliseconds(200)), let event = MonitorEvent(frames: frames) else { continue }
@@ -38,4 +44,10 @@ public final class HandshakeLog: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// A value moved to another thread that alone uses it from then on.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
