@@ -5,6 +5,8 @@ import PackageDescription
 // x86-64 they run twice as wide with AVX2. No FMA: with separate multiplies and adds every lane
 // computes the same IEEE operations as a scalar loop, so results stay bit-identical across
 // builds. CSIMD refuses to start on an x86-64 CPU without AVX2, with a message.
+// `#if arch` is the arch of the machine reading this manifest: a cross-compile to arm64 from
+// x86-64 must drop the flag by hand.
 #if arch(x86_64)
 let vectorSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2"])]
 let requireVectorISA: [CSetting] = [.define("EBM_REQUIRE_AVX2")]

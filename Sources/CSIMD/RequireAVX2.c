@@ -8,10 +8,11 @@
 
 __attribute__((constructor)) static void ebm_require_avx2(void) {
     __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2")) {
-        fputs("error: this build of ebm-sweep uses AVX2 instructions (x86-64 CPUs since 2013), and this "
-              "CPU has none. Build without them: remove the -mavx2 flag in Package.swift and run "
-              "`make build` again.\n", stderr);
+    // FMA too: the programs pin OpenBLAS's Haswell kernels (OpenBLASEnvironment), which use it.
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+        fputs("error: this build of ebm-sweep uses AVX2 and FMA instructions (x86-64 CPUs since 2013), "
+              "and this CPU lacks them. Build without them: remove the -mavx2 flag in Package.swift and "
+              "run `make build` again.\n", stderr);
         _exit(1);
     }
 }

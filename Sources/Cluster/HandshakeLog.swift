@@ -22,14 +22,22 @@ public final class HandshakeLog: @unchecked Sendable {
         Thread { [self] in
             defer { finished.signal() }
             let pair = handedOver.value
-            var count = 0
+            // Counted apart: a protocol failure is a keyless or foreign peer; a failure without
+            // detail is a connection that closed or timed out mid-handshake (a cut link, a port scan).
+            var refused = 0, dropped = 0
             while !lock.withLock({ stopping }) {
                 guard let frames = try? pair.receive(timeout: .milliseconds(200)), let event = MonitorEvent(frames: frames) else { continue }
-                count += 1
+                let protocolError = event.kind.contains(.handshakeFailedProtocol)
+                if protocolError { refused += 1 } else { dropped += 1 }
+                let count = protocolError ? refused : dropped
                 // A keyless worker retries forever: say it the first time, then every 20th.
                 guard count == 1 || count % 20 == 0 else { continue }
                 // libzmq 4.3 names the listening endpoint here, not the peer.
-                log("rejected a connection on \(event.address): its handshake failed (no CURVE key, or not an ebm-worker); \(count) so far")
+                if protocolError {
+                    log("rejected a connection on \(event.address): its handshake failed (no CURVE key, or not an ebm-worker); \(count) so far")
+                } else {
+                    log("a connection on \(event.address) closed or timed out during its handshake; \(count) so far")
+                }
             }
             pair.close()
         }.start()

@@ -26,9 +26,25 @@ public enum OpenBLASEnvironment {
     public static func ensure() {
         #if os(Linux)
         let missing = required.filter { getenv($0.key) == nil }
-        guard !missing.isEmpty else { return }
+        // The marker makes a second exec impossible, whatever the environment does.
+        guard !missing.isEmpty, getenv(marker) == nil else { return }
+        // /proc/self/exe is what the kernel ran: under `ld.so ./ebm-worker` or an emulator it is
+        // the loader, which must not be re-run with our arguments.
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return }
+        let name = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: "/").last.map(String.init) ?? ""
+        guard !name.hasPrefix("ld-") && !name.hasPrefix("ld.so") && !name.hasPrefix("qemu") else {
+            FileHandle.standardError.write(Data("note: started through \(name); OpenBLAS keeps the kernels it chose (set \(missing.keys.sorted().joined(separator: ", ")) to pin them)\n".utf8))
+            return
+        }
         for (name, value) in missing { setenv(name, value, 0) }
+        setenv(marker, "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         #endif
     }
+
+    /// Set on the one re-execution.
+    static let marker = "EBM_OPENBLAS_PINNED"
 }
