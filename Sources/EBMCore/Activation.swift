@@ -30,6 +30,14 @@ extension ActivationKind {
     /// Relu and leaky relu: φ′ is 1 where φ(z) > 0 and constant elsewhere, so it need not be stored.
     public var isPiecewiseLinear: Bool { self == .relu || self == .leakyRelu }
 
+    /// slope·x, the piecewise-linear activations' branch below zero (for φ, φ′ and the reverse
+    /// pass alike). Relu selects 0 rather than multiplying by it, so −0 and ∞·0 never appear.
+    @inline(__always)
+    func belowZero(_ x: Lanes) -> Lanes { self == .relu ? Lanes(repeating: 0) : Self.leakySlope * x }
+
+    @inline(__always)
+    func belowZero(_ x: Double) -> Double { self == .relu ? 0 : Self.leakySlope * x }
+
     /// φ(z).
     public func value(_ z: Double) -> Double {
         switch self {
@@ -84,21 +92,20 @@ extension ActivationKind {
         case .relu, .leakyRelu:
             // In lanes explicitly: the forward pass calls this in place (z == a), which defeats
             // the auto-vectoriser's overlap check.
-            // Relu selects 0 rather than multiplying by it, so a is +0 (not −0) below zero.
-            let relu = self == .relu, slope = relu ? 0 : Self.leakySlope
             let full = count / Lanes.scalarCount * Lanes.scalarCount
             var i = 0
             while i < full {
                 let v = z.lanes(at: i)
                 let inactive = .!(v .> 0)
-                a.store(v.replacing(with: relu ? Lanes(repeating: 0) : slope * v, where: inactive), at: i)
-                d1?.store(Lanes(repeating: 1).replacing(with: slope, where: inactive), at: i)
+                a.store(v.replacing(with: belowZero(v), where: inactive), at: i)
+                let one = Lanes(repeating: 1)
+                d1?.store(one.replacing(with: belowZero(one), where: inactive), at: i)
                 i += Lanes.scalarCount
             }
             for i in full..<count {
                 let v = z[i], p = v > 0
-                a[i] = p ? v : (relu ? 0 : slope * v)
-                d1?[i] = p ? 1 : slope
+                a[i] = p ? v : belowZero(v)
+                d1?[i] = p ? 1 : belowZero(1)
             }
             if let d2 { d2.update(repeating: 0, count: count) }
         case .softplus:

@@ -1,7 +1,4 @@
 import CBLAS
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Whether a GEMM/GEMV operand is used as stored or transposed. Labels the call site, so
 /// `BLAS.gemm(.none, .transposed, ...)` reads as C = A·Bᵀ.
@@ -21,17 +18,11 @@ public enum Transpose: Sendable {
 public enum BLAS {
     /// One BLAS thread: the trainer runs one job per core, and the speed targets are per thread.
     ///
-    /// OpenBLAS's pthread build starts its helper threads when the library loads, before `main`;
-    /// `openblas_set_num_threads(1)` stops using them but leaves them spinning on `sched_yield`
-    /// for their timeout, stealing the other core from a neighbouring worker. Its own
-    /// `blas_thread_shutdown_` (what it calls around `fork`) joins them; looked up at run time
-    /// because the serial build has no such threads and no such symbol. Setting
-    /// OPENBLAS_NUM_THREADS=1 before the process starts avoids the threads altogether.
+    /// OpenBLAS starts its helper threads when it loads, before `main`; this stops using them, but
+    /// they spin for a moment first. The programs avoid them altogether by setting
+    /// OPENBLAS_NUM_THREADS=1 before OpenBLAS loads (`OpenBLASEnvironment` in Cluster).
     public static func setSingleThreaded() {
         openblas_set_num_threads(1)
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
-            unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)()
-        }
     }
 
     /// C ← α·op(A)·op(B) + β·C, with op(A) [m, k], op(B) [k, n], C [m, n], all row-major.

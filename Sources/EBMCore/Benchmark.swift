@@ -23,10 +23,7 @@ public struct TrainerBenchmark {
         public var dgemmGFLOPS: Double
         /// Median over rounds of achieved ÷ dgemm: the share of the machine's GEMM speed the
         /// trainer reaches, each round's pair measured back to back.
-        public var medianRatio: Double
-        /// Rounds the medians are taken over.
-        public var rounds: Int
-        public var ratio: Double { medianRatio }
+        public var ratio: Double
 
         public var description: String {
             func f(_ x: Double, _ digits: Int) -> String {
@@ -122,7 +119,7 @@ public struct TrainerBenchmark {
         let seconds = Self.median(secondsPerIteration)
         return Row(method: config.method, millisecondsPerIteration: seconds * 1e3, flopsPerIteration: flops,
                    achievedGFLOPS: flops / seconds / 1e9, dgemmGFLOPS: Self.median(dgemmRates),
-                   medianRatio: Self.median(ratios), rounds: ratios.count)
+                   ratio: Self.median(ratios))
     }
 
     /// The iteration's dominant GEMMs on preallocated operands, timed back to back on one thread.

@@ -63,17 +63,14 @@ extension MLP.Layout {
         switch activation {
         case .relu, .leakyRelu:
             let a = UnsafePointer(t.a[l] + offset)
-            // slope 0 for relu: 0·x would turn ∞ into NaN and keep −0, so relu selects 0 instead.
-            let relu = activation == .relu, slope = ActivationKind.leakySlope
             let full = count / Lanes.scalarCount * Lanes.scalarCount
             var i = 0
             while i < full {
                 let x = target.lanes(at: i)
-                let inactive = .!(a.lanes(at: i) .> 0)
-                target.store(x.replacing(with: relu ? Lanes(repeating: 0) : slope * x, where: inactive), at: i)
+                target.store(x.replacing(with: activation.belowZero(x), where: .!(a.lanes(at: i) .> 0)), at: i)
                 i += Lanes.scalarCount
             }
-            for i in full..<count where !(a[i] > 0) { target[i] = relu ? 0 : slope * target[i] }
+            for i in full..<count where !(a[i] > 0) { target[i] = activation.belowZero(target[i]) }
         case .softplus, .silu, .tanh:
             let d = t.d1[l] + offset
             for i in 0..<count { target[i] *= d[i] }
