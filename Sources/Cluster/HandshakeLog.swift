@@ -18,10 +18,10 @@ public final class HandshakeLog: @unchecked Sendable {
         // then used by the thread alone (handing it over across the thread start is allowed).
         let pair = try Socket(context, kind: .pair)
         try pair.connect(Self.endpoint)
-        let handedOver = UncheckedSendable(pair)
+        let handedOver = Socket.Handover(pair)
         Thread { [self] in
             defer { finished.signal() }
-            let pair = handedOver.value
+            let pair = handedOver.socket
             // Counted apart: a protocol failure is a keyless or foreign peer; a failure without
             // detail is a connection that closed or timed out mid-handshake (a cut link, a port scan).
             var refused = 0, dropped = 0
@@ -52,10 +52,4 @@ public final class HandshakeLog: @unchecked Sendable {
     }
 
     deinit { stop() }
-}
-
-/// A value moved to another thread that alone uses it from then on.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

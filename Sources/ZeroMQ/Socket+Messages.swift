@@ -64,14 +64,14 @@ extension Socket {
         if let timeout {
             let deadline = ContinuousClock.now.advanced(by: timeout)
             while first == nil {
-                first = try receiveFrame(flags: ZMQ_DONTWAIT)
+                first = try receiveFrame(flags: ZMQ_DONTWAIT, withUserID: true)
                 if first != nil { break }
                 let remaining = ContinuousClock.now.duration(to: deadline)
                 if remaining <= .zero { return nil }
                 _ = try wait(for: .readable, timeout: remaining)
             }
         } else {
-            first = try receiveFrame(flags: 0)
+            first = try receiveFrame(flags: 0, withUserID: true)
         }
         guard let first else { return nil }
         var frames = [first.bytes]
@@ -81,7 +81,7 @@ extension Socket {
         var userID = first.userID
         var dropped = 0
         while more {
-            guard let next = try receiveFrame(flags: 0) else { break }
+            guard let next = try receiveFrame(flags: 0, withUserID: userID == nil) else { break }
             if frames.count < maxFrames { frames.append(next.bytes) } else { dropped += 1 }
             more = next.more
             if userID == nil { userID = next.userID }
@@ -113,8 +113,9 @@ extension Socket {
         return sent != nil
     }
 
-    /// Receives one frame, whether more follow and its connection's ZAP user id; nil on EAGAIN.
-    private func receiveFrame(flags: CInt) throws(ZMQError) -> (bytes: [UInt8], more: Bool, userID: String?)? {
+    /// Receives one frame, whether more follow and (when asked) its connection's ZAP user id;
+    /// nil on EAGAIN.
+    private func receiveFrame(flags: CInt, withUserID: Bool) throws(ZMQError) -> (bytes: [UInt8], more: Bool, userID: String?)? {
         let h = raw
         var message = zmq_msg_t()
         zmq_msg_init(&message)
@@ -123,7 +124,7 @@ extension Socket {
         let size = zmq_msg_size(&message)
         let bytes = [UInt8](UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size))
         // NULL (EINVAL) when the connection carries no such property; an empty id means none too.
-        let userID = zmq_msg_gets(&message, "User-Id").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let userID = withUserID ? zmq_msg_gets(&message, "User-Id").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } : nil
         return (bytes, zmq_msg_more(&message) != 0, userID)
     }
 }

@@ -84,3 +84,13 @@ public final class Socket {
         get throws(ZMQError) { try get(.lastEndpoint) }
     }
 }
+
+extension Socket {
+    /// A socket on its way to the one thread that uses it from then on. libzmq sockets are not
+    /// thread-safe, but may move between threads across a full memory barrier, such as the start
+    /// of the receiving thread.
+    public struct Handover: @unchecked Sendable {
+        public let socket: Socket
+        public init(_ socket: Socket) { self.socket = socket }
+    }
+}

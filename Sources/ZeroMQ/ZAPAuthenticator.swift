@@ -41,7 +41,7 @@ public final class ZAPAuthenticator: @unchecked Sendable {
         let socket = try Socket(context, kind: .reply)
         try socket.bind(Self.endpoint)
         // The socket is handed over whole: from here on only the thread touches it.
-        let handover = Handover(socket: socket)
+        let handover = Socket.Handover(socket)
         let state = self.state
         let allowed = allowedClientKeys
         let thread = Thread {
@@ -116,10 +116,5 @@ public final class ZAPAuthenticator: @unchecked Sendable {
             defer { lock.unlock() }
             return stopping
         }
-    }
-
-    private final class Handover: @unchecked Sendable {
-        let socket: Socket
-        init(socket: Socket) { self.socket = socket }
     }
 }
