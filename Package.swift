@@ -66,8 +66,8 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .target(name: "CMallocStats"),  // glibc mallinfo2 probe for allocation tests; TestSupport only
-        .target(name: "TestSupport", dependencies: ["EBMCore", "CMallocStats"]),
+        .target(name: "CAllocationCounter"),  // per-thread malloc counter for allocation tests; TestSupport only
+        .target(name: "TestSupport", dependencies: ["EBMCore", "CAllocationCounter"]),
         .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], exclude: ["Fixtures"]),

@@ -6,55 +6,46 @@ import TestSupport
 struct AllocationTests {
     /// Iterations before measuring: lazy one-time work (first shuffle, chain start) happens here.
     static let warmup = 5
-    /// Iterations per measured window.
-    static let span = 20
-    /// Windows: tests in other suites allocate concurrently and move the process-wide heap figure,
-    /// so one quiet window out of several is the proof; a per-iteration allocation that is kept
-    /// grows the heap in EVERY window and fails.
-    static let windows = 8
+    /// Measured iterations.
+    static let measured = 60
 
-    @Test("after warm-up, training iterations leave the heap unchanged", arguments: Method.allCases)
-    func trainingDoesNotAllocate(method: Method) throws {
-        let iterations = Self.warmup + Self.windows * Self.span
-        let config = Fixtures.smallConfig(method, iterations: iterations)
-        var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 5))
-        // Heap in use after each iteration, recorded into a buffer made before training.
-        let heap = UnsafeMutablePointer<Int>.allocate(capacity: iterations + 1)
-        defer { heap.deallocate() }
-        heap.initialize(repeating: 0, count: iterations + 1)
-        let run = trainer.train { iteration, _ in
-            heap[iteration] = HeapProbe.bytesInUse()
+    /// Allocations made by this thread during each iteration after warm-up. The counter is per
+    /// thread and counts every malloc (kept or freed at once); the callback writes into a buffer
+    /// made before training, so the measurement itself allocates nothing.
+    static func allocationsPerIteration(
+        _ trainer: inout Trainer, perIteration: (Double) -> Void = { _ in }
+    ) throws -> [Int] {
+        let iterations = warmup + measured
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: iterations + 1)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: iterations + 1)
+        let run = trainer.train { iteration, loss in
+            perIteration(loss)
+            counts[iteration] = AllocationCounter.count()
             return true
         }
         try #require(run.status == .ok && run.iterations == iterations)
-        var growth: [Int] = []
-        for w in 0..<Self.windows {
-            let start = Self.warmup + w * Self.span
-            growth.append(heap[start + Self.span] - heap[start])
-        }
-        #expect(growth.contains(0), "\(method): heap growth per \(Self.span)-iteration window \(growth)")
+        return (warmup..<iterations).map { counts[$0 + 1] - counts[$0] }
     }
 
-    @Test("the same measurement flags a loop that keeps one small allocation per iteration")
-    func probeSeesPerIterationAllocations() throws {
-        let iterations = Self.warmup + Self.windows * Self.span
-        let config = Fixtures.smallConfig(.dsm, iterations: iterations)
+    @Test("after warm-up, training iterations make no heap allocation", arguments: Method.allCases)
+    func trainingDoesNotAllocate(method: Method) throws {
+        let config = Fixtures.smallConfig(method, iterations: Self.warmup + Self.measured)
         var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 5))
-        let heap = UnsafeMutablePointer<Int>.allocate(capacity: iterations + 1)
-        defer { heap.deallocate() }
-        heap.initialize(repeating: 0, count: iterations + 1)
+        let allocations = try Self.allocationsPerIteration(&trainer)
+        #expect(allocations.allSatisfy { $0 == 0 }, "\(method): allocations per iteration \(allocations)")
+    }
+
+    @Test("the same measurement sees one small allocation per iteration")
+    func counterSeesPerIterationAllocations() throws {
+        let config = Fixtures.smallConfig(.dsm, iterations: Self.warmup + Self.measured)
+        var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 5))
         var kept: [[Double]] = []
-        kept.reserveCapacity(iterations)
-        let run = trainer.train { iteration, loss in
+        kept.reserveCapacity(config.iterations)
+        let allocations = try Self.allocationsPerIteration(&trainer) { loss in
             kept.append([loss, loss])  // a 2-element array: one small heap block per iteration
-            heap[iteration] = HeapProbe.bytesInUse()
-            return true
         }
-        try #require(run.status == .ok)
-        let growth = (0..<Self.windows).map { w in
-            heap[Self.warmup + (w + 1) * Self.span] - heap[Self.warmup + w * Self.span]
-        }
-        #expect(!growth.contains(0), "growth \(growth) should be positive in every window")
-        #expect(kept.count == iterations)
+        #expect(allocations.allSatisfy { $0 == 1 }, "allocations per iteration \(allocations)")
+        #expect(kept.count == config.iterations)
     }
 }

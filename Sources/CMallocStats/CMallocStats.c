@@ -1,7 +1,0 @@
-#include "CMallocStats.h"
-#include <malloc.h>
-
-size_t ebm_heap_in_use(void) {
-    struct mallinfo2 info = mallinfo2();
-    return info.uordblks + info.hblkhd;
-}
