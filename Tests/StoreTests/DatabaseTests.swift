@@ -31,7 +31,7 @@ struct DatabaseTests {
             // which drops the sign of zero. The one non-exact case, and why double arrays go in blobs.
             let firstReal = try db.query("SELECT r FROM t LIMIT 1") { $0.double(at: 0) }.first
             #expect(firstReal?.sign == .plus)
-            let reals: [Double] = [1.0 / 3.0, .pi, -1e-310, .greatestFiniteMagnitude, 3.0, -.infinity]
+            let reals: [Double] = [1.0 / 3.0, .pi, -Double.leastNonzeroMagnitude * 12345 /* a subnormal */, .greatestFiniteMagnitude, 3.0, -.infinity]
             for value in reals { try db.execute("INSERT INTO t (r) VALUES (?)", [.real(value)]) }
             let realsBack = try db.query("SELECT r FROM t WHERE i IS NULL AND r IS NOT NULL ORDER BY rowid") {
                 $0.double(at: 0)
