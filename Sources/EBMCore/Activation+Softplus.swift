@@ -1,16 +1,14 @@
-/// Softplus and its derivatives from ONE exponential per element, eight lanes at a time.
+/// Softplus and its derivatives from ONE exponential per element, a lane group at a time.
 ///
 /// With e = exp(−|z|) ∈ (0, 1]:  softplus(z) = max(z, 0) + log1p(e),  σ(z) = 1/(1+e) for z ≥ 0 and
 /// e/(1+e) otherwise,  σ′ = σ(1 − σ). Above PyTorch's threshold 20 softplus is z, σ = 1, σ′ = 0.
 ///
 /// Why not libm: glibc's exp and log1p are scalar calls, and on the score models (H = 512) they were
-/// 15–20 ms of every iteration. Here both are pure arithmetic on `SIMD8<Double>` (no calls, no
+/// 15–20 ms of every iteration. Here both are pure arithmetic on `Lanes` (no calls, no
 /// branches, only selects), so the whole kernel vectorises; the scalar forms (`value`,
 /// `derivative`) run the same lanes, so batch and scalar results agree bit for bit.
 /// Accuracy against libm is tested (`softplusAccuracy`): a few ulps.
 extension ActivationKind {
-    typealias LaneBits = SIMD8<Int64>
-
     /// eˣ for x ≤ 0 (Cody–Waite): n = round(x/ln2), r = x − n·ln2 (ln2 split in a 32-bit-exact high
     /// part and a low part, so n·ln2_hi is exact), |r| ≤ ln2/2, eʳ by Taylor to degree 13
     /// (truncation r¹⁴/14! < 4e-18 relative), times 2ⁿ built in the exponent bits. x is clamped at
@@ -55,7 +53,7 @@ extension ActivationKind {
         return 2 * u * p
     }
 
-    /// softplus(z) and σ(z) on eight lanes (see the file's doc for the formulas and threshold).
+    /// softplus(z) and σ(z) on every lane (see the file's doc for the formulas and threshold).
     @inline(__always)
     static func softplusLanes(_ z: Lanes) -> (value: Lanes, sigma: Lanes) {
         let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)

@@ -54,7 +54,7 @@ public final class Optimizer {
     /// Returns whether every updated parameter is finite: the trainer's divergence check, folded
     /// into this pass so the parameters are read once per iteration, not twice.
     ///
-    /// Eight parameters per lane group, then a scalar tail with the same operations in the same
+    /// One lane group of parameters at a time, then a scalar tail with the same operations in the same
     /// order, so each parameter's bits do not depend on where it sits in the buffer.
     @discardableResult
     public func step(parameters theta: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>) -> Bool {
