@@ -3,9 +3,9 @@ import CSIMD
 /// Four doubles, the element-wise kernels' unit of work: one AVX register on x86-64. SIMD8 (two
 /// registers) was lowered with lanes split, spilled and partly scalarised (Adam's update took
 /// 0.40 ms for 133k parameters; 0.23 ms in SIMD4), for the same bits: every operation is lane-wise.
+/// Softplus keeps eight lanes (`SoftplusLanes`), where that lowering is clean and the extra
+/// independent chain pays.
 typealias Lanes = SIMD4<Double>
-/// The integer lanes of the same width, for bit manipulation (softplus's exponent).
-typealias LaneBits = SIMD4<Int64>
 
 extension UnsafePointer where Pointee == Double {
     /// `Lanes.scalarCount` consecutive values from here.
