@@ -59,7 +59,7 @@ struct OptimizerTests {
     @Test("the vectorised update gives each parameter the bits of a one-parameter optimiser", arguments: [OptimizerKind.adam, .sgd])
     func lanesMatchScalar(kind: OptimizerKind) {
         var random = RandomSource(seed: 7)
-        let count = 37  // four groups of eight lanes and a tail of five
+        let count = 37  // whole lane groups and a scalar tail (nine of four and one)
         var theta = (0..<count).map { _ in random.uniform(-1, 1) }
         var singles = theta.map { [$0] }
         let batch = Optimizer(kind: kind, count: count, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1)
