@@ -74,7 +74,7 @@ check "w1 kept its lease ($cut_job, attempt 1)" '[ "$(q "select worker || '"'"' 
 kill $impostor 2>/dev/null; wait $impostor 2>/dev/null
 check "the impostor never got a job" '! grep -q " job " "$work/impostor.log"'
 ip -n $ns_1 link set eth0 down; echo "netns: cut w1's link during $cut_job"
-wait_for 90 '[ "$(q "select worker from jobs where job_id='"'"'$cut_job'"'"' and status in ('"'"'running'"'"','"'"'done'"'"')")" = w2 ]'
+wait_for 90 '[ "$(q "select worker from jobs where job_id='"'"'$cut_job'"'"' and status in ('"'"'running'"'"','"'"'ok'"'"')")" = w2 ]'
 check "the cut job was requeued to w2" '[ "$(q "select worker from jobs where job_id='"'"'$cut_job'"'"'")" = w2 ]'
 restored_at=$(q "select strftime('%Y-%m-%dT%H:%M:%f','now')")
 ip -n $ns_1 link set eth0 up; echo "netns: restored w1's link"
@@ -83,7 +83,7 @@ check "w1 rejoined and took new work" '[ "$(q "select count(*) from jobs where w
 wait_for 240 '! kill -0 $coord 2>/dev/null'
 wait $coord; status=$?
 check "coordinator finished the sweep (exit 0)" '[ $status = 0 ]'
-jobs=$(q "select count(*) from jobs"); done_jobs=$(q "select count(*) from jobs where status='done'")
+jobs=$(q "select count(*) from jobs"); done_jobs=$(q "select count(*) from jobs where status='ok'")
 results=$(q "select count(*) from results"); distinct=$(q "select count(distinct job_id) from results")
 check "every job done ($done_jobs/$jobs)" '[ "$jobs" = 12 ] && [ "$done_jobs" = "$jobs" ]'
 check "no job lost or duplicated ($results results, $distinct distinct)" '[ "$results" = "$jobs" ] && [ "$distinct" = "$jobs" ]'

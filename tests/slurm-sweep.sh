@@ -49,7 +49,7 @@ check "the sweep completed through Slurm's workers (coordinator exit $status)" '
 db="$out/sweep.sqlite"
 q() { sqlite3 -cmd ".timeout 5000" "$db" "$1" 2>/dev/null; }
 check "every job done exactly once ($(q "select count(*) from results")/4 results)" \
-  '[ "$(q "select count(*) from jobs where status='"'"'done'"'"'")" = 4 ] && [ "$(q "select count(distinct job_id) from results")" = 4 ]'
+  '[ "$(q "select count(*) from jobs where status='"'"'ok'"'"'")" = 4 ] && [ "$(q "select count(distinct job_id) from results")" = 4 ]'
 check "the results came from Slurm tasks" '[ "$(q "select count(*) from results where worker like '"'"'slurm-$job-%'"'"'")" = 4 ]'
 end=$((SECONDS + 60)); while [ -n "$(squeue -h -j "$job" 2>/dev/null)" ] && [ $SECONDS -lt $end ]; do sleep 0.5; done
 check "the batch job ended when the sweep was done" '[ -z "$(squeue -h -j "$job" 2>/dev/null)" ]'

@@ -122,7 +122,7 @@ extension Coordinator {
     /// coordinator restarted, or the worker was presumed lost), it gets the lease back; otherwise
     /// someone else owns the job and this copy is cancelled.
     func reconcile(_ jobID: String, attempt: Int, worker: String, now t: Double) throws {
-        if case .leased(worker, attempt, _)? = scheduler.state(of: jobID) { return }
+        if case .running(worker, attempt, _)? = scheduler.state(of: jobID) { return }
         if scheduler.adopt(jobID: jobID, attempt: attempt, worker: worker, now: t) {
             try store.markLeased(jobID: jobID, worker: worker, attempt: attempt)
             view.log("worker \(worker) still runs \(jobID) (attempt \(attempt)): lease handed back to it")
@@ -134,19 +134,16 @@ extension Coordinator {
     func accept(_ report: ResultReport, from worker: String, now t: Double) throws {
         if report.status == .cancelled {
             // A job stopped on request or handed back: pending again, not an attempt.
-            if case .leased(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {
+            if case .running(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {
                 scheduler.release(jobID: report.jobID)
                 try persist([report.jobID])
             }
             send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
             return
         }
-        let final: FinalStatus = switch report.status {
-        case .ok: .done
-        case .diverged: .diverged
-        case .failed, .cancelled: .failed
-        }
-        let acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: final)
+        // Every other status the decoder lets through is finished: ok, diverged, or failed (with
+        // its reason; also what a status unknown to this build becomes, see ResultReport).
+        let acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: report.status)
         switch acceptance {
         case .accepted:
             let result = report.jobResult(worker: worker)

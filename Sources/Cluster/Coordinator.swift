@@ -228,7 +228,7 @@ public final class Coordinator {
                 try store.markPending(jobID: id, attempts: attempts)
             case .finished(.failed, let attempts)?:
                 try store.markFailed(jobID: id, attempts: attempts, reason: "no result after \(attempts) attempts (workers lost)")
-            case .leased(let worker, let attempt, _)?:
+            case .running(let worker, let attempt, _)?:
                 try store.markLeased(jobID: id, worker: worker, attempt: attempt)
             case .finished?, nil:
                 break
@@ -260,7 +260,7 @@ public final class Coordinator {
         var p = SweepProgress()
         let counts = scheduler.counts
         p.total = scheduler.jobs.count
-        p.done = counts.done
+        p.ok = counts.ok
         p.diverged = counts.diverged
         p.failed = counts.failed
         p.workers = workers.count

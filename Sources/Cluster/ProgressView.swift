@@ -18,7 +18,7 @@ public struct SweepProgress: Sendable {
     }
 
     public var total = 0
-    public var done = 0
+    public var ok = 0
     public var diverged = 0
     public var failed = 0
     public var workers = 0
@@ -29,7 +29,7 @@ public struct SweepProgress: Sendable {
 
     public init() {}
 
-    public var finished: Int { done + diverged + failed }
+    public var finished: Int { ok + diverged + failed }
     public var pending: Int { max(0, total - finished - running.count) }
 
     /// Seconds left, from the work done so far (finished jobs plus the running ones' fractions).

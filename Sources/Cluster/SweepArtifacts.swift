@@ -47,7 +47,7 @@ public enum SweepArtifacts {
 
         let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory)
         let counts = try store.counts()
-        var summary = ["\(jobs.count) jobs: \(counts[.done] ?? 0) done, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
+        var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         if let anchors { summary.append(anchors) }
         if !fixedLine.isEmpty { summary.append("Same in every configuration: \(fixedLine)") }
         var shown = Table(columns: readable.columns)

@@ -61,8 +61,10 @@ public enum TrialRunner {
             error = "diverged at iteration \(run.iterations): non-finite loss or parameters"
         case .cancelled:
             error = "cancelled at iteration \(run.iterations)"
-        case .failed:
-            error = "failed"
+        case .failed, .pending, .running:
+            // Not a word the trainer returns; kept a failure rather than a trap.
+            status = .failed
+            error = "the trainer ended as \(run.status.rawValue)"
         }
         let checkpoint = Checkpoint(model: run.model, config: config, metrics: metrics)
         let result = JobResult(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error,

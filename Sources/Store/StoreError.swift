@@ -52,6 +52,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidData = Code(rawValue: 1004)
         /// The store's own: a job id that the store does not know.
         public static let unknownJob = Code(rawValue: 1005)
+        /// The store's own: the file's schema version is one no version of the tool writes.
+        public static let schemaUnknown = Code(rawValue: 1006)
 
         public var description: String {
             switch self {
@@ -60,6 +62,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             case .schemaTooNew: "schema too new"
             case .invalidData: "invalid data"
             case .unknownJob: "unknown job"
+            case .schemaUnknown: "schema unknown"
             default: String(cString: sqlite3_errstr(rawValue))
             }
         }

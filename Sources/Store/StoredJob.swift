@@ -1,3 +1,4 @@
+import EBMCore
 import Foundation
 import Sweep
 
@@ -5,7 +6,7 @@ import Sweep
 /// state from these on resume; `ebm-sweep status` prints them.
 public struct StoredJob: Sendable, Equatable {
     public var job: Job
-    public var status: JobStatus
+    public var status: RunStatus
     /// Attempts started so far (the attempt number of the latest lease).
     public var attempts: Int
     /// The worker of the latest lease or result; nil while pending.
@@ -17,7 +18,7 @@ public struct StoredJob: Sendable, Equatable {
     /// Why the job failed or diverged.
     public var error: String?
 
-    public init(job: Job, status: JobStatus, attempts: Int, worker: String? = nil, startedAt: Date? = nil,
+    public init(job: Job, status: RunStatus, attempts: Int, worker: String? = nil, startedAt: Date? = nil,
                 finishedAt: Date? = nil, seconds: Double? = nil, error: String? = nil) {
         self.job = job
         self.status = status

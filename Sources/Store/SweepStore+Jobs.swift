@@ -1,3 +1,4 @@
+import EBMCore
 import Foundation
 import Sweep
 
@@ -18,14 +19,18 @@ extension SweepStore {
         }.first
     }
 
-    /// How many jobs are in each status; every status is present, zero if none.
-    public func counts() throws(StoreError) -> [JobStatus: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+    /// The statuses a job can rest in, in the order they are shown: `cancelled` ends an attempt,
+    /// never a job.
+    public static let jobStatuses: [RunStatus] = RunStatus.allCases.filter { $0 != .cancelled }
+
+    /// How many jobs are in each status; every one of `jobStatuses` is present, zero if none.
+    public func counts() throws(StoreError) -> [RunStatus: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: Self.jobStatuses.map { ($0, 0) })
         let rows = try database.query("SELECT status, count(*) FROM jobs GROUP BY status") {
             (row: Statement) throws(StoreError) in (row.string(at: 0), Int(row.int64(at: 1)))
         }
         for (status, count) in rows {
-            guard let status = JobStatus(rawValue: status) else {
+            guard let status = RunStatus(rawValue: status) else {
                 throw StoreCoding.invalid("jobs.status is \"\(status)\"", path: path)
             }
             counts[status] = count
@@ -37,8 +42,9 @@ extension SweepStore {
     /// - Throws: `.unknownJob` if the store has no such job.
     public func markLeased(jobID: String, worker: String, attempt: Int, at date: Date = Date()) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
-            try update(jobID, "status = 'running', attempts = ?, worker = ?, started_at = ?, finished_at = NULL",
-                       [.integer(Int64(attempt)), .text(worker), .text(StoreCoding.timestamp(date))])
+            try update(jobID, "status = ?, attempts = ?, worker = ?, started_at = ?, finished_at = NULL",
+                       [.text(RunStatus.running.rawValue), .integer(Int64(attempt)), .text(worker),
+                        .text(StoreCoding.timestamp(date))])
             try log(event: StoreEvent(at: date, kind: .lease, jobID: jobID, worker: worker, detail: "attempt \(attempt)"))
         }
     }
@@ -47,8 +53,8 @@ extension SweepStore {
     /// given so the attempt limit still counts.
     public func markPending(jobID: String, attempts: Int, at date: Date = Date()) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
-            try update(jobID, "status = 'pending', attempts = ?, worker = NULL, started_at = NULL",
-                       [.integer(Int64(attempts))])
+            try update(jobID, "status = ?, attempts = ?, worker = NULL, started_at = NULL",
+                       [.text(RunStatus.pending.rawValue), .integer(Int64(attempts))])
             try log(event: StoreEvent(at: date, kind: .requeue, jobID: jobID, detail: "attempts \(attempts)"))
         }
     }
@@ -56,8 +62,9 @@ extension SweepStore {
     /// The job gave up (attempt limit reached, or the trainer refused the configuration).
     public func markFailed(jobID: String, attempts: Int, reason: String, at date: Date = Date()) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
-            try update(jobID, "status = 'failed', attempts = ?, error = ?, finished_at = ?",
-                       [.integer(Int64(attempts)), .text(reason), .text(StoreCoding.timestamp(date))])
+            try update(jobID, "status = ?, attempts = ?, error = ?, finished_at = ?",
+                       [.text(RunStatus.failed.rawValue), .integer(Int64(attempts)), .text(reason),
+                        .text(StoreCoding.timestamp(date))])
             try log(event: StoreEvent(at: date, kind: .failed, jobID: jobID, detail: reason))
         }
     }
@@ -68,7 +75,8 @@ extension SweepStore {
     public func resetRunningToPending(at date: Date = Date()) throws(StoreError) -> Int {
         try database.transaction { () throws(StoreError) in
             let moved = try database.execute(
-                "UPDATE jobs SET status = 'pending', worker = NULL, started_at = NULL WHERE status = 'running'")
+                "UPDATE jobs SET status = ?, worker = NULL, started_at = NULL WHERE status = ?",
+                [.text(RunStatus.pending.rawValue), .text(RunStatus.running.rawValue)])
             if moved > 0 {
                 try log(event: StoreEvent(at: date, kind: .resumed, detail: "\(moved) running jobs back to pending"))
             }
@@ -89,11 +97,12 @@ extension SweepStore {
     func insert(_ jobs: [Job], ignoringExisting: Bool) throws(StoreError) -> Int {
         let verb = ignoringExisting ? "INSERT OR IGNORE" : "INSERT"
         let statement = try database.prepare(
-            "\(verb) INTO jobs (job_id, config_id, seed, config_json, status, attempts) VALUES (?, ?, ?, ?, 'pending', 0)")
+            "\(verb) INTO jobs (job_id, config_id, seed, config_json, status, attempts) VALUES (?, ?, ?, ?, ?, 0)")
         var inserted = 0
         for job in jobs {
             try statement.bind([.text(job.id), .text(job.configID), .integer(Int64(bitPattern: job.seed)),
-                                .text(try StoreCoding.configJSON(job.config, path: path))])
+                                .text(try StoreCoding.configJSON(job.config, path: path)),
+                                .text(RunStatus.pending.rawValue)])
             while try statement.step() {}
             inserted += database.changes
         }
@@ -118,7 +127,7 @@ extension SweepStore {
     private func storedJob(_ row: Statement) throws(StoreError) -> StoredJob {
         let config = try StoreCoding.config(row.string(at: 3), path: path)
         let statusText = row.string(at: 4)
-        guard let status = JobStatus(rawValue: statusText) else {
+        guard let status = RunStatus(rawValue: statusText) else {
             throw StoreCoding.invalid("jobs.status is \"\(statusText)\"", path: path)
         }
         let job = Job(id: row.string(at: 0), configID: row.string(at: 1),

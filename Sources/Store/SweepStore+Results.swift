@@ -5,8 +5,8 @@ import Sweep
 /// Results: the commit point of a job, exactly once.
 extension SweepStore {
     /// Commits `result` and finishes its job, in ONE transaction: the result row is written and
-    /// the job marked `done` (status ok), `diverged` (status diverged) or `failed` (status
-    /// cancelled: no usable result), with its worker, attempt, seconds and finish time.
+    /// the job takes the result's status (ok, diverged or failed, with the reason in `error`),
+    /// its worker, attempt, seconds and finish time.
     ///
     /// Exactly once: if the job already has a result, nothing of it is written, a
     /// `duplicateDropped` event is logged, and the call returns false. A late result for a job that
@@ -14,9 +14,11 @@ extension SweepStore {
     /// - Returns: true if this call committed the result.
     /// - Throws: `.unknownJob` if the store has no such job; `.full` if the disk is full (the store
     ///   then holds the state before this call).
+    /// - Precondition: `result.status.isFinished` (a cancelled attempt is no result).
     @discardableResult
     public func record(_ result: JobResult, finishedAt: Date = Date()) throws(StoreError) -> Bool {
-        try database.transaction { () throws(StoreError) -> Bool in
+        precondition(result.status.isFinished, "record(_:) takes a finished result, not \(result.status)")
+        return try database.transaction { () throws(StoreError) -> Bool in
             let existing = try database.query("SELECT attempt FROM results WHERE job_id = ?", [.text(result.jobID)]) {
                 $0.int64(at: 0)
             }
@@ -38,15 +40,10 @@ extension SweepStore {
                  .blob(StoreCoding.blob(result.lossHistory)), .blob(StoreCoding.blob(result.samples.storage)),
                  .integer(Int64(result.samples.rows)), .integer(Int64(result.samples.columns)),
                  .blob(result.checkpoint)])
-            let status: JobStatus = switch result.status {
-            case .ok: .done
-            case .diverged: .diverged
-            case .cancelled, .failed: .failed
-            }
             try database.execute(
                 "UPDATE jobs SET status = ?, attempts = max(attempts, ?), worker = ?, finished_at = ?, seconds = ?, "
                     + "error = ? WHERE job_id = ?",
-                [.text(status.rawValue), .integer(Int64(result.attempt)), .text(result.worker),
+                [.text(result.status.rawValue), .integer(Int64(result.attempt)), .text(result.worker),
                  .text(StoreCoding.timestamp(finishedAt)), .real(result.seconds), .text(result.error),
                  .text(result.jobID)])
             try log(event: StoreEvent(at: finishedAt, kind: .resultAccepted, jobID: result.jobID, worker: result.worker,

@@ -60,13 +60,67 @@ extension SweepStore {
             detail TEXT
         );
         """,
+        // 1 → 2: one word for a run's state (`RunStatus`; docs/design.md). Jobs say `ok` where
+        // they said `done`, and a result may be `failed` (a refused configuration is data, kept
+        // with its reason). A job rests in any word but `cancelled` (which ends an attempt,
+        // never a job); a result holds a finished word. Both lists also admit `stopped`,
+        // reserved for early stopping, so adding that word needs no migration. SQLite cannot
+        // change a CHECK constraint, so both tables are rebuilt and copied, the results first:
+        // no foreign key ever points at a dropped table.
+        """
+        CREATE TABLE jobs_v2 (
+            job_id TEXT PRIMARY KEY,
+            config_id TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            config_json TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'running', 'ok', 'diverged', 'failed', 'stopped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            worker TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            seconds REAL,
+            error TEXT
+        );
+        INSERT INTO jobs_v2 SELECT job_id, config_id, seed, config_json,
+            CASE status WHEN 'done' THEN 'ok' ELSE status END,
+            attempts, worker, started_at, finished_at, seconds, error FROM jobs;
+        CREATE TABLE results_v2 (
+            job_id TEXT PRIMARY KEY REFERENCES jobs_v2 (job_id),
+            attempt INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'diverged', 'failed', 'stopped')),
+            metrics_json TEXT NOT NULL,
+            error TEXT,
+            worker TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            seconds_per_iteration REAL NOT NULL,
+            loss_history BLOB NOT NULL,
+            samples BLOB NOT NULL,
+            samples_rows INTEGER NOT NULL,
+            samples_columns INTEGER NOT NULL,
+            checkpoint BLOB NOT NULL
+        );
+        INSERT INTO results_v2 SELECT job_id, attempt,
+            CASE status WHEN 'cancelled' THEN 'failed' ELSE status END,
+            metrics_json, error, worker, seconds, seconds_per_iteration, loss_history, samples,
+            samples_rows, samples_columns, checkpoint FROM results;
+        DROP TABLE results;
+        DROP TABLE jobs;
+        ALTER TABLE jobs_v2 RENAME TO jobs;
+        ALTER TABLE results_v2 RENAME TO results;
+        CREATE INDEX jobs_by_config ON jobs (config_id);
+        CREATE INDEX jobs_by_status ON jobs (status);
+        """,
     ]
 
-    /// Brings `database` to `schemaVersion`, each step in its own transaction.
-    /// - Throws: `.schemaTooNew` if the file comes from a newer build.
+    /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing
+    /// step leaves the file as it was.
+    /// - Throws: `.schemaTooNew` if the file comes from a newer build, `.schemaUnknown` if no
+    ///   build writes its version.
     static func migrate(_ database: Database) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
             let version = try database.userVersion
+            guard version >= 0 else { throw schemaUnknown(version, path: database.path) }
             guard version <= schemaVersion else { throw schemaTooNew(version, path: database.path) }
             for next in version..<schemaVersion {
                 try database.executeScript(migrations[next])
@@ -79,6 +133,7 @@ extension SweepStore {
     static func checkVersion(_ database: Database) throws(StoreError) {
         let version = try database.userVersion
         if version == 0 { throw notAStore(database.path) }
+        if version < 0 { throw schemaUnknown(version, path: database.path) }
         if version > schemaVersion { throw schemaTooNew(version, path: database.path) }
         if version < schemaVersion {
             throw StoreError(code: .schemaTooNew,
@@ -86,6 +141,13 @@ extension SweepStore {
                              + "run `ebm-sweep run` on it once to upgrade it, then look again",
                              operation: "open read-only", path: database.path)
         }
+    }
+
+    private static func schemaUnknown(_ version: Int, path: String) -> StoreError {
+        StoreError(code: .schemaUnknown,
+                   message: "\(path) has schema version \(version), which no ebm-sweep writes (this build knows 1 to "
+                   + "\(schemaVersion)): it is not a sweep database this tool made; move it aside and start the sweep again",
+                   operation: "migrate", path: path)
     }
 
     private static func schemaTooNew(_ version: Int, path: String) -> StoreError {

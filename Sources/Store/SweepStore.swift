@@ -65,12 +65,12 @@ public final class SweepStore {
 
     /// Opens an existing store for the coordinator, upgrading its schema if it is older.
     /// - Throws: `.storeMissing` if there is no file; `.notADatabase`/`.corrupt` if the file is not a
-    ///   sweep database; `.schemaTooNew` if a newer build wrote it.
+    ///   sweep database; `.schemaTooNew` if a newer build wrote it, `.schemaUnknown` if none did.
     public static func open(at path: String) throws(StoreError) -> SweepStore {
         try requireFile(at: path)
         let store = SweepStore(database: try Database(path: path, mode: .readWrite))
         // Version 0 is an SQLite file that `create` never finished or never made: leave it untouched.
-        guard try store.database.userVersion > 0 else { throw notAStore(path) }
+        guard try store.database.userVersion != 0 else { throw notAStore(path) }
         try migrate(store.database)
         try store.requireSweepRow()
         return store

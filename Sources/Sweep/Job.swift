@@ -24,19 +24,3 @@ public struct Job: Hashable, Codable, Sendable {
         case seed, config
     }
 }
-
-/// Where a job stands in a sweep.
-public enum JobStatus: String, Codable, Sendable, CaseIterable {
-    /// Waiting for a worker.
-    case pending
-    /// Leased to a worker.
-    case running
-    /// Finished with a result (status ok).
-    case done
-    /// Finished with a non-finite loss or samples: a result, ranked last.
-    case diverged
-    /// Gave up after the attempt limit, or the trainer refused the configuration.
-    case failed
-
-    public var isFinished: Bool { self == .done || self == .diverged || self == .failed }
-}

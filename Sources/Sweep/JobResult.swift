@@ -5,7 +5,8 @@ import EBMCore
 public struct JobResult: Sendable, Equatable {
     public var jobID: String
     public var attempt: Int
-    /// `.ok`, `.diverged` (a result, ranked last) or `.cancelled`.
+    /// How the attempt ended (`RunStatus.endsAttempt`): ok, diverged (ranked last), failed (kept
+    /// for its reason) or cancelled (never stored: the job waits for a worker again).
     public var status: RunStatus
     public var metrics: [String: Double]
     /// Why the run failed or diverged, for the tables; nil when it succeeded.

@@ -1,38 +1,23 @@
-/// How a finished job ended, as the scheduler records it.
-public enum FinalStatus: String, Sendable, CaseIterable, Codable {
-    /// A result with status ok.
-    case done
-    /// A result with non-finite loss or samples: ranked last, never retried (it is deterministic).
-    case diverged
-    /// No result: the attempt limit was reached, or the trainer refused the configuration.
-    case failed
+import EBMCore
 
-    public var jobStatus: JobStatus {
-        switch self {
-        case .done: .done
-        case .diverged: .diverged
-        case .failed: .failed
-        }
-    }
-}
-
-/// Where one job stands in the scheduler. Attempts count leases that ended without a result
-/// (a lost or restarted worker); a lease handed back on shutdown (`release`) does not count.
+/// Where one job stands in the scheduler: a `RunStatus` with what the scheduler needs beside it.
+/// Attempts count leases that ended without a result (a lost or restarted worker); a lease handed
+/// back on shutdown (`release`) does not count.
 public enum JobState: Hashable, Sendable {
     /// Waiting; `attempts` leases have been lost so far (always < `maxAttempts`).
     case pending(attempts: Int)
-    /// Held by `worker` as attempt number `attempt` (1-based) until `deadline` (the worker's
+    /// Leased to `worker` as attempt number `attempt` (1-based) until `deadline` (the worker's
     /// liveness expiry, pushed back by each heartbeat).
-    case leased(worker: String, attempt: Int, deadline: Double)
-    /// Over; `attempts` is the attempt that finished it (or the last lost one, for `failed`).
-    case finished(FinalStatus, attempts: Int)
+    case running(worker: String, attempt: Int, deadline: Double)
+    /// Over with `status` (ok, diverged or failed); `attempts` is the attempt that finished it
+    /// (or the last lost one, for a job that gave up).
+    case finished(RunStatus, attempts: Int)
 
-    /// The store's word for this state.
-    public var status: JobStatus {
+    public var status: RunStatus {
         switch self {
         case .pending: .pending
-        case .leased: .running
-        case .finished(let s, _): s.jobStatus
+        case .running: .running
+        case .finished(let status, _): status
         }
     }
 
@@ -72,14 +57,14 @@ public struct Liveness: Sendable, Equatable {
     public var expiry: Double { interval * Double(count) }
 }
 
-/// Job counts by state, for progress lines.
+/// Job counts by status, for progress lines.
 public struct SchedulerCounts: Sendable, Equatable {
     public var pending = 0
-    public var leased = 0
-    public var done = 0
+    public var running = 0
+    public var ok = 0
     public var diverged = 0
     public var failed = 0
 
-    public var total: Int { pending + leased + done + diverged + failed }
-    public var finished: Int { done + diverged + failed }
+    public var total: Int { pending + running + finished }
+    public var finished: Int { ok + diverged + failed }
 }

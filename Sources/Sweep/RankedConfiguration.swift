@@ -23,18 +23,6 @@ public struct MetricSummary: Sendable, Equatable {
     }
 }
 
-/// What a configuration's seeds add up to, in ranking order.
-public enum ConfigurationStatus: String, Sendable, Codable, CaseIterable {
-    /// At least one seed finished ok: ranked by the metric.
-    case ok
-    /// No ok seed, at least one diverged.
-    case diverged
-    /// Every finished seed failed.
-    case failed
-    /// Nothing finished yet.
-    case pending
-}
-
 /// One row of the ranked results table (results.csv / .md / .tex).
 public struct RankedConfiguration: Sendable {
     /// 1-based; ties in the metric are broken by `configID`, so ranks are unique and stable.
@@ -48,7 +36,9 @@ public struct RankedConfiguration: Sendable {
     public var nOK: Int
     public var nDiverged: Int
     public var nFailed: Int
-    public var status: ConfigurationStatus
+    /// What its seeds add up to: `ok` if one seed finished ok (ranked by the metric), else
+    /// `diverged` if one diverged, else `failed` if one failed, else `pending`.
+    public var status: RunStatus
     /// Every metric other than the ranking one, over the same ok seeds.
     public var otherMetrics: [String: MetricSummary]
 

@@ -8,13 +8,13 @@ public enum Ranking {
     /// - Parameters:
     ///   - jobs: the sweep's jobs (they give each result its configuration and hyperparameters).
     ///   - statuses: stored job statuses; jobs marked `.failed` (no result) count in `nFailed`.
-    ///   - results: accepted results; the first one per job id counts, `.cancelled` ones and ones
-    ///     for unknown jobs are ignored.
+    ///   - results: accepted results; the first finished one per job id counts, others and ones for
+    ///     unknown jobs are ignored.
     ///   - metric: the ranking metric; its direction decides (lower is better except precision
     ///     and recall).
     /// Order: ok configurations with a finite mean by mean (direction of `metric`), then ok ones
     /// without a value, then diverged, failed, pending; ties by `configID`.
-    public static func rank(jobs: [Job], statuses: [String: JobStatus] = [:], results: [JobResult],
+    public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [JobResult],
                             metric: RankingMetric) -> [RankedConfiguration] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [String: Group] = [:]
@@ -30,7 +30,7 @@ public enum Ranking {
             case .ok: groups[job.configID]?.ok.append(r.metrics)
             case .diverged: groups[job.configID]?.diverged += 1
             case .failed: groups[job.configID]?.failed += 1
-            case .cancelled: seen.remove(r.jobID)
+            case .cancelled, .pending, .running: seen.remove(r.jobID)
             }
         }
         for job in jobs where statuses[job.id] == .failed && !seen.contains(job.id) {
@@ -70,7 +70,7 @@ public enum Ranking {
             if let s = MetricSummary(g.ok.compactMap { $0[name] }) { summaries[name] = s }
         }
         let main = summaries.removeValue(forKey: metric.rawValue)
-        let status: ConfigurationStatus = !g.ok.isEmpty ? .ok : g.diverged > 0 ? .diverged : g.failed > 0 ? .failed : .pending
+        let status: RunStatus = !g.ok.isEmpty ? .ok : g.diverged > 0 ? .diverged : g.failed > 0 ? .failed : .pending
         let hyper = TrainingConfig.hyperparameterNames(for: g.config.method).filter { $0 != "seed" }
             .compactMap { name in g.config.value(of: name).map { (name: name, value: $0) } }
         return RankedConfiguration(rank: 0, configID: configID, hyperparameters: hyper, metricMean: main?.mean,
@@ -83,7 +83,7 @@ public enum Ranking {
         case .ok: r.metricMean == nil ? 1 : 0
         case .diverged: 2
         case .failed: 3
-        case .pending: 4
+        case .pending, .running, .cancelled: 4
         }
     }
 }

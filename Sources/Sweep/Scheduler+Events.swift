@@ -1,3 +1,5 @@
+import EBMCore
+
 /// The events that move jobs between states.
 extension Scheduler {
     /// A worker announced itself (READY) with `slots` parallel jobs. A worker already known is
@@ -22,7 +24,7 @@ extension Scheduler {
               case .pending(let attempts) = states[i] else { return nil }
         let attempt = attempts + 1
         precondition(attempt <= maxAttempts, "invariant: a pending job has attempts < maxAttempts")
-        states[i] = .leased(worker: worker, attempt: attempt, deadline: w.expiry)
+        states[i] = .running(worker: worker, attempt: attempt, deadline: w.expiry)
         workers[worker]?.leases.insert(i)
         return (jobs[i], attempt)
     }
@@ -35,8 +37,8 @@ extension Scheduler {
         w.expiry = max(w.expiry, now + liveness.expiry)
         workers[worker] = w
         for i in w.leases {
-            if case .leased(let owner, let attempt, _) = states[i] {
-                states[i] = .leased(worker: owner, attempt: attempt, deadline: w.expiry)
+            if case .running(let owner, let attempt, _) = states[i] {
+                states[i] = .running(worker: owner, attempt: attempt, deadline: w.expiry)
             }
         }
         return true
@@ -48,27 +50,30 @@ extension Scheduler {
     /// leased elsewhere (tell the worker to cancel it), the worker is unknown or has no free slot.
     public mutating func adopt(jobID: String, attempt: Int, worker: String, now: Double) -> Bool {
         guard var w = workers[worker], let i = indexByID[jobID], (1...maxAttempts).contains(attempt) else { return false }
-        if case .leased(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
+        if case .running(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
         // Never below the attempts already lost: adoption must not reset the retry limit.
         guard case .pending(let lost) = states[i], attempt >= lost, w.leases.count < w.slots else { return false }
         w.expiry = max(w.expiry, now + liveness.expiry)
         w.leases.insert(i)
         workers[worker] = w
-        states[i] = .leased(worker: worker, attempt: attempt, deadline: w.expiry)
+        states[i] = .running(worker: worker, attempt: attempt, deadline: w.expiry)
         return true
     }
 
-    /// A worker reports the end of an attempt. The result counts once per job, and only from the
-    /// worker holding the job's current lease with the current attempt number; the caller stores
-    /// the result only when this returns `.accepted`.
-    public mutating func complete(jobID: String, attempt: Int, worker: String, status: FinalStatus) -> Acceptance {
+    /// A worker reports the end of an attempt with a finished `status` (ok, diverged or failed).
+    /// The result counts once per job, and only from the worker holding the job's current lease
+    /// with the current attempt number; the caller stores the result only when this returns
+    /// `.accepted`.
+    /// - Precondition: `status.isFinished` (a cancelled attempt is `release`d instead).
+    public mutating func complete(jobID: String, attempt: Int, worker: String, status: RunStatus) -> Acceptance {
+        precondition(status.isFinished, "complete(status:) takes a finished status, not \(status)")
         guard let i = indexByID[jobID] else { return .unknownJob }
         switch states[i] {
         case .finished:
             return .duplicate
         case .pending:
             return .staleAttempt
-        case .leased(let owner, let current, _):
+        case .running(let owner, let current, _):
             guard owner == worker else { return .notLeasedToThisWorker }
             guard current == attempt else { return .staleAttempt }
             states[i] = .finished(status, attempts: current)
@@ -84,7 +89,7 @@ extension Scheduler {
     public mutating func workerLost(_ worker: String) -> [String] {
         guard let w = workers.removeValue(forKey: worker) else { return [] }
         for i in w.leases.sorted() {
-            guard case .leased(_, let attempt, _) = states[i] else {
+            guard case .running(_, let attempt, _) = states[i] else {
                 preconditionFailure("invariant: a worker's lease list holds only its leased jobs")
             }
             states[i] = attempt >= maxAttempts ? .finished(.failed, attempts: attempt) : .pending(attempts: attempt)
@@ -103,7 +108,7 @@ extension Scheduler {
     /// Returns false if the job was not leased.
     @discardableResult
     public mutating func release(jobID: String) -> Bool {
-        guard let i = indexByID[jobID], case .leased(let owner, let attempt, _) = states[i] else { return false }
+        guard let i = indexByID[jobID], case .running(let owner, let attempt, _) = states[i] else { return false }
         states[i] = .pending(attempts: attempt - 1)
         workers[owner]?.leases.remove(i)
         return true
@@ -126,7 +131,7 @@ extension Scheduler {
         for (name, w) in workers {
             for i in w.leases {
                 if let other = holders.updateValue(name, forKey: i) { problems.append("\(jobs[i].id) listed by \(other) and \(name)") }
-                guard case .leased(let owner, _, _) = states[i], owner == name else {
+                guard case .running(let owner, _, _) = states[i], owner == name else {
                     problems.append("\(name) lists \(jobs[i].id) which is \(states[i])"); continue
                 }
             }
@@ -135,7 +140,7 @@ extension Scheduler {
             switch s {
             case .pending(let a) where a >= maxAttempts || a < 0:
                 problems.append("\(jobs[i].id) pending with \(a) attempts")
-            case .leased(let owner, let a, _):
+            case .running(let owner, let a, _):
                 if holders[i] != owner { problems.append("\(jobs[i].id) leased to \(owner) who does not list it") }
                 if a < 1 || a > maxAttempts { problems.append("\(jobs[i].id) leased as attempt \(a)") }
             default: break

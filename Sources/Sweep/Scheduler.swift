@@ -1,9 +1,11 @@
+import EBMCore
+
 /// Where and when jobs run: a pure state machine over jobs and workers. It does no I/O and reads
 /// no clock: every operation that depends on time takes `now` (seconds on any monotonic clock the
 /// caller picks, e.g. `ContinuousClock` converted to seconds). The coordinator loop feeds it
 /// decoded messages and timer ticks, and persists what it returns.
 ///
-/// Invariants (checked by `checkInvariants()` in tests): every job is pending, leased or finished;
+/// Invariants (checked by `checkInvariants()` in tests): every job is pending, running or finished;
 /// a lease is held by exactly one registered worker and listed in that worker's leases; a pending
 /// job has `attempts < maxAttempts`; a finished job never changes again.
 public struct Scheduler: Sendable {
@@ -33,11 +35,11 @@ public struct Scheduler: Sendable {
     /// What the store remembers of one job.
     public struct ResumedJob: Sendable {
         public var job: Job
-        public var status: JobStatus
+        public var status: RunStatus
         /// For pending jobs: leases lost so far. For running jobs: the attempt number of the
         /// interrupted lease. For finished jobs: the attempt that finished them.
         public var attempts: Int
-        public init(job: Job, status: JobStatus, attempts: Int) {
+        public init(job: Job, status: RunStatus, attempts: Int) {
             self.job = job
             self.status = status
             self.attempts = attempts
@@ -62,11 +64,9 @@ public struct Scheduler: Sendable {
         self.states = stored.map { s in
             let clamped = min(max(0, s.attempts), maxAttempts - 1)
             switch s.status {
-            case .pending: return .pending(attempts: clamped)
+            case .ok, .diverged, .failed: return .finished(s.status, attempts: s.attempts)
             case .running: return .pending(attempts: min(max(0, s.attempts - 1), maxAttempts - 1))
-            case .done: return .finished(.done, attempts: s.attempts)
-            case .diverged: return .finished(.diverged, attempts: s.attempts)
-            case .failed: return .finished(.failed, attempts: s.attempts)
+            case .pending, .cancelled: return .pending(attempts: clamped)
             }
         }
     }
@@ -84,12 +84,12 @@ public struct Scheduler: Sendable {
     public var counts: SchedulerCounts {
         var c = SchedulerCounts()
         for s in states {
-            switch s {
-            case .pending: c.pending += 1
-            case .leased: c.leased += 1
-            case .finished(.done, _): c.done += 1
-            case .finished(.diverged, _): c.diverged += 1
-            case .finished(.failed, _): c.failed += 1
+            switch s.status {
+            case .pending, .cancelled: c.pending += 1
+            case .running: c.running += 1
+            case .ok: c.ok += 1
+            case .diverged: c.diverged += 1
+            case .failed: c.failed += 1
             }
         }
         return c

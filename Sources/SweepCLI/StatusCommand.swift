@@ -19,7 +19,7 @@ struct StatusCommand: ParsableCommand {
         let jobs = try store.jobs()
         let counts = try store.counts()
         print("\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue), \(jobs.count) jobs")
-        print(JobStatus.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
+        print(SweepStore.jobStatuses.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
         for job in jobs where job.status == .running {
             print("  running \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
         }

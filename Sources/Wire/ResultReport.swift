@@ -6,7 +6,8 @@ import EBMCore
 public struct ResultReport: Codable, Equatable, Sendable {
     public var jobID: String
     public var attempt: Int
-    public var status: ResultStatus
+    /// How the attempt ended: a word with `endsAttempt` (see `init(from:)` for the others).
+    public var status: RunStatus
     /// Metric name (design.md §3) → value; values may be NaN or infinite.
     public var metrics: [String: Double]
     /// Why the attempt failed or diverged; nil when it succeeded.
@@ -16,7 +17,7 @@ public struct ResultReport: Codable, Equatable, Sendable {
     public var secondsPerIteration: Double
     public var payload: ResultPayload = ResultPayload()
 
-    public init(jobID: String, attempt: Int, status: ResultStatus, metrics: [String: Double], error: String? = nil,
+    public init(jobID: String, attempt: Int, status: RunStatus, metrics: [String: Double], error: String? = nil,
                 seconds: Double, secondsPerIteration: Double, payload: ResultPayload = ResultPayload()) {
         self.jobID = jobID
         self.attempt = attempt
@@ -32,6 +33,31 @@ public struct ResultReport: Codable, Equatable, Sendable {
         case jobID = "job_id"
         case secondsPerIteration = "seconds_per_iteration"
         case attempt, status, metrics, error, seconds
+    }
+
+    /// Reads a RESULT header. A status word that ends no attempt here (a word of a newer worker
+    /// build, or `pending`/`running`) makes the attempt `failed`, its error naming the word: the
+    /// job ends with that reason, where refusing the RESULT would have it resent, and the job
+    /// rerun, for ever. A status that is not a short identifier is malformed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        jobID = try c.decode(String.self, forKey: .jobID)
+        attempt = try c.decode(Int.self, forKey: .attempt)
+        metrics = try c.decode([String: Double].self, forKey: .metrics)
+        self.error = try c.decodeIfPresent(String.self, forKey: .error)
+        seconds = try c.decode(Double.self, forKey: .seconds)
+        secondsPerIteration = try c.decode(Double.self, forKey: .secondsPerIteration)
+        let word = try c.decode(String.self, forKey: .status)
+        if let known = RunStatus(rawValue: word), known.endsAttempt {
+            status = known
+            return
+        }
+        do { try Check.identifier(word, "status") } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.status], debugDescription: error.message))
+        }
+        status = .failed
+        let reason = "the worker reported status \"\(word)\", which ends no attempt in this build"
+        self.error = String((self.error.map { "\(reason): \($0)" } ?? reason).unicodeScalars.prefix(WireLimits.maxErrorLength))
     }
 
     public static func == (a: Self, b: Self) -> Bool {

@@ -108,6 +108,10 @@ extension ResultReport {
     func validate() throws(WireError) {
         try Check.identifier(jobID, "job_id")
         try Check.range(attempt, 0...WireLimits.maxAttempt, "attempt")
+        guard status.endsAttempt else {
+            throw WireError(.invalidField, "must end an attempt (ok, diverged, failed or cancelled), got \(status.rawValue)",
+                            field: "status")
+        }
         guard metrics.count <= WireLimits.maxMetrics else {
             throw WireError(.tooLarge, "has \(metrics.count) entries, the limit is \(WireLimits.maxMetrics)",
                             field: "metrics")

@@ -92,9 +92,6 @@ public enum WorkerMessage: Equatable, Sendable {
     public typealias Progress = RunningJob
 }
 
-/// How an attempt ended, on the wire: the trainer's own `RunStatus` (ok, diverged, cancelled, failed).
-public typealias ResultStatus = RunStatus
-
 /// NaN-aware equality of header numbers: NaN equals NaN, everything else as `==`.
 @inline(__always)
 func sameNumber(_ a: Double, _ b: Double) -> Bool {

@@ -23,18 +23,18 @@ struct ResumeTests {
         let arguments = ["run", spec, "--out", out, "--bind", endpoint, "--local-workers", "0", "--heartbeat", "0.2"]
         let first = try harness.start("ebm-sweep", arguments, name: "coordinator-1")
         for name in ["w1", "w2"] { try harness.start("ebm-worker", ["--connect", endpoint, "--name", name, "--heartbeat", "0.2"]) }
-        let twoDone = ProcessHarness.poll(timeout: 120) { (SweepFixtures.jobs(in: out)?.filter { $0.status == .done }.count ?? 0) >= 2 }
+        let twoDone = ProcessHarness.poll(timeout: 120) { (SweepFixtures.jobs(in: out)?.filter { $0.status == .ok }.count ?? 0) >= 2 }
         try #require(twoDone, "no results before the kill:\n\(first.output)")
         first.signal(SIGKILL)
         _ = first.waitForExit(timeout: 10)
-        let before = try #require(SweepFixtures.jobs(in: out)).filter { $0.status == .done }
+        let before = try #require(SweepFixtures.jobs(in: out)).filter { $0.status == .ok }
         let resultsBefore = try SweepFixtures.results(in: out)
 
         let second = try harness.start("ebm-sweep", arguments, name: "coordinator-2")
         let finished = second.waitForExit(timeout: 300)
         #expect(finished == 0, "restarted coordinator:\n\(second.output)")
         let after = try #require(SweepFixtures.jobs(in: out))
-        #expect(after.allSatisfy { $0.status == .done })
+        #expect(after.allSatisfy { $0.status == .ok })
         let resultsAfter = try SweepFixtures.results(in: out)
         #expect(resultsAfter.count == after.count)
         // The jobs finished before the crash kept their results: same bits, never re-run.

@@ -12,7 +12,7 @@ struct SweepStoreFailureTests {
             let store = try makeStore(in: directory, jobs: makeJobs(3))
             let writer = try Database(path: store.path, mode: .readWrite)
             try writer.execute("BEGIN IMMEDIATE")
-            try writer.execute("UPDATE jobs SET status = 'done'")
+            try writer.execute("UPDATE jobs SET status = 'ok'")
 
             let reader = try SweepStore.openReadOnly(at: store.path)
             #expect(try reader.counts()[.pending] == 3)
@@ -21,7 +21,7 @@ struct SweepStoreFailureTests {
             #expect(cli.output.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
 
             try writer.execute("COMMIT")
-            #expect(try reader.counts()[.done] == 3)
+            #expect(try reader.counts()[.ok] == 3)
         }
     }
 
@@ -39,7 +39,7 @@ struct SweepStoreFailureTests {
                 UPDATE jobs SET status = 'running', worker = 'cli', attempts = 1 WHERE job_id = 'c0ffee-s0';
                 PRAGMA cache_size = 10;
                 BEGIN IMMEDIATE;
-                UPDATE jobs SET status = 'done';
+                UPDATE jobs SET status = 'ok';
                 INSERT INTO events (at, kind, detail)
                   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
                   SELECT 'x', 'half-written', hex(randomblob(50000)) FROM n;
@@ -59,7 +59,7 @@ struct SweepStoreFailureTests {
             #expect(try store.events(kind: "half-written").isEmpty)
             #expect(try store.resetRunningToPending() == 1)
             #expect(try store.record(makeResult(jobID: "c0ffee-s0")))
-            #expect(try store.counts()[.done] == 1)
+            #expect(try store.counts()[.ok] == 1)
         }
     }
 
@@ -80,7 +80,7 @@ struct SweepStoreFailureTests {
             #expect(error.message.contains("free space and re-run the same command; finished jobs are kept"))
 
             #expect(try store.resultCount() == 1)
-            #expect(try store.jobs().map(\.status) == [.done, .pending])
+            #expect(try store.jobs().map(\.status) == [.ok, .pending])
             #expect(try store.events(kind: .resultAccepted).count == 1)
             // Space freed: the same result now commits.
             try store.database.execute("PRAGMA max_page_count = 1073741823")

@@ -19,7 +19,7 @@ struct SweepStoreTests {
             let stored = try store.jobs()
             #expect(stored.map(\.job) == jobs.sorted { $0.id < $1.id })
             #expect(stored.allSatisfy { $0.status == .pending && $0.attempts == 0 && $0.worker == nil })
-            #expect(try store.counts() == [.pending: 5, .running: 0, .done: 0, .diverged: 0, .failed: 0])
+            #expect(try store.counts() == [.pending: 5, .running: 0, .ok: 0, .diverged: 0, .failed: 0])
         }
     }
 
@@ -58,7 +58,7 @@ struct SweepStoreTests {
             #expect(try reopened.results().map(\.jobID) == [jobs[0].id, jobs[1].id])
 
             let finished = try reopened.jobs()
-            #expect(finished.map(\.status) == [.done, .diverged])
+            #expect(finished.map(\.status) == [.ok, .diverged])
             #expect(finished[0].attempts == 2 && finished[0].worker == "w1" && finished[0].seconds == result.seconds)
             #expect(finished[1].error == "loss became NaN at iteration 17")
         }
@@ -143,7 +143,7 @@ struct SweepStoreTests {
             let store = try SweepStore.open(at: path)
             #expect(try store.resetRunningToPending() == 1)
             let jobs = try store.jobs()
-            #expect(jobs.map(\.status) == [.pending, .done, .pending])
+            #expect(jobs.map(\.status) == [.pending, .ok, .pending])
             #expect(jobs[0].attempts == 2 && jobs[0].worker == nil)
             #expect(try store.resetRunningToPending() == 0)
             #expect(try store.events(kind: .resumed).count == 1)
@@ -157,7 +157,7 @@ struct SweepStoreTests {
             try store.record(makeResult(jobID: "c0ffee-s0"))
             #expect(try store.addJobs(makeJobs(4)) == 2)
             #expect(try store.counts()[.pending] == 3)
-            #expect(try store.counts()[.done] == 1)
+            #expect(try store.counts()[.ok] == 1)
         }
     }
 }

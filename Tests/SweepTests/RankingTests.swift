@@ -27,7 +27,7 @@ struct RankingTests {
         let b = jobs(all, lr: 0.002)
         results += [result(b[0], .ok, ["kde_nll": 0.5]), result(b[1], .diverged, [:])]
         results.append(result(jobs(all, lr: 0.003)[0], .diverged, [:]))
-        let failed = Dictionary(uniqueKeysWithValues: jobs(all, lr: 0.004).map { ($0.id, JobStatus.failed) })
+        let failed = Dictionary(uniqueKeysWithValues: jobs(all, lr: 0.004).map { ($0.id, RunStatus.failed) })
         let rows = Ranking.rank(jobs: all, statuses: failed, results: results, metric: .kdeNLL)
         #expect(rows.map { $0.value(of: "lr") } == [.double(0.002), .double(0.001), .double(0.003), .double(0.004)])
         #expect(rows.map(\.rank) == [1, 2, 3, 4])

@@ -6,7 +6,7 @@ import Testing
 /// w2 registered at t = 0 with one slot each), against a hand-written table.
 @Suite("Scheduler state × event table")
 struct SchedulerTableTests {
-    enum Start: String, CaseIterable { case p0, p2, l1, l3, done, diverged, failed }
+    enum Start: String, CaseIterable { case p0, p2, l1, l3, ok, diverged, failed }
     enum Event: String, CaseIterable {
         case assignW1, assignW2, completeOwn, completeStale, completeOther, lostW1, lostW2, release
         case expireEarly, expireLate, heartbeatW1
@@ -15,10 +15,10 @@ struct SchedulerTableTests {
     static let job = makeJobs(1)[0]
 
     func scheduler(_ start: Start) -> Scheduler {
-        let (status, attempts): (JobStatus, Int) = switch start {
+        let (status, attempts): (RunStatus, Int) = switch start {
         case .p0, .l1: (.pending, 0)
         case .p2, .l3: (.pending, 2)
-        case .done: (.done, 1)
+        case .ok: (.ok, 1)
         case .diverged: (.diverged, 1)
         case .failed: (.failed, 3)
         }
@@ -32,24 +32,24 @@ struct SchedulerTableTests {
 
     /// The attempt of the current lease, or 1.
     func current(_ s: Scheduler) -> Int {
-        if case .leased(_, let a, _)? = s.state(of: Self.job.id) { a } else { 1 }
+        if case .running(_, let a, _)? = s.state(of: Self.job.id) { a } else { 1 }
     }
 
     /// Expected state after the event; nil = unchanged.
     static func expectedState(_ start: Start, _ event: Event) -> JobState? {
         switch (start, event) {
-        case (.p0, .assignW1): .leased(worker: "w1", attempt: 1, deadline: 5)
-        case (.p0, .assignW2): .leased(worker: "w2", attempt: 1, deadline: 5)
-        case (.p2, .assignW1): .leased(worker: "w1", attempt: 3, deadline: 5)
-        case (.p2, .assignW2): .leased(worker: "w2", attempt: 3, deadline: 5)
-        case (.l1, .completeOwn): .finished(.done, attempts: 1)
+        case (.p0, .assignW1): .running(worker: "w1", attempt: 1, deadline: 5)
+        case (.p0, .assignW2): .running(worker: "w2", attempt: 1, deadline: 5)
+        case (.p2, .assignW1): .running(worker: "w1", attempt: 3, deadline: 5)
+        case (.p2, .assignW2): .running(worker: "w2", attempt: 3, deadline: 5)
+        case (.l1, .completeOwn): .finished(.ok, attempts: 1)
         case (.l1, .lostW1), (.l1, .expireLate): .pending(attempts: 1)
         case (.l1, .release): .pending(attempts: 0)
-        case (.l1, .heartbeatW1): .leased(worker: "w1", attempt: 1, deadline: 7)
-        case (.l3, .completeOwn): .finished(.done, attempts: 3)
+        case (.l1, .heartbeatW1): .running(worker: "w1", attempt: 1, deadline: 7)
+        case (.l3, .completeOwn): .finished(.ok, attempts: 3)
         case (.l3, .lostW1), (.l3, .expireLate): .finished(.failed, attempts: 3)
         case (.l3, .release): .pending(attempts: 2)
-        case (.l3, .heartbeatW1): .leased(worker: "w1", attempt: 3, deadline: 7)
+        case (.l3, .heartbeatW1): .running(worker: "w1", attempt: 3, deadline: 7)
         default: nil
         }
     }
@@ -76,9 +76,9 @@ struct SchedulerTableTests {
         switch event {
         case .assignW1: _ = s.nextAssignment(for: "w1", now: 1)
         case .assignW2: _ = s.nextAssignment(for: "w2", now: 1)
-        case .completeOwn: answer = s.complete(jobID: id, attempt: current(s), worker: "w1", status: .done)
-        case .completeStale: answer = s.complete(jobID: id, attempt: current(s) + 1, worker: "w1", status: .done)
-        case .completeOther: answer = s.complete(jobID: id, attempt: current(s), worker: "w2", status: .done)
+        case .completeOwn: answer = s.complete(jobID: id, attempt: current(s), worker: "w1", status: .ok)
+        case .completeStale: answer = s.complete(jobID: id, attempt: current(s) + 1, worker: "w1", status: .ok)
+        case .completeOther: answer = s.complete(jobID: id, attempt: current(s), worker: "w2", status: .ok)
         case .lostW1: s.workerLost("w1")
         case .lostW2: s.workerLost("w2")
         case .release: s.release(jobID: id)
@@ -94,7 +94,7 @@ struct SchedulerTableTests {
     @Test("a result for an unknown job id is refused as unknown")
     func unknownJob() {
         var s = scheduler(.l1)
-        #expect(s.complete(jobID: "zzz-s0", attempt: 1, worker: "w1", status: .done) == .unknownJob)
+        #expect(s.complete(jobID: "zzz-s0", attempt: 1, worker: "w1", status: .ok) == .unknownJob)
     }
 
     @Test("a worker restarting (registering again) loses its leases as a counted attempt")

@@ -20,7 +20,7 @@ struct SchedulerPropertyTests {
         var random = RandomSource(seed: seed)
         let workers = (0..<5).map { "w\($0)" }
         var issued: [(job: String, attempt: Int, worker: String)] = []
-        var accepted: [String: FinalStatus] = [:]
+        var accepted: [String: RunStatus] = [:]
         var finished: [String: JobState] = [:]
         var now = 0.0
         for step in 0..<4000 {
@@ -33,19 +33,19 @@ struct SchedulerPropertyTests {
             case 4, 5:
                 guard !issued.isEmpty else { break }
                 let r = issued[random.index(below: issued.count)]
-                let status = FinalStatus.allCases[random.index(below: 3)]
+                let status = [RunStatus.ok, .diverged, .failed][random.index(below: 3)]
                 let before = s.state(of: r.job)
                 let answer = s.complete(jobID: r.job, attempt: r.attempt, worker: r.worker, status: status)
                 if answer == .accepted {
                     #expect(accepted[r.job] == nil, "step \(step): \(r.job) accepted twice")
-                    #expect(before == .leased(worker: r.worker, attempt: r.attempt, deadline: before.flatMap(deadline) ?? -1))
+                    #expect(before == .running(worker: r.worker, attempt: r.attempt, deadline: before.flatMap(deadline) ?? -1))
                     accepted[r.job] = status
                 }
             case 6:
                 let bogus = random.index(below: 2) == 0 ? "nope" : jobs[random.index(below: jobs.count)].id
-                let answer = s.complete(jobID: bogus, attempt: random.index(below: 5), worker: worker, status: .done)
+                let answer = s.complete(jobID: bogus, attempt: random.index(below: 5), worker: worker, status: .ok)
                 if bogus == "nope" { #expect(answer == .unknownJob) }
-                if answer == .accepted { #expect(accepted[bogus] == nil); accepted[bogus] = .done }
+                if answer == .accepted { #expect(accepted[bogus] == nil); accepted[bogus] = .ok }
             case 7:
                 if random.index(below: 4) == 0 { s.workerLost(worker) } else { _ = s.expire(now: now) }
             case 8: s.release(jobID: jobs[random.index(below: jobs.count)].id)
@@ -56,7 +56,7 @@ struct SchedulerPropertyTests {
             for job in jobs {
                 let state = try #require(s.state(of: job.id))
                 switch state {
-                case .leased(_, let a, _): #expect(a >= 1 && a <= maxAttempts)
+                case .running(_, let a, _): #expect(a >= 1 && a <= maxAttempts)
                 case .finished(let status, let a):
                     #expect(a <= maxAttempts)
                     if let previous = finished[job.id] { #expect(previous == state, "finished job \(job.id) changed") }
@@ -69,13 +69,13 @@ struct SchedulerPropertyTests {
         // Liveness of the queue: one healthy worker drains whatever is left.
         s.register(worker: "drain", slots: 1, now: now)
         while let (job, attempt) = s.nextAssignment(for: "drain", now: now) {
-            #expect(s.complete(jobID: job.id, attempt: attempt, worker: "drain", status: .done) == .accepted)
+            #expect(s.complete(jobID: job.id, attempt: attempt, worker: "drain", status: .ok) == .accepted)
         }
         #expect(s.isComplete)
     }
 
     func deadline(_ state: JobState) -> Double? {
-        if case .leased(_, _, let d) = state { d } else { nil }
+        if case .running(_, _, let d) = state { d } else { nil }
     }
 }
 
@@ -85,7 +85,7 @@ struct SchedulerResumeTests {
     func resume() throws {
         let jobs = makeJobs(4)
         var s = Scheduler(resuming: [
-            .init(job: jobs[0], status: .done, attempts: 1),
+            .init(job: jobs[0], status: .ok, attempts: 1),
             .init(job: jobs[1], status: .running, attempts: 2),
             .init(job: jobs[2], status: .failed, attempts: 3),
             .init(job: jobs[3], status: .pending, attempts: 1),
@@ -95,7 +95,7 @@ struct SchedulerResumeTests {
         var handed: [String: Int] = [:]
         while let (job, attempt) = s.nextAssignment(for: "w", now: 0) { handed[job.id] = attempt }
         #expect(handed == [jobs[1].id: 2, jobs[3].id: 2])
-        #expect(s.counts == SchedulerCounts(pending: 0, leased: 2, done: 1, diverged: 0, failed: 1))
+        #expect(s.counts == SchedulerCounts(pending: 0, running: 2, ok: 1, diverged: 0, failed: 1))
     }
 }
 
@@ -121,7 +121,7 @@ struct SchedulerAdoptionTests {
         s.register(worker: "w1", slots: 1, now: 101)
         let r2 = s.adopt(jobID: "c-s0", attempt: 1, worker: "w1", now: 101)
         #expect(r2)
-        let r3 = s.complete(jobID: "c-s0", attempt: 1, worker: "w1", status: .done)
+        let r3 = s.complete(jobID: "c-s0", attempt: 1, worker: "w1", status: .ok)
         #expect(r3 == .accepted)
         #expect(s.invariantViolations().isEmpty)
     }
@@ -137,7 +137,7 @@ struct SchedulerAdoptionTests {
         #expect(!r101)
         let r102 = s.adopt(jobID: "c-s2", attempt: 1, worker: "w2", now: 1)   // w2 has no free slot
         #expect(!r102)
-        let r4 = s.complete(jobID: "c-s1", attempt: 1, worker: "w2", status: .done)
+        let r4 = s.complete(jobID: "c-s1", attempt: 1, worker: "w2", status: .ok)
         #expect(r4 == .accepted)
         let r103 = s.adopt(jobID: "c-s1", attempt: 1, worker: "w2", now: 2)   // finished
         #expect(!r103)

@@ -75,7 +75,8 @@ struct CodecTests {
             ("huge attempt", f("EBM/1", "PROGRESS", #"{"job_id":"j","attempt":1e30,"iteration":0,"loss":0}"#), .malformedHeader),
             ("attempt out of range", f("EBM/1", "PROGRESS", #"{"job_id":"j","attempt":100000,"iteration":0,"loss":0}"#), .invalidField),
             ("negative seconds", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"ok","metrics":{},"seconds":-1,"seconds_per_iteration":0}"#, ""), .invalidField),
-            ("unknown status", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"great","metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedHeader),
+            ("status that is no word", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"great job!","metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedHeader),
+            ("status that is no string", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":3,"metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedHeader),
             ("empty payload", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"ok","metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedPayload),
             ("oversized header", [Array("EBM/1".utf8), Array("BYE".utf8), [UInt8](repeating: 32, count: WireLimits.maxHeaderBytes + 1)], .tooLarge),
         ]
@@ -86,6 +87,23 @@ struct CodecTests {
         let (name, frames, code) = Self.refusals[index]
         let error = #expect(throws: WireError.self, "\(name)") { _ = try Codec.decode(frames, as: WorkerMessage.self) }
         #expect(error?.code == code, "\(name): \(String(describing: error))")
+    }
+
+    @Test("a RESULT status that ends no attempt in this build decodes as failed, its error naming the word",
+          arguments: ["stopped", "pending", "running"])
+    func unknownResultStatus(word: String) throws {
+        let report = ResultReport(jobID: "j", attempt: 1, status: .ok, metrics: [:], error: "why", seconds: 1, secondsPerIteration: 0)
+        var frames = Codec.encode(.result(report))
+        frames[2] = Array(String(decoding: frames[2], as: UTF8.self)
+            .replacingOccurrences(of: #""status":"ok""#, with: #""status":"\#(word)""#).utf8)
+        guard case .result(let back) = try Codec.decode(frames, as: WorkerMessage.self) else { Issue.record("not a result"); return }
+        #expect(back.status == .failed)
+        #expect(back.error == "the worker reported status \"\(word)\", which ends no attempt in this build: why")
+        // A sender's own mistake is caught before sending.
+        var waiting = report
+        waiting.status = RunStatus(rawValue: word) ?? .pending
+        let error = #expect(throws: WireError.self) { try WorkerMessage.result(waiting).validate() }
+        #expect(error?.field == "status")
     }
 
     @Test("a JOB whose config fails EBMCore's validation is refused and names the key")

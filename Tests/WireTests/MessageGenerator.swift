@@ -54,7 +54,7 @@ struct MessageGenerator {
         var metrics: [String: Double] = [:]
         for _ in 0..<int(0...12) { metrics[identifier()] = anyDouble() }
         return ResultReport(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt),
-                            status: ResultStatus.allCases[int(0...3)], metrics: metrics,
+                            status: [RunStatus.ok, .diverged, .failed, .cancelled][int(0...3)], metrics: metrics,
                             error: bool() ? nil : (bool() ? "" : text()),
                             seconds: duration(), secondsPerIteration: duration(), payload: payload())
     }
