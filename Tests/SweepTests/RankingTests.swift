@@ -28,6 +28,8 @@ struct RankingTests {
         results += [result(b[0], .ok, ["kde_nll": 0.5]), result(b[1], .diverged, [:])]
         results.append(result(jobs(all, lr: 0.003)[0], .diverged, [:]))
         let failed = Dictionary(uniqueKeysWithValues: jobs(all, lr: 0.004).map { ($0.id, RunStatus.failed) })
+        // A refused configuration is stored as a failed result as well as a failed job: counted once.
+        results.append(result(jobs(all, lr: 0.004)[0], .failed, [:]))
         let rows = Ranking.rank(jobs: all, statuses: failed, results: results, metric: .kdeNLL)
         #expect(rows.map { $0.value(of: "lr") } == [.double(0.002), .double(0.001), .double(0.003), .double(0.004)])
         #expect(rows.map(\.rank) == [1, 2, 3, 4])
