@@ -132,6 +132,12 @@ extension Coordinator {
     }
 
     func accept(_ report: ResultReport, from worker: String, now t: Double) throws {
+        var report = report
+        // A worker of an older build may call an exploded run ok: the sweep applies the same rule.
+        if report.status == .ok, let reason = RunVerdict.divergence(samples: report.payload.samples, metrics: report.metrics) {
+            report.status = .diverged
+            report.error = reason
+        }
         if report.status == .cancelled {
             // A job stopped on request or handed back: pending again, not an attempt.
             if case .running(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {

@@ -43,33 +43,13 @@ public enum TrialRunner {
         var trainer = Trainer(config: config, data: data)
         let run = trainer.train(onStep: progress)
 
-        var status = run.status
-        var samples = Matrix(rows: 0, columns: 2)
-        var metrics: [String: Double] = [:]
-        var error: String?
-        switch run.status {
-        case .ok:
-            samples = run.model.sample(evaluation, seed: samplingSeed(config.seed))
-            if samples.storage.contains(where: { !$0.isFinite }) {
-                status = .diverged
-                error = "evaluation samples became non-finite"
-            }
-            let model = run.model
-            metrics = Metrics.evaluate(samples: samples, dataset: config.dataset,
-                                       energy: model.isEnergyModel ? { model.energy(at: $0) } : nil)
-        case .diverged:
-            error = "diverged at iteration \(run.iterations): non-finite loss or parameters"
-        case .cancelled:
-            error = "cancelled at iteration \(run.iterations)"
-        case .failed, .pending, .running:
-            // Not a word the trainer returns; kept a failure rather than a trap.
-            status = .failed
-            error = "the trainer ended as \(run.status.rawValue)"
-        }
-        let checkpoint = Checkpoint(model: run.model, config: config, metrics: metrics)
-        let result = JobResult(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error,
-                               worker: worker, seconds: elapsed(), secondsPerIteration: run.secondsPerIteration,
-                               lossHistory: run.losses, samples: samples, checkpoint: checkpoint.encoded())
+        // The final status (a finite loss can still hide an explosion) is RunVerdict's to decide.
+        let scored = run.evaluated(with: evaluation, dataset: config.dataset, samplingSeed: samplingSeed(config.seed))
+        let checkpoint = Checkpoint(model: run.model, config: config, metrics: scored.metrics)
+        let result = JobResult(jobID: jobID, attempt: attempt, status: scored.status, metrics: scored.metrics,
+                               error: scored.reason, worker: worker, seconds: elapsed(),
+                               secondsPerIteration: run.secondsPerIteration, lossHistory: run.losses,
+                               samples: scored.samples, checkpoint: checkpoint.encoded())
         return Output(result: result, model: run.model)
     }
 

@@ -29,50 +29,64 @@ public enum Metrics {
         evaluate(samples: samples, evaluation: .make(for: dataset), energy: energy)
     }
 
-    /// Every metric of `samples` against `evaluation`, by contract name.
+    /// Every metric of `samples` against `evaluation`, by contract name: `measure` with the
+    /// non-finite values left out.
+    ///
+    /// A metric that is undefined or non-finite (for example every sample non-finite, or fewer
+    /// than k + 1 finite samples for precision and recall) is **left out** of the dictionary rather
+    /// than stored as NaN or ∞, so the result always encodes as JSON; a missing ranking metric
+    /// ranks last. Whether a run diverged is judged on `measure`'s values (see `RunVerdict`).
+    ///
+    /// - Precondition: `samples` is [n, 2].
+    public static func evaluate(samples: Matrix, evaluation: EvaluationData, energy: ((Matrix) -> [Double])?,
+                                quadratureResolution: Int = defaultQuadratureResolution) -> [String: Double]
+    {
+        measure(samples: samples, evaluation: evaluation, energy: energy, quadratureResolution: quadratureResolution)
+            .filter { $0.value.isFinite }
+    }
+
+    /// Every metric that is defined for `samples`, as computed: a value may be NaN or ±∞ (a KDE
+    /// that gives the held-out points zero density, a normaliser that overflows).
     ///
     /// - `escaped` over all samples; the rest over the finite samples (at most 3000 of them).
     /// - `floor_kde_nll`: a floor draw of as many points as the KDE used, scored like samples.
     /// - `oracle_nll`: the true density's NLL on the held-out draw.
     /// - `nll`: `modelNLL` over the data's box grown by `quadratureMargin` on each side.
     ///
-    /// A metric that is undefined or non-finite (for example every sample non-finite, or fewer
-    /// than k + 1 finite samples for precision and recall) is **left out** of the dictionary rather
-    /// than stored as NaN or ∞, so the result always encodes as JSON; a missing ranking metric
-    /// ranks last.
+    /// Undefined metrics are absent: all but `escaped`, `oracle_nll` (and `nll`) without a finite
+    /// sample, `precision`/`recall` with k or fewer, `mmd` with fewer than two.
     ///
     /// - Precondition: `samples` is [n, 2].
-    public static func evaluate(samples: Matrix, evaluation: EvaluationData, energy: ((Matrix) -> [Double])?,
-                                quadratureResolution: Int = defaultQuadratureResolution) -> [String: Double]
+    public static func measure(samples: Matrix, evaluation: EvaluationData, energy: ((Matrix) -> [Double])?,
+                               quadratureResolution: Int = defaultQuadratureResolution) -> [String: Double]
     {
         precondition(samples.columns == 2, "samples must be [n, 2], got [\(samples.rows), \(samples.columns)]")
         var result: [String: Double] = [:]
-        func record(_ name: String, _ value: Double) {
-            if value.isFinite { result[name] = value }
-        }
         let heldOut = evaluation.heldOut
-        record(Name.escaped, escapedFraction(samples: samples, box: evaluation.box))
-        record(Name.oracleNLL, OracleDensity.nll(evaluation.dataset, heldOut: heldOut))
+        result[Name.escaped] = escapedFraction(samples: samples, box: evaluation.box)
+        result[Name.oracleNLL] = OracleDensity.nll(evaluation.dataset, heldOut: heldOut)
 
         let kept = finiteRows(of: samples, limit: maxKDESamples)
         if kept.rows > 0 {
             let kde = kdeNLL(samples: kept, heldOut: heldOut, validation: evaluation.validation)
-            record(Name.kdeNLL, kde.nll)
-            record(Name.kdeBandwidth, kde.bandwidth)
+            result[Name.kdeNLL] = kde.nll
+            result[Name.kdeBandwidth] = kde.bandwidth
             let floor = evaluation.floorSamples(count: kept.rows)
-            record(Name.floorKDENLL, kdeNLL(samples: floor, heldOut: heldOut, validation: evaluation.validation).nll)
-            let pr = precisionRecall(samples: kept, reference: heldOut)
-            record(Name.precision, pr.precision)
-            record(Name.recall, pr.recall)
-            if kept.rows >= 2 {
-                record(Name.mmd, mmd(samples: kept, reference: heldOut, bandwidth: medianPairwiseDistance(heldOut)))
+            result[Name.floorKDENLL] = kdeNLL(samples: floor, heldOut: heldOut, validation: evaluation.validation).nll
+            if kept.rows > nearestNeighbourCount {
+                let pr = precisionRecall(samples: kept, reference: heldOut)
+                result[Name.precision] = pr.precision
+                result[Name.recall] = pr.recall
             }
-            record(Name.swd, slicedWasserstein(samples: kept, reference: heldOut))
-            record(Name.energyDistance, energyDistance(samples: kept, reference: heldOut))
+            if kept.rows >= 2 {
+                result[Name.mmd] = mmd(samples: kept, reference: heldOut, bandwidth: medianPairwiseDistance(heldOut))
+            }
+            result[Name.swd] = slicedWasserstein(samples: kept, reference: heldOut)
+            result[Name.energyDistance] = energyDistance(samples: kept, reference: heldOut)
         }
         if let energy {
             let box = EvaluationData.expand(evaluation.box, by: quadratureMargin)
-            record(Name.nll, modelNLL(energy: energy, heldOut: heldOut, box: box, resolution: quadratureResolution))
+            result[Name.nll] = modelNLL(energy: energy, heldOut: heldOut, box: box, resolution: quadratureResolution)
         }
         return result
     }
