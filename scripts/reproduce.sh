@@ -18,7 +18,7 @@ for method in ml nce ism dsm; do
   for seed in $seeds; do
     dir="$out/$method-seed$seed"
     if [ ! -f "$dir/metrics.json" ]; then
-      "$bin/ebm-sweep" train --method "$method" --seed "$seed" --out "$dir" --quiet
+      "$bin/ebm-sweep" train --method "$method" --seed "$seed" --out "$dir" --quiet --force  # no metrics.json: unfinished
     fi
     python3 - "$dir/metrics.json" "$method" "$seed" >> "$summary" <<'PY'
 import json, sys

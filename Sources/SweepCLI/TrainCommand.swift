@@ -35,7 +35,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("eval-step-size"), help: "Evaluation Langevin step size (default 5e-4).") var evalStepSize: Double?
     @Option(name: .customLong("eval-init"), help: "Evaluation chains start normal | uniform.") var evalInit: SamplerInit?
     @Option(name: .customLong("eval-init-scale"), help: "Std (normal) or half-width (uniform) of the start.") var evalInitScale: Double?
-    @Option(help: "Output directory (default runs/<method>-<dataset>-seed<seed>).") var out: String?
+    @Option(help: "Output directory (default runs/<method>-<dataset>-seed<seed>); refused if it holds files, unless --force.") var out: String?
+    @Flag(help: "Overwrite the run (or other files) already in --out.") var force = false
     @Flag(help: "No progress display.") var quiet = false
 
     /// The resolved configuration; every range error names its flag.
@@ -81,6 +82,8 @@ struct TrainCommand: ParsableCommand {
         BLAS.setSingleThreaded()
         let (config, evaluation) = try resolved()
         let directory = out ?? "runs/\(config.method.rawValue)-\(config.dataset.rawValue)-seed\(config.seed)"
+        // Before training: an earlier run is not overwritten by accident, an unwritable place is found now.
+        try RunDirectory.prepare(directory, force: force)
         let display = TrainingProgressLine(total: config.iterations, enabled: !quiet)
         display.start("training \(config.method.rawValue) on \(config.dataset.rawValue) (seed \(config.seed)), \(config.iterations) iterations")
         let output = TrialRunner.run(config: config, evaluation: evaluation, jobID: "train", attempt: 1,
