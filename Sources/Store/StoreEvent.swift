@@ -21,6 +21,8 @@ public struct StoreEvent: Sendable, Equatable {
         public static let duplicateDropped: Kind = "duplicate_dropped"
         /// Running jobs became pending after a coordinator restart (`resetRunningToPending`).
         public static let resumed: Kind = "resumed"
+        /// A grown spec replaced the stored one and added its new jobs (`grow`).
+        public static let grown: Kind = "grown"
         /// A worker went silent past its liveness limit.
         public static let workerLost: Kind = "worker_lost"
         /// Malformed messages were dropped; `detail` holds the count and reason.

@@ -84,11 +84,19 @@ extension SweepStore {
         }
     }
 
-    /// Adds jobs a spec gained (more seeds, a wider grid), pending; jobs already stored are left
-    /// alone. Returns how many were new.
+    /// The sweep grew (`SpecChange.grows`): the new spec replaces the stored one and its new jobs
+    /// are added pending, in one transaction, so a crash leaves the old sweep or the grown one.
+    /// Jobs already stored are left alone, results and all. Returns how many jobs were new.
     @discardableResult
-    public func addJobs(_ jobs: [Job]) throws(StoreError) -> Int {
-        try database.transaction { () throws(StoreError) in try insert(jobs, ignoringExisting: true) }
+    public func grow(specText: String, specHash: String, specPath: String, jobs: [Job],
+                     at date: Date = Date()) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in
+            try database.execute("UPDATE sweep SET spec_text = ?, spec_hash = ?, spec_path = ? WHERE id = 1",
+                                 [.text(specText), .text(specHash), .text(specPath)])
+            let added = try insert(jobs, ignoringExisting: true)
+            try log(event: StoreEvent(at: date, kind: .grown, detail: "\(added) jobs added from \(specPath)"))
+            return added
+        }
     }
 
     // MARK: Helpers

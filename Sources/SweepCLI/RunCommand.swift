@@ -14,8 +14,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a sweep: coordinate workers over ZeroMQ, rank the results, keep the best runs.",
         discussion: """
-        Re-running the same command resumes: finished jobs are never run again. A changed spec is refused
-        with a diff unless --new. Remote workers: ebm-worker --connect tcp://THIS-HOST:PORT (see deploy/README.md).
+        Re-running the same command resumes: finished jobs are never run again. A spec that only adds
+        configurations or seeds (grid values, random samples) runs just the new jobs; one that alters the
+        sweep's jobs is refused with a diff. --new starts afresh. Remote workers: ebm-worker --connect tcp://THIS-HOST:PORT (see deploy/README.md).
         """)
 
     @Argument(help: "The sweep spec (YAML), e.g. sweeps/ml_swiss.yaml.") var spec: String
@@ -24,7 +25,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("local-workers"), help: "Workers to start here (default: one per core when bound to loopback, else 0).") var localWorkers: Int?
     @Option(help: "CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).") var curve: String?
     @Flag(help: "Allow a non-loopback bind without CURVE: anyone who can reach the port can submit results.") var insecure = false
-    @Flag(help: "Start a new sweep in --out even if one with another spec is there (the old one is moved aside).") var new = false
+    @Flag(help: "Start afresh: a sweep already in --out is moved aside to DIR.<time>, not resumed or grown.") var new = false
     @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.") var heartbeat: Double = 1
 
     var isLoopback: Bool {
@@ -130,22 +131,37 @@ struct RunCommand: ParsableCommand {
         if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 
-    /// Opens the sweep's database, or creates it; refuses a changed spec unless --new.
+    /// Opens the sweep's database, or creates it. A spec that only adds configurations or seeds
+    /// grows the sweep (finished jobs keep their results); one that alters jobs is refused with
+    /// the diff. --new always starts afresh, moving any sweep already there aside.
     func openStore(sweep: SweepSpec, directory: String) throws -> SweepStore {
         let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
         let text = try String(contentsOfFile: spec, encoding: .utf8)
-        if FileManager.default.fileExists(atPath: path) {
+        if FileManager.default.fileExists(atPath: path) && !new {
             let store = try SweepStore.open(at: path)
             if try store.specHash == sweep.planHash { return store }
             let old = try? SweepSpec.parse(yaml: try store.specText, file: try store.specPath)
-            guard new else {
-                let diff = old.map { SpecDiff(from: $0, to: sweep).description } ?? "(the stored spec no longer parses)"
-                throw ValidationError("""
-                    \(directory) holds a sweep of a different spec; finished jobs would not match. Changes:
+            let diff = old.map { SpecDiff(from: $0, to: sweep).description } ?? "(the stored spec no longer parses)"
+            let stored = Set(try store.jobs().map(\.job.id))
+            let added: [Job]
+            switch SpecChange(stored: old, storedJobIDs: stored, new: sweep) {
+            case .same: added = []
+            case .grows(let jobs): added = jobs
+            case .alters(let reason):
+                throw SpecChangeRefused(description: """
+                    \(directory) holds a sweep that this spec would alter: \(reason). Changes:
                     \(diff)
-                    Re-run with --new to start a new sweep there (the old one is moved to \(directory).<time>), or give another --out.
+                    A spec may only add configurations or seeds to a sweep. Re-run with --new to start afresh there \
+                    (the old one is moved to \(directory).<time>), or give another --out.
                     """)
             }
+            // In one transaction: a crash leaves the old sweep or the grown one, never half of it.
+            try store.grow(specText: text, specHash: sweep.planHash, specPath: spec, jobs: added)
+            say("\(directory): the spec adds \(added.count) job\(added.count == 1 ? "" : "s") to the \(stored.count) "
+                + "already there, whose results are kept. Changes:\n\(diff)")
+            return store
+        }
+        if FileManager.default.fileExists(atPath: path) {   // and --new
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
             try FileManager.default.moveItem(atPath: directory, toPath: "\(directory).\(stamp)")
             say("moved the old sweep to \(directory).\(stamp)")
@@ -153,6 +169,10 @@ struct RunCommand: ParsableCommand {
         let jobs = Planner.plan(sweep)
         return try SweepStore.create(at: path, name: sweep.name, specText: text, specHash: sweep.planHash,
                                      specPath: spec, jobs: jobs)
+    }
+
+    struct SpecChangeRefused: Error, CustomStringConvertible {
+        let description: String
     }
 
     func printSummary(_ ranked: [RankedConfiguration], spec: SweepSpec, directory: String) {

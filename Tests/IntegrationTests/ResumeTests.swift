@@ -60,10 +60,11 @@ struct ResumeTests {
         #expect(again.status == 0, "\(again.output)")
         #expect(SweepFixtures.jobs(in: out)?.first?.finishedAt == finishedAt)
 
-        let changed = try SweepFixtures.write(SweepFixtures.spec(name: "rerun", iterations: 20, lrs: [1e-3, 2e-3], seeds: [0]), in: harness, as: "b.yaml")
+        // Another iteration count changes every job: refused (growing is GrowSweepTests').
+        let changed = try SweepFixtures.write(SweepFixtures.spec(name: "rerun", iterations: 30, lrs: [1e-3], seeds: [0]), in: harness, as: "b.yaml")
         let refused = try harness.run("ebm-sweep", ["run", changed, "--out", out, "--local-workers", "1"])
         #expect(refused.status != 0)
-        #expect(refused.output.contains("grid.lr"), "\(refused.output)")
+        #expect(refused.output.contains("fixed.iterations: 20 → 30"), "\(refused.output)")
         #expect(refused.output.contains("--new"))
     }
 }

@@ -150,14 +150,22 @@ struct SweepStoreTests {
         }
     }
 
-    @Test("addJobs adds only the jobs a grown spec gained")
-    func addJobs() throws {
+    @Test("grow replaces the spec and adds only the new jobs, leaving finished ones and their results alone")
+    func grow() throws {
         try withTemporaryDirectory { directory in
             let store = try makeStore(in: directory, jobs: makeJobs(2))
-            try store.record(makeResult(jobID: "c0ffee-s0"))
-            #expect(try store.addJobs(makeJobs(4)) == 2)
-            #expect(try store.counts()[.pending] == 3)
-            #expect(try store.counts()[.ok] == 1)
+            let result = makeResult(jobID: "c0ffee-s0")
+            _ = try store.record(result, finishedAt: Date(timeIntervalSince1970: 1_000))
+            let before = try #require(try store.job(id: "c0ffee-s0"))
+            #expect(try store.grow(specText: "name: ml_swiss\nseeds: [0, 1, 2, 3]\n", specHash: "hash-2",
+                                   specPath: "sweeps/more.yaml", jobs: makeJobs(4)) == 2)
+            #expect(try store.specHash == "hash-2" && store.specPath == "sweeps/more.yaml")
+            #expect(try store.specText.contains("[0, 1, 2, 3]"))
+            #expect(try store.counts()[.pending] == 3 && store.counts()[.ok] == 1)
+            #expect(try store.job(id: "c0ffee-s0") == before)
+            let kept = try #require(try store.result(jobID: "c0ffee-s0"))   // NaN metrics: compare the blobs
+            #expect(kept.checkpoint == result.checkpoint && bitsEqual(kept.samples.storage, result.samples.storage))
+            #expect(try store.events(kind: .grown).map(\.detail) == ["2 jobs added from sweeps/more.yaml"])
         }
     }
 }

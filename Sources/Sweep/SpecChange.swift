@@ -1,0 +1,47 @@
+import EBMCore
+
+/// How a spec relates to the one a sweep directory holds: the decision behind resuming, growing
+/// or refusing a re-run (docs/design.md, "Growing a sweep").
+///
+/// Job ids are content hashes of the resolved configuration and seed, so a job means the same
+/// work in any spec that plans it. A spec that plans every stored job (and more), scored by the
+/// same evaluation sampler and ranked by the same metric, *grows* the sweep: the finished jobs
+/// stay valid and only the new ones need to run. Anything else — a fixed value, the method, the
+/// evaluation, the metric, a removed value or seed — *alters* it and is refused.
+public enum SpecChange: Equatable, Sendable {
+    /// The same jobs, evaluation and metric (cosmetic edits at most): resume as is.
+    case same
+    /// Every stored job is still planned; `added` are the new ones, in plan order.
+    case grows(added: [Job])
+    /// The stored jobs would change meaning or disappear; `reason` says how, in one sentence.
+    case alters(reason: String)
+
+    /// - Parameters:
+    ///   - stored: the spec the sweep was created (or last grown) with; nil if it no longer parses.
+    ///   - storedJobIDs: the ids of every job in the sweep's store.
+    ///   - new: the spec of this run.
+    public init(stored: SweepSpec?, storedJobIDs: Set<String>, new: SweepSpec) {
+        guard let stored else {
+            self = .alters(reason: "the stored spec no longer parses, so its evaluation and metric cannot be compared")
+            return
+        }
+        if stored.metric != new.metric {
+            self = .alters(reason: "the ranking metric changed")
+            return
+        }
+        if stored.evaluation != new.evaluation {
+            self = .alters(reason: "the evaluation sampler changed, so finished runs would not compare with new ones")
+            return
+        }
+        let plan = Planner.plan(new)
+        let planned = Set(plan.map(\.id))
+        let dropped = storedJobIDs.subtracting(planned).count
+        if dropped > 0 {
+            self = .alters(reason: "\(dropped) of the sweep's \(storedJobIDs.count) jobs are not in the new spec "
+                           + "(a changed or removed value, seed or method)")
+            return
+        }
+        let added = plan.filter { !storedJobIDs.contains($0.id) }
+        self = added.isEmpty ? .same : .grows(added: added)
+    }
+}
