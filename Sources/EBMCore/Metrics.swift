@@ -53,8 +53,8 @@ public enum Metrics {
     /// - `oracle_nll`: the true density's NLL on the held-out draw.
     /// - `nll`: `modelNLL` over the data's box grown by `quadratureMargin` on each side.
     ///
-    /// Undefined metrics are absent: all but `escaped`, `oracle_nll` (and `nll`) without a finite
-    /// sample, `precision`/`recall` with k or fewer, `mmd` with fewer than two.
+    /// Undefined metrics are absent: with no finite sample only `escaped`, `oracle_nll` and `nll`
+    /// are measured; `precision`/`recall` need more than k finite samples, `mmd` two.
     ///
     /// - Precondition: `samples` is [n, 2].
     public static func measure(samples: Matrix, evaluation: EvaluationData, energy: ((Matrix) -> [Double])?,

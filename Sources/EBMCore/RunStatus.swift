@@ -12,7 +12,8 @@ public enum RunStatus: String, Codable, CaseIterable, Sendable {
     case running
     /// Trained for every iteration and sampled: a result, ranked by its metric.
     case ok
-    /// The loss, the parameters or the samples became non-finite: a result, ranked last.
+    /// The loss, the parameters or the samples became non-finite, or most samples escaped
+    /// (`RunVerdict`): a result, ranked last.
     case diverged
     /// No usable result: the configuration was refused, or every attempt was lost.
     case failed
