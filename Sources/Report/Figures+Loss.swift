@@ -19,6 +19,7 @@ extension Figures {
         } else if let r = raw ?? smooth {
             yRange = r
         }
+        // Both ranges are displayable (finite, within ±1e300), so the padded one is too.
         let pad = (yRange.upperBound - yRange.lowerBound) * 0.05
         yRange = (yRange.lowerBound - pad)...(yRange.upperBound + pad)
         let xRange = 0.0...Double(max(history.count - 1, 1))

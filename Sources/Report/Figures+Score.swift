@@ -32,7 +32,7 @@ extension Figures {
                                    title: String = "Score ∇ₓ log p(x)", colorMap: ColorMap = .viridis) -> String {
         precondition(magnitude.rows >= 1 && magnitude.columns >= 1, "magnitude grid is empty")
         let top = Percentile.of(magnitude.storage, scorePercentileHigh) ?? 1
-        let range = 0...(top > 0 ? top : 1)
+        let range = Percentile.displayable(0, top > 0 ? top : 1)
         var plot = spatialPlot(box: box, title: title, colorBar: true)
         plot.addImage(RasterImage(grid: magnitude.storage, rows: magnitude.rows, columns: magnitude.columns,
                                   range: range, colorMap: colorMap),

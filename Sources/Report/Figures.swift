@@ -38,7 +38,7 @@ public enum Figures {
                                      title: String = "Density exp(−f)/z", colorMap: ColorMap = .viridis) -> String {
         let density = normalizedDensity(energyGrid: grid, box: box)
         let top = Percentile.of(density.storage, densityPercentileHigh) ?? 1
-        let range = 0...(top > 0 ? top : 1)
+        let range = Percentile.displayable(0, top > 0 ? top : 1)
         var plot = spatialPlot(box: box, title: title, colorBar: true)
         plot.addImage(RasterImage(grid: density.storage, rows: density.rows, columns: density.columns, range: range,
                                   colorMap: colorMap),

@@ -37,19 +37,33 @@ public enum NumberText {
         if v == 0 { return "0" }
         var exponent = Int((abs(v)).log10Floor)
         // Rounding can carry into the next decade (9.9996 → 10.00): recompute from the rounded value.
-        let rounded = roundedToSignificant(v, digits: digits, exponent: exponent)
+        // Near the largest double, rounding up overflows (1.797e308 → 1.80e308 = ∞): keep v then.
+        let roundedUp = roundedToSignificant(v, digits: digits, exponent: exponent)
+        let rounded = roundedUp.isFinite ? roundedUp : v
         if rounded != 0 { exponent = Int(abs(rounded).log10Floor) }
         if exponent >= -3 && exponent < 6 {
             return fixed(rounded, decimals: max(0, digits - 1 - exponent))
         }
         var mantissa = rounded
         for _ in 0..<abs(exponent) { mantissa = exponent > 0 ? mantissa / 10 : mantissa * 10 }
+        // Subnormals hold few digits: 1e-310 may round to 9.99…e-311, whose mantissa prints as 10.
+        let scale = pow10(digits - 1)
+        if (abs(mantissa) * scale).rounded(.toNearestOrAwayFromZero) >= 10 * scale {
+            mantissa /= 10
+            exponent += 1
+        }
         let exponentText = (exponent < 0 ? "-" : "+") + (abs(exponent) < 10 ? "0" : "") + String(abs(exponent))
         return fixed(mantissa, decimals: digits - 1) + "e" + exponentText
     }
 
     private static func roundedToSignificant(_ v: Double, digits: Int, exponent: Int) -> Double {
         let shift = digits - 1 - exponent
+        // Below about 1e-296 the factor 10^shift overflows; scale by 1e300 first (a subnormal
+        // 1e-310 made this NaN and then trapped in log10Floor).
+        if shift > 300 {
+            let factor = pow10(shift - 300)
+            return (v * 1e300 * factor).rounded() / factor / 1e300
+        }
         let factor = pow10(abs(shift))
         return shift >= 0 ? (v * factor).rounded() / factor : (v / factor).rounded() * factor
     }
@@ -57,6 +71,15 @@ public enum NumberText {
     static func pow10(_ n: Int) -> Double {
         var r = 1.0
         for _ in 0..<n { r *= 10 }
+        return r
+    }
+
+    /// 10^n for any n without libm (the same bits everywhere): infinity above 1e308; below
+    /// 1e-308, where 1 / 10^−n would be 1 / ∞ = 0, by further division into the subnormals.
+    static func powerOfTen(_ n: Int) -> Double {
+        if n >= 0 { return pow10(min(n, 400)) }
+        var r = 1 / pow10(min(-n, 308))
+        for _ in 308..<max(-n, 308) where r > 0 { r /= 10 }
         return r
     }
 }

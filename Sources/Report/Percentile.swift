@@ -1,4 +1,5 @@
-/// Order statistics for robust colour and axis ranges.
+/// Order statistics for robust colour and axis ranges, and the one rule that turns any pair of
+/// numbers into a range a plot can draw.
 enum Percentile {
     /// The `p`-th percentile (0...100) of the finite values, linear interpolation between order
     /// statistics (NumPy's default); nil when no value is finite.
@@ -7,28 +8,45 @@ enum Percentile {
         return of(sorted: sorted, p)
     }
 
-    /// As `of`, for values already filtered and sorted ascending.
+    /// As `of`, for values already filtered and sorted ascending. Always finite: between two
+    /// order statistics so far apart that their difference overflows (−1e308 and 1e308) it
+    /// interpolates each end separately.
     static func of(sorted: [Double], _ p: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
-        let position = min(max(p, 0), 100) / 100 * Double(sorted.count - 1)
+        let position = (p.isNaN ? 0 : min(max(p, 0), 100)) / 100 * Double(sorted.count - 1)
         let lo = Int(position.rounded(.down))
         let hi = min(lo + 1, sorted.count - 1)
         let w = position - Double(lo)
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * w
+        let a = sorted[lo], b = sorted[hi]
+        let difference = b - a
+        let value = difference.isFinite ? a + difference * w : a * (1 - w) + b * w
+        return min(max(value, a), b)
     }
 
-    /// A range [lower, upper] of the finite values at percentiles (pLow, pHigh), widened to a
-    /// positive width when all values agree; nil when no value is finite.
+    /// A drawable range [lower, upper] of the finite values at percentiles (pLow, pHigh); nil when
+    /// no value is finite.
     static func range(_ values: [Double], low pLow: Double, high pHigh: Double) -> ClosedRange<Double>? {
         let sorted = values.filter(\.isFinite).sorted()
         guard let lo = of(sorted: sorted, pLow), let hi = of(sorted: sorted, pHigh) else { return nil }
-        return widened(lo...hi)
+        return displayable(lo, hi)
     }
 
-    /// A degenerate range becomes ±max(1e-9, 1 % of |value|) around its value.
-    static func widened(_ r: ClosedRange<Double>) -> ClosedRange<Double> {
-        if r.upperBound > r.lowerBound { return r }
-        let pad = max(1e-9, abs(r.lowerBound) * 0.01)
-        return (r.lowerBound - pad)...(r.upperBound + pad)
+    /// Magnitudes beyond this are drawn at it: no figure can show 1e300 and 1e308 apart, and the
+    /// bound keeps every width, pad and sum of two ends finite.
+    static let displayLimit = 1e300
+
+    /// The range a plot shows for data spanning `lower`...`upper`, for ANY two doubles: finite ends
+    /// within ±1.01 × `displayLimit` and a positive width that tick arithmetic can divide.
+    /// NaN counts as 0, infinities and larger magnitudes as ±`displayLimit`. A width below 1e-12
+    /// of the ends' magnitude or below 1e-290 (a subnormal width made the loss plot's tick step 0,
+    /// see docs/design.md) is treated as a constant value v and becomes v ± max(1e-9, 1 % of |v|).
+    static func displayable(_ lower: Double, _ upper: Double) -> ClosedRange<Double> {
+        func clamped(_ v: Double) -> Double { v.isNaN ? 0 : min(max(v, -displayLimit), displayLimit) }
+        var lo = clamped(lower), hi = clamped(upper)
+        if lo > hi { swap(&lo, &hi) }
+        if hi - lo > max(1e-12 * max(abs(lo), abs(hi)), 1e-290) { return lo...hi }
+        let centre = lo / 2 + hi / 2
+        let pad = max(1e-9, abs(centre) * 0.01)
+        return (centre - pad)...(centre + pad)
     }
 }

@@ -45,9 +45,12 @@ public struct PlotBox: Hashable, Sendable {
         precondition(points.columns == 2 || points.rows == 0, "points must be [n, 2]")
         precondition(margin >= 0, "margin must be non-negative")
         var lo = (Double.infinity, Double.infinity), hi = (-Double.infinity, -Double.infinity)
+        // Coordinates beyond ±1e300 count as ±1e300, so the side below stays finite.
+        let limit = Percentile.displayLimit
         for r in 0..<points.rows where points[r, 0].isFinite && points[r, 1].isFinite {
-            lo = (min(lo.0, points[r, 0]), min(lo.1, points[r, 1]))
-            hi = (max(hi.0, points[r, 0]), max(hi.1, points[r, 1]))
+            let x = min(max(points[r, 0], -limit), limit), y = min(max(points[r, 1], -limit), limit)
+            lo = (min(lo.0, x), min(lo.1, y))
+            hi = (max(hi.0, x), max(hi.1, y))
         }
         guard lo.0.isFinite else { return PlotBox(halfWidth: 1) }
         // A single point or a line still gets a box of side ≥ 1e-3 (the smallest readable plot).

@@ -20,22 +20,26 @@ public struct RasterImage: Hashable, Sendable {
     /// Colours a scalar grid `[ny, nx]` whose row 0 is the *bottom* of the plot (smallest y), as
     /// PlotBox grids are; the image is flipped so row 0 is the top. Values are mapped linearly from
     /// `range` to the colour map (clamped); non-finite values get the top colour of the map,
-    /// because they arise where an energy overflows, i.e. far from the data.
+    /// because they arise where an energy overflows, i.e. far from the data. Any range works; a
+    /// non-finite or zero width maps everything to the bottom colour.
     ///
-    /// Precondition: `grid` has at least one row and column; `range` is not empty.
+    /// Precondition: `grid` has at least one row and column.
     public init(grid: [Double], rows ny: Int, columns nx: Int, range: ClosedRange<Double>, colorMap: ColorMap) {
         precondition(ny >= 1 && nx >= 1 && grid.count == ny * nx, "grid shape mismatch")
         let table = colorMap.lookupTable
         let span = range.upperBound - range.lowerBound
-        let inverse = span > 0 ? 255 / span : 0
+        let inverse = span > 0 && span.isFinite ? 255 / span : 0
         var pixels = [UInt8](repeating: 0, count: nx * ny * 3)
         for j in 0..<ny {
             let outRow = ny - 1 - j
             for i in 0..<nx {
                 let v = grid[j * nx + i]
                 let level: Int
-                if v.isFinite {
-                    level = Int(min(max((v - range.lowerBound) * inverse, 0), 255).rounded())
+                // NaN where a subnormal range meets a huge value (∞ · 0): the top colour, as for
+                // non-finite values.
+                let scaled = (v - range.lowerBound) * inverse
+                if v.isFinite && !scaled.isNaN {
+                    level = Int(min(max(scaled, 0), 255).rounded())
                 } else {
                     level = 255
                 }

@@ -1,13 +1,21 @@
 extension SVGPlot {
+    /// At most this many ticks per axis, whatever the range: a tick is about 150 bytes of SVG.
+    static let maxTicks = 50
+
     /// "Nice" tick positions covering `range`: a step of 1, 2 or 5 × 10^k giving about `target`
     /// intervals, ticks at the step's multiples inside the range (Heckbert, Graphics Gems I).
     /// Returns the ticks and the number of decimals their labels need.
+    ///
+    /// Total for any range: when no nice step fits (a non-finite or subnormal width, or ends so far
+    /// from 0 that the step's multiples cannot be counted), the ticks are the range's finite ends.
+    /// A width of 1e-310 once gave a step of 0 and an endless list (docs/design.md, "Figures").
     static func niceTicks(_ range: ClosedRange<Double>, target: Int) -> (ticks: [Double], decimals: Int) {
         let span = range.upperBound - range.lowerBound
-        guard span > 0, span.isFinite else { return ([range.lowerBound], 0) }
-        let rough = span / Double(max(target, 1))
+        let intervals = min(max(target, 1), maxTicks / 2)
+        let rough = span / Double(intervals)
+        guard span > 0, span.isFinite, rough.isNormal else { return endTicks(range) }
         let exponent = Int(rough.log10Floor)
-        let magnitude = exponent >= 0 ? NumberText.pow10(exponent) : 1 / NumberText.pow10(-exponent)
+        let magnitude = NumberText.powerOfTen(exponent)
         let fraction = rough / magnitude
         let nice: Double = fraction < 1.5 ? 1 : (fraction < 3 ? 2 : (fraction < 7 ? 5 : 10))
         let step = nice * magnitude
@@ -15,15 +23,25 @@ extension SVGPlot {
         let slack = 1e-9
         let first = (range.lowerBound / step - slack).rounded(.up)
         let last = (range.upperBound / step + slack).rounded(.down)
+        guard step.isNormal, first.isFinite, last.isFinite, last >= first, last - first < Double(maxTicks) else {
+            return endTicks(range)
+        }
         var ticks: [Double] = []
-        if last >= first {
-            for k in stride(from: first, through: last, by: 1) {
-                let t = k * step
-                ticks.append(abs(t) < step * 1e-9 ? 0 : t)
-            }
+        for k in 0...Int(last - first) {
+            let t = (first + Double(k)) * step
+            ticks.append(abs(t) < step * 1e-9 ? 0 : t)
         }
         let stepExponent = Int(step.log10Floor)
         let decimals = min(12, max(0, -stepExponent))
+        return (ticks, decimals)
+    }
+
+    /// The fallback ticks: the finite ends of the range, labelled with enough decimals to differ.
+    static func endTicks(_ range: ClosedRange<Double>) -> (ticks: [Double], decimals: Int) {
+        let ends = [range.lowerBound, range.upperBound].filter(\.isFinite)
+        let ticks = ends.count == 2 && ends[0] == ends[1] ? [ends[0]] : ends
+        let span = range.upperBound - range.lowerBound
+        let decimals = span.isNormal && span.isFinite ? min(12, max(0, 1 - Int(span.log10Floor))) : 0
         return (ticks, decimals)
     }
 

@@ -32,8 +32,15 @@ extension SVGPlot {
             let xSpan = xRange.upperBound - xRange.lowerBound
             let ySpan = yRange.upperBound - yRange.lowerBound
             let scale = min(w / xSpan, h / ySpan)
-            w = xSpan * scale
-            h = ySpan * scale
+            if scale.isFinite && scale > 0 {
+                w = xSpan * scale
+                h = ySpan * scale
+            } else {
+                // Spans so small (subnormal) or so unequal that pixels per unit over- or
+                // underflow: keep the aspect ratio, clamped to 1:10⁶, through its quotient.
+                let ratio = min(max(xSpan / ySpan, 1e-6), 1e6)
+                if ratio * h <= w { w = ratio * h } else { h = w / ratio }
+            }
         }
         return Frame(left: m.left, top: m.top, width: w, height: h, xRange: xRange, yRange: yRange)
     }
