@@ -37,6 +37,7 @@ public enum TrialRunner {
         } catch {
             return failure("invalid configuration: \(error)")
         }
+        if let refusal = memoryRefusal(config) { return failure(refusal) }
 
         var dataRandom = RandomSource(seed: config.seed, stream: dataStream)
         let data = ToyData.sample(config.dataset, count: config.dataSize, using: &dataRandom)
@@ -51,6 +52,17 @@ public enum TrialRunner {
                                secondsPerIteration: run.secondsPerIteration, lossHistory: run.losses,
                                samples: scored.samples, checkpoint: checkpoint.encoded())
         return Output(result: result, model: run.model)
+    }
+
+    /// Why this host cannot train `config`, if its memory estimate exceeds the host's physical
+    /// memory (a valid configuration may still be too large for a small machine): refused up
+    /// front instead of the process dying on allocation mid-run.
+    public static func memoryRefusal(_ config: TrainingConfig,
+                                     physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) -> String? {
+        let needed = ResourceEstimate(config: config).memoryBytes
+        guard UInt64(needed) > physicalMemory else { return nil }
+        return "training needs about \(ResourceEstimate.bytes(needed)) of memory; this host has "
+            + "\(ResourceEstimate.bytes(Int(clamping: physicalMemory))): lower batch_size, neurons or hidden_layers"
     }
 
     /// The evaluation sampler's seed for a training seed.

@@ -14,6 +14,9 @@ import Foundation
 public struct Checkpoint: Equatable, Sendable {
     public static let magic: [UInt8] = Array("EBMCKPT".utf8) + [0]
     public static let formatVersion: UInt32 = 1
+    /// The largest checkpoint a RESULT carries (the wire's payload limit leaves room beside it
+    /// for 100 000 samples and a million losses); `ResourceEstimate` refuses larger models.
+    public static let maxBytes = 48 << 20
 
     public var config: TrainingConfig
     public var parameters: [Double]

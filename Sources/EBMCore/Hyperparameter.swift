@@ -218,5 +218,6 @@ extension TrainingConfig {
         if optimizer == .adam && momentum != 0 {
             throw ConfigError(key: "momentum", message: "applies to optimizer sgd only; Adam has its own moments")
         }
+        try ResourceEstimate(config: self).check()
     }
 }

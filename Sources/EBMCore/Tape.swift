@@ -43,9 +43,7 @@ public final class Tape {
         self.capacity = capacity
         let h = capacity * layout.width
         let layers = layout.activatedLayers
-        let sizes = [capacity * layout.inputs] + Array(repeating: h, count: 4 * layers)
-            + [capacity * layout.outputs, capacity * layout.outputs, capacity * layout.inputs, h, h, layout.width, layout.inputs * layout.width, capacity]
-        blockCount = sizes.reduce(0, +)
+        blockCount = Self.doubleCount(layout: layout, capacity: capacity)
         block = .allocate(capacity: blockCount)
         block.initialize(repeating: 0, count: blockCount)
         var cursor = block
@@ -66,6 +64,15 @@ public final class Tape {
         inputColumns = take(layout.inputs * layout.width)
         ones = take(capacity)
         ones.update(repeating: 1, count: capacity)
+    }
+
+    /// The doubles a tape of `capacity` rows holds (what `init` allocates, in one block): the
+    /// input, four [capacity, width] buffers per activated layer, outputs and their gradient, the
+    /// input gradient, two scratch buffers, and the small per-layer vectors.
+    public static func doubleCount(layout: MLP.Layout, capacity: Int) -> Int {
+        let h = capacity * layout.width
+        return capacity * layout.inputs + 4 * layout.activatedLayers * h + 2 * capacity * layout.outputs
+            + capacity * layout.inputs + 2 * h + layout.width + layout.inputs * layout.width + capacity
     }
 
     deinit {

@@ -160,9 +160,12 @@ public struct EvaluationConfig: Codable, Hashable, Sendable {
         }
     }
 
+    /// Evaluation samples a sweep may ask for (a RESULT carries them all).
+    public static let maxSamples = 100_000
+
     public func validate() throws(ConfigError) {
-        guard samples >= 1, samples <= 100_000 else {
-            throw ConfigError(key: "samples", message: "must be an integer in 1...100000, got \(samples)")
+        guard samples >= 1, samples <= Self.maxSamples else {
+            throw ConfigError(key: "samples", message: "must be an integer in 1...\(Self.maxSamples), got \(samples)")
         }
         guard steps >= 0, steps <= 1_000_000 else {
             throw ConfigError(key: "steps", message: "must be an integer in 0...1000000, got \(steps)")
@@ -180,9 +183,13 @@ public struct EvaluationConfig: Codable, Hashable, Sendable {
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var key: String
     public var message: String
-    public init(key: String, message: String) {
+    /// Other keys whose values share the blame (a model too large for memory: batch size, width
+    /// and depth), so a spec error can point at whichever of them the spec sets.
+    public var relatedKeys: [String]
+    public init(key: String, message: String, relatedKeys: [String] = []) {
         self.key = key
         self.message = message
+        self.relatedKeys = relatedKeys
     }
     public var description: String { "\(key): \(message)" }
 }

@@ -157,19 +157,48 @@ extension SpecReader {
         }
     }
 
-    /// Cross-field checks (`batch_size` ≤ `data_size`, momentum only with SGD) on every planned
-    /// configuration; each distinct problem is reported once, at the key that set it.
+    /// Refuses a spec asking for more than `SweepSpec.maxJobs` jobs, counted before anything is
+    /// expanded, at the key that multiplies most; returns whether the count is within the limit.
+    mutating func checkJobCount(_ spec: SweepSpec) -> Bool {
+        let count = spec.requestedJobCount
+        guard count > SweepSpec.maxJobs else { return true }
+        var factors = spec.grid.map { ("grid.\($0.name)", $0.values.count) }
+        if let random = spec.random { factors.append(("random.samples", random.samples)) }
+        factors.append(("seeds", spec.seeds.count))
+        let largest = factors.max { $0.1 < $1.1 } ?? ("seeds", 1)
+        let product = factors.map { "\($0.0) \($0.1)" }.joined(separator: " × ")
+        let countText = count == Int.max ? "more than \(Int.max)" : "\(count)"
+        issues.append(SpecIssue(file: file, line: spec.keyLines[largest.0] ?? 1, column: 1, keyPath: largest.0,
+                                message: "the sweep would plan \(countText) jobs (\(product)), over the limit of "
+                                    + "\(SweepSpec.maxJobs): list fewer values, or sample the space with random: samples"))
+        return false
+    }
+
+    /// Distinct problems of planned configurations listed one by one; the rest are counted in one line.
+    static let plannedIssueLimit = 10
+
+    /// Cross-field checks (`batch_size` ≤ `data_size`, momentum only with SGD, the memory and
+    /// checkpoint size of `ResourceEstimate`) on every planned configuration; each distinct
+    /// problem is reported once, at the key that set it (or a related key the spec sets).
     mutating func checkPlannedConfigurations(_ spec: SweepSpec, root: Node) {
         var seen = Set<String>()
+        var unlisted = 0
         for config in Planner.configurations(for: spec) {
             do { try config.validate() } catch {
                 guard seen.insert(error.description).inserted else { continue }
-                let path = ["fixed", "grid", "random"].map { "\($0).\(error.key)" }.first { spec.keyLines[$0] != nil }
+                guard seen.count <= Self.plannedIssueLimit else { unlisted += 1; continue }
+                let keys = [error.key] + error.relatedKeys
+                let path = keys.lazy.flatMap { key in ["fixed", "grid", "random"].map { "\($0).\(key)" } }
+                    .first { spec.keyLines[$0] != nil }
                 let line = path.flatMap { spec.keyLines[$0] } ?? spec.keyLines["method"] ?? 1
                 let suffix = path == nil ? " (the method's default)" : ""
                 issues.append(SpecIssue(file: file, line: line, column: 1, keyPath: path ?? error.key,
                                         message: error.message + suffix))
             }
+        }
+        if unlisted > 0 {
+            issues.append(SpecIssue(file: file, line: spec.keyLines["method"] ?? 1, column: 1, keyPath: "",
+                                    message: "and \(unlisted) more problems of planned configurations"))
         }
     }
 }

@@ -6,18 +6,36 @@ extension SweepSpec {
     static let topLevelKeys = ["name", "description", "method", "dataset", "metric", "fixed", "grid", "random",
                                "seeds", "evaluation", "keep_best", "max_attempts"]
 
+    /// A spec file's largest size: a hand-written sweep is a few KiB; a grid needing more is
+    /// better drawn by `random:`. Reading stops here, so a 1 GB file (or /dev/zero) costs 1 MiB.
+    public static let maxFileBytes = 1 << 20
+
     /// Reads and validates the spec file at `path` (the only I/O of this module).
     public static func load(path: String) throws(SweepSpecError) -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SweepSpecError(code: .unreadable, issues: [SpecIssue(
-                file: path, line: 0, column: 0, keyPath: "",
-                message: "cannot read the file; check the path and its permissions")])
+        try parse(yaml: readText(path: path), file: path)
+    }
+
+    /// The spec file's text, refused when unreadable, over `maxFileBytes` or not UTF-8.
+    public static func readText(path: String) throws(SweepSpecError) -> String {
+        func refuse(_ message: String) -> SweepSpecError {
+            SweepSpecError(code: .unreadable, issues: [SpecIssue(file: path, line: 0, column: 0, keyPath: "", message: message)])
+        }
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: maxFileBytes + 1) ?? Data() else {
+            throw refuse("cannot read the file; check the path and its permissions")
+        }
+        try? handle.close()
+        guard data.count <= maxFileBytes else {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).flatMap { $0 }
+            let sizeText = size.map { $0 > maxFileBytes ? "is \($0) bytes" : "is more than \(maxFileBytes) bytes" }
+                ?? "is more than \(maxFileBytes) bytes"
+            throw refuse("\(sizeText); a sweep spec may be at most \(maxFileBytes) bytes (1 MiB): "
+                         + "describe large searches with random: instead of long lists")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SweepSpecError(code: .unreadable, issues: [SpecIssue(
-                file: path, line: 0, column: 0, keyPath: "", message: "is not UTF-8 text; save it as UTF-8")])
+            throw refuse("is not UTF-8 text; save it as UTF-8")
         }
-        return try parse(yaml: text, file: path)
+        return text
     }
 
     /// Parses and validates spec text; `file` only names it in messages. Reports every issue found.
@@ -125,7 +143,7 @@ extension SpecReader {
         let spec = SweepSpec(file: file, name: name, description: description, method: method, dataset: dataset,
                              metric: metric, fixed: fixed, grid: grid, random: random, seeds: seeds,
                              evaluation: evaluation, keepBest: keepBest, maxAttempts: maxAttempts, keyLines: keyLines)
-        if issues.isEmpty { checkPlannedConfigurations(spec, root: root) }
+        if issues.isEmpty && checkJobCount(spec) { checkPlannedConfigurations(spec, root: root) }
         return spec
     }
 

@@ -37,6 +37,19 @@ public struct SweepSpec: Sendable, Equatable {
 
     public static let defaultMaxAttempts = 3
     public static let defaultKeepBest = 3
+    /// Jobs one sweep may plan. Planning and storing 100 000 jobs takes seconds and tens of MB;
+    /// a 10⁷-job grid took minutes and gigabytes before anything was checked.
+    public static let maxJobs = 100_000
+
+    /// Jobs the spec asks for before duplicate configurations are merged: grid points × random
+    /// samples × seeds, counted without expanding anything (saturating at `Int.max`).
+    public var requestedJobCount: Int {
+        let factors = grid.map(\.values.count) + [random?.samples ?? 1, seeds.count]
+        return factors.reduce(1) { product, factor in
+            let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+            return overflow ? Int.max : result
+        }
+    }
 
     /// The hyperparameters that vary across configurations, in spec order (grid, then random).
     public var variedNames: [String] {

@@ -60,6 +60,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         do { try config.validate() } catch { throw ValidationError("\(flag(error.key)) \(error.message)") }
+        if let refusal = TrialRunner.memoryRefusal(config) { throw ValidationError(refusal) }
         var evaluation = EvaluationConfig.defaults(for: method)
         if let evalSamples { evaluation.samples = evalSamples }
         if let evalSteps { evaluation.steps = evalSteps }

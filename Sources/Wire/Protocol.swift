@@ -1,3 +1,5 @@
+import EBMCore
+
 /// The EBM/1 wire protocol in one place (the project's `mdp.h`, after the ZeroMQ guide's Majordomo).
 ///
 /// Every message is 3 or 4 frames:
@@ -58,10 +60,11 @@ public enum WireLimits {
     /// parameters, 2 MiB of doubles (6 MiB with Adam's moments); 64 MiB leaves room without
     /// letting one message exhaust memory.
     public static let maxPayloadBytes = 64 * 1024 * 1024
-    /// The checkpoint section of a payload.
-    public static let maxCheckpointBytes = 48 * 1024 * 1024
-    /// Sample rows ([n, 2] doubles); the evaluation config allows at most 100 000.
-    public static let maxSamples = 100_000
+    /// The checkpoint section of a payload: 48 MiB, the size `ResourceEstimate` lets a
+    /// configuration reach, so any valid configuration's result fits in `maxPayloadBytes`.
+    public static let maxCheckpointBytes = Checkpoint.maxBytes
+    /// Sample rows ([n, 2] doubles), as many as the evaluation config allows.
+    public static let maxSamples = EvaluationConfig.maxSamples
     /// Loss-history entries: at most one per iteration; the trainer's hint is ≤ 5000, the
     /// hyperparameter registry allows far more, so this is generous.
     public static let maxHistory = 1_000_000

@@ -20,13 +20,16 @@ public final class DenoisingScoreMatching: Objective {
         self.layout = layout
         self.batchSize = batchSize
         self.sigma = sigma
-        tape = Tape(layout: layout, capacity: batchSize)
+        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
         let n = batchSize * layout.inputs
         noise = .allocate(capacity: n); noise.initialize(repeating: 0, count: n)
         noisy = .allocate(capacity: n); noisy.initialize(repeating: 0, count: n)
     }
 
     deinit { noise.deallocate(); noisy.deallocate() }
+
+    /// Rows of the tape: the noisy batch.
+    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { batchSize }
 
     public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                          batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {

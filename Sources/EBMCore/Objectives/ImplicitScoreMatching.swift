@@ -16,8 +16,11 @@ public final class ImplicitScoreMatching: Objective {
         precondition(layout.outputs == layout.inputs, "score matching trains a score model")
         self.layout = layout
         self.batchSize = batchSize
-        tape = Tape(layout: layout, capacity: (layout.inputs + 1) * batchSize)
+        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
     }
+
+    /// Rows of the tape: the primal and one tangent block per input dimension.
+    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { (layout.inputs + 1) * batchSize }
 
     public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                          batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {

@@ -32,7 +32,7 @@ public final class MaximumLikelihood: Objective {
         self.steps = steps
         self.chainMode = chainMode
         self.energyReg = energyReg
-        tape = Tape(layout: layout, capacity: 2 * batchSize)
+        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
         let n = batchSize * layout.inputs
         chains = .allocate(capacity: n); chains.initialize(repeating: 0, count: n)
         chainGradient = .allocate(capacity: n); chainGradient.initialize(repeating: 0, count: n)
@@ -42,6 +42,9 @@ public final class MaximumLikelihood: Objective {
     deinit {
         chains.deallocate(); chainGradient.deallocate(); stacked.deallocate()
     }
+
+    /// Rows of the tape: data and samples stacked.
+    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { 2 * batchSize }
 
     public var stateIsFinite: Bool {
         for i in 0..<(batchSize * layout.inputs) where !chains[i].isFinite { return false }

@@ -24,13 +24,16 @@ public final class NoiseContrastive: Objective {
         self.layout = layout
         self.batchSize = batchSize
         self.noiseStd = noiseStd
-        tape = Tape(layout: layout, capacity: 2 * batchSize)
+        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
         let n = batchSize * layout.inputs
         noise = .allocate(capacity: n); noise.initialize(repeating: 0, count: n)
         stacked = .allocate(capacity: 2 * n); stacked.initialize(repeating: 0, count: 2 * n)
     }
 
     deinit { noise.deallocate(); stacked.deallocate() }
+
+    /// Rows of the tape: data and noise stacked.
+    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { 2 * batchSize }
 
     public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                          batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {
