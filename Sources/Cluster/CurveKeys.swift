@@ -23,10 +23,20 @@ public enum CurveKeys {
         public var serverKey: String
     }
 
-    public static func readKey(_ path: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+    /// A key file is 41 bytes; reading stops at this many, so a wrong path (a log, /dev/zero)
+    /// costs nothing.
+    static let maxFileBytes = 1024
+
+    /// Reads one key. A `secret` key file must be private to its owner: like ssh with a private
+    /// key, a file that its group or others may access is refused, naming the fix.
+    public static func readKey(_ path: String, secret: Bool = false) throws -> String {
+        if secret { try checkPrivate(path) }
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: maxFileBytes) ?? Data(),
+              let text = String(data: data, encoding: .utf8) else {
             throw KeyError(description: "\(path): cannot read the key file (make keys with `ebm-sweep keygen DIR`)")
         }
+        try? handle.close()
         let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard Curve.isZ85Key(key) else {
             throw KeyError(description: "\(path): not a CURVE key (expected 40 Z85 characters, as `ebm-sweep keygen` writes)")
@@ -34,9 +44,21 @@ public enum CurveKeys {
         return key
     }
 
+    /// Refuses a secret key file whose mode grants anything to its group or others. A file that
+    /// cannot be stat'ed is left to the read, which names it.
+    static func checkPrivate(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return }
+        let octal = String(mode, radix: 8)
+        throw KeyError(description: "\(path): secret key is accessible by others (mode 0\(octal)), so anyone on this "
+                       + "host could use it; make it private with `chmod 600 \(path)`")
+    }
+
     public static func loadServer(directory: String) throws -> Server {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        let secret = try readKey(path("coordinator.secret"))
+        let secret = try readKey(path("coordinator.secret"), secret: true)
         let publicKey = try readKey(path("coordinator.public"))
         let authorizedDirectory = path("authorized")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: authorizedDirectory)) ?? [])
@@ -51,7 +73,7 @@ public enum CurveKeys {
 
     public static func loadClient(directory: String) throws -> Client {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        return Client(publicKey: try readKey(path("worker.public")), secretKey: try readKey(path("worker.secret")),
+        return Client(publicKey: try readKey(path("worker.public")), secretKey: try readKey(path("worker.secret"), secret: true),
                       serverKey: try readKey(path("coordinator.public")))
     }
 
@@ -64,6 +86,10 @@ public enum CurveKeys {
             throw KeyError(description: "\(path): cannot create (\(String(cString: strerror(errno)))); keys are never overwritten")
         }
         defer { close(fd) }
+        // The umask may only have removed bits; set the mode exactly, as `readKey` checks it.
+        guard fchmod(fd, mode) == 0 else {
+            throw KeyError(description: "\(path): cannot set mode \(String(mode, radix: 8)) (\(String(cString: strerror(errno))))")
+        }
         let bytes = Array((key + "\n").utf8)
         guard Foundation.write(fd, bytes, bytes.count) == bytes.count else {
             throw KeyError(description: "\(path): write failed (\(String(cString: strerror(errno))))")

@@ -28,12 +28,6 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Start afresh: a sweep already in --out is moved aside to DIR.<time>, not resumed or grown.") var new = false
     @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.") var heartbeat: Double = 1
 
-    var isLoopback: Bool {
-        guard let bind else { return true }
-        return bind.hasPrefix("ipc://") || bind.hasPrefix("inproc://") || bind.hasPrefix("tcp://127.") || bind.hasPrefix("tcp://localhost:")
-            || bind.hasPrefix("tcp://[::1]:")
-    }
-
     func validate() throws {
         if let bind, !(bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://")) {
             throw ValidationError("--bind must be an endpoint like tcp://0.0.0.0:5555 or tcp://127.0.0.1:*, got '\(bind)'")
@@ -41,16 +35,12 @@ struct RunCommand: ParsableCommand {
         if let localWorkers, !(0...256).contains(localWorkers) {
             throw ValidationError("--local-workers must be in 0...256, got \(localWorkers)")
         }
-        if !isLoopback && curve == nil && !insecure {
-            throw ValidationError("--bind \(bind ?? "") is reachable from other hosts: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
-        }
         guard heartbeat > 0.05, heartbeat <= 60 else { throw ValidationError("--heartbeat must be in 0.05...60 seconds, got \(heartbeat)") }
     }
 
     func run() throws {
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
-        let store = try openStore(sweep: sweep, directory: directory)
 
         let context = try Context()
         var authenticator: ZAPAuthenticator?
@@ -84,6 +74,13 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("cannot bind \(endpoint): \(error)")
         }
         let bound = try socket.lastEndpoint
+        // Decided from the address actually bound: `tcp://127.1:*` binds the interface named 127.1.
+        let isLoopback = Endpoint.isLoopback(bound)
+        if !isLoopback && curve == nil && !insecure {
+            socket.close()
+            throw ValidationError("--bind \(endpoint) bound \(bound), which other hosts can reach: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
+        }
+        let store = try openStore(sweep: sweep, directory: directory)
         say("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
 
         let workers = LocalWorkers()
@@ -136,7 +133,8 @@ struct RunCommand: ParsableCommand {
     /// the diff. --new always starts afresh, moving any sweep already there aside.
     func openStore(sweep: SweepSpec, directory: String) throws -> SweepStore {
         let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
-        let text = try String(contentsOfFile: spec, encoding: .utf8)
+        let text: String
+        do { text = try SweepSpec.readText(path: spec) } catch { throw SpecFailure(error: error) }
         if FileManager.default.fileExists(atPath: path) && !new {
             let store = try SweepStore.open(at: path)
             if try store.specHash == sweep.planHash { return store }
