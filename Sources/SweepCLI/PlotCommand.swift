@@ -14,7 +14,8 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Grid cells per side of the heat maps.") var grid: Int = RunFigures.defaultResolution
 
     func validate() throws {
-        if let box, !(box > 0 && box.isFinite) { throw ValidationError("--box must be a positive number, got \(box)") }
+        // Beyond these a box's width underflows or overflows (±1e308 is 2e308 = ∞ wide).
+        if let box, !(1e-6...1e6).contains(box) { throw ValidationError("--box must be a number in 1e-6...1e6, got \(box)") }
         guard (10...1000).contains(grid) else { throw ValidationError("--grid must be in 10...1000, got \(grid)") }
     }
 

@@ -53,6 +53,13 @@ struct RefusalTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("plot refuses a box whose width would overflow", arguments: ["1e308", "1e-320"])
+    func plotBox(box: String) throws {
+        let harness = try ProcessHarness(label: "plotbox")
+        let (status, output) = try harness.run("ebm-sweep", ["plot", harness.directory.path, "--box", box], timeout: 30)
+        #expect(status != 0 && output.contains("--box must be a number in 1e-6...1e6"), "\(output)")
+    }
+
     @Test("keygen writes secrets 0600, and a secret key others can read is refused, naming the file and chmod 600")
     func secretKeyMode() throws {
         let harness = try ProcessHarness(label: "keymode")
