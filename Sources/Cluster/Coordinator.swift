@@ -65,6 +65,9 @@ public final class Coordinator {
     public var giveUpWhenIdle: (() -> String?)?
     /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
     let interrupted: [String]
+    /// For the ETA: jobs finished before this coordinator started, and where jobs' time goes.
+    let finishedBefore: Int
+    var times = SweepProgress.JobTimes()
 
     public struct GaveUp: Error, CustomStringConvertible {
         public let description: String
@@ -81,8 +84,12 @@ public final class Coordinator {
         let liveness = Liveness(interval: settings.heartbeatInterval, count: settings.liveness)
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts) },
                               maxAttempts: spec.maxAttempts, liveness: liveness)
-        for result in try store.results() where result.status == .ok { okMetrics[result.jobID] = result.metrics }
+        for result in try store.results() {
+            if result.status == .ok { okMetrics[result.jobID] = result.metrics }
+            times.add(result)
+        }
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
+        finishedBefore = scheduler.counts.finished
         started = clock.now
     }
 
@@ -94,8 +101,7 @@ public final class Coordinator {
     /// Runs until every job is finished or a signal arrives. Store errors (a full disk) end the
     /// loop by throwing, after the last committed state: nothing committed is lost.
     public func run() throws -> Outcome {
-        var nextHeartbeat = 0.0
-        var nextDraw = 0.0
+        var nextHeartbeat = 0.0, nextDraw = 0.0
         // Jobs a killed coordinator left running are pending again; that attempt is not counted.
         try persist(interrupted)
         view.log("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished"
@@ -264,7 +270,7 @@ public final class Coordinator {
         p.diverged = counts.diverged
         p.failed = counts.failed
         p.workers = workers.count
-        p.elapsed = now
+        (p.elapsed, p.finishedBefore, p.trainingShare) = (now, finishedBefore, times.trainingShare)
         for (worker, info) in workers {
             for jobID in scheduler.leases(of: worker) {
                 let progress = info.progress[jobID]

@@ -5,6 +5,10 @@ import Foundation
 public final class LocalWorkers {
     public private(set) var processes: [Process] = []
 
+    public struct LogFileError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// The `ebm-worker` executable next to the running `ebm-sweep`.
     public static func workerExecutable() -> URL? {
         let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -23,11 +27,14 @@ public final class LocalWorkers {
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["--connect", endpoint, "--name", "local-\(index + 1)"] + extraArguments
+            // --parent-pid: the worker exits when this process dies, however it dies.
+            process.arguments = ["--connect", endpoint, "--name", "local-\(index + 1)", "--parent-pid", "\(getpid())"]
+                + extraArguments
             let log = logDirectory.appendingPathComponent("worker-\(index + 1).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            handle.seekToEndOfFile()
+            // Appended, never truncated: a restart must not delete what the last run's workers said.
+            let fd = open(log.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw LogFileError(description: "cannot open \(log.path): \(String(cString: strerror(errno)))") }
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice

@@ -84,6 +84,26 @@ extension SweepStore {
         }
     }
 
+    /// Heals what an older build (or two coordinators on one directory) could leave: a job with
+    /// a stored result is finished, whatever its row says; the result decides its status, as
+    /// `record` would have. One transaction; returns how many rows changed. `open(at:)` runs it.
+    @discardableResult
+    public func finishJobsWithResults(at date: Date = Date()) throws(StoreError) -> Int {
+        try database.transaction { () throws(StoreError) in
+            let healed = try database.execute("""
+                UPDATE jobs SET
+                    (status, worker, seconds, error) =
+                        (SELECT r.status, r.worker, r.seconds, r.error FROM results r WHERE r.job_id = jobs.job_id),
+                    finished_at = coalesce(finished_at, ?)
+                WHERE status <> (SELECT r.status FROM results r WHERE r.job_id = jobs.job_id)
+                """, [.text(StoreCoding.timestamp(date))])
+            if healed > 0 {
+                try log(event: StoreEvent(at: date, kind: .resumed, detail: "\(healed) jobs with a stored result marked finished"))
+            }
+            return healed
+        }
+    }
+
     /// The sweep grew (`SpecChange.grows`): the new spec replaces the stored one and its new jobs
     /// are added pending, in one transaction, so a crash leaves the old sweep or the grown one.
     /// Jobs already stored are left alone, results and all. Returns how many jobs were new.

@@ -28,8 +28,8 @@ public final class SweepStore {
 
     // MARK: Opening
 
-    /// Creates a new store at `path` (and its directory) holding the spec and every job pending,
-    /// all in one transaction.
+    /// Creates a new store at `path` (and its directory) holding the spec and every job pending.
+    /// The file appears at `path` complete or not at all.
     /// - Throws: `.storeExists` if a file is already at `path` (resume with `open(at:)` instead);
     ///   SQLite errors such as `.full` or `.cantOpen`. On failure no file is left behind.
     public static func create(at path: String, name: String, specText: String, specHash: String, specPath: String,
@@ -45,25 +45,39 @@ public final class SweepStore {
         if !directory.isEmpty {
             try? files.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        do {
-            let store = SweepStore(database: try Database(path: path, mode: .create))
-            try migrate(store.database)
-            try store.database.transaction { () throws(StoreError) in
-                try store.database.execute(
-                    "INSERT INTO sweep (id, name, spec_text, spec_hash, spec_path, created_at, tool_version) "
-                        + "VALUES (1, ?, ?, ?, ?, ?, ?)",
-                    [.text(name), .text(specText), .text(specHash), .text(specPath),
-                     .text(StoreCoding.timestamp(createdAt)), .text(toolVersion)])
-                _ = try store.insert(jobs, ignoringExisting: false)
+        // Built under another name and renamed into place once complete: a process killed half-way
+        // (a coordinator's first second) must not leave a half-made store every later run refuses.
+        let building = path + ".creating"
+        func removeBuilding() { for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: building + suffix) } }
+        removeBuilding()
+        do throws(StoreError) {
+            do {
+                let store = SweepStore(database: try Database(path: building, mode: .create))
+                try migrate(store.database)
+                try store.database.transaction { () throws(StoreError) in
+                    try store.database.execute(
+                        "INSERT INTO sweep (id, name, spec_text, spec_hash, spec_path, created_at, tool_version) "
+                            + "VALUES (1, ?, ?, ?, ?, ?, ?)",
+                        [.text(name), .text(specText), .text(specHash), .text(specPath),
+                         .text(StoreCoding.timestamp(createdAt)), .text(toolVersion)])
+                    _ = try store.insert(jobs, ignoringExisting: false)
+                }
+                // Everything into the main file: only that file is renamed.
+                try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             }
-            return store
+            guard rename(building, path) == 0 else {
+                throw StoreError(code: .cantOpen, message: "cannot rename \(building) to \(path): \(String(cString: strerror(errno)))",
+                                 operation: "create", path: path)
+            }
+            return try open(at: path)
         } catch {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: path + suffix) }
+            removeBuilding()
             throw error
         }
     }
 
-    /// Opens an existing store for the coordinator, upgrading its schema if it is older.
+    /// Opens an existing store for the coordinator, upgrading its schema if it is older and
+    /// finishing every job that has a stored result (`finishJobsWithResults`).
     /// - Throws: `.storeMissing` if there is no file; `.notADatabase`/`.corrupt` if the file is not a
     ///   sweep database; `.schemaTooNew` if a newer build wrote it, `.schemaUnknown` if none did.
     public static func open(at path: String) throws(StoreError) -> SweepStore {
@@ -73,6 +87,7 @@ public final class SweepStore {
         guard try store.database.userVersion != 0 else { throw notAStore(path) }
         try migrate(store.database)
         try store.requireSweepRow()
+        try store.finishJobsWithResults()
         return store
     }
 

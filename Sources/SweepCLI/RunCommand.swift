@@ -41,6 +41,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
+        // Held until this process ends (the kernel drops it on any exit): one coordinator per
+        // directory. Taken first, so a second coordinator is told who holds the sweep, not that
+        // its --bind port is taken.
+        var lock = try SweepLock.acquire(directory: directory)
+        defer { lock.release() }
 
         let context = try Context()
         var authenticator: ZAPAuthenticator?
@@ -80,7 +85,7 @@ struct RunCommand: ParsableCommand {
             socket.close()
             throw ValidationError("--bind \(endpoint) bound \(bound), which other hosts can reach: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
         }
-        let store = try openStore(sweep: sweep, directory: directory)
+        let store = try openStore(sweep: sweep, directory: directory, lock: &lock)
         say("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
 
         let workers = LocalWorkers()
@@ -130,8 +135,9 @@ struct RunCommand: ParsableCommand {
 
     /// Opens the sweep's database, or creates it. A spec that only adds configurations or seeds
     /// grows the sweep (finished jobs keep their results); one that alters jobs is refused with
-    /// the diff. --new always starts afresh, moving any sweep already there aside.
-    func openStore(sweep: SweepSpec, directory: String) throws -> SweepStore {
+    /// the diff. --new always starts afresh, moving any sweep already there aside (the lock file
+    /// with it, so `lock` is taken anew on the fresh directory).
+    func openStore(sweep: SweepSpec, directory: String, lock: inout SweepLock) throws -> SweepStore {
         let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
         let text: String
         do { text = try SweepSpec.readText(path: spec) } catch { throw SpecFailure(error: error) }
@@ -162,6 +168,9 @@ struct RunCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: path) {   // and --new
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
             try FileManager.default.moveItem(atPath: directory, toPath: "\(directory).\(stamp)")
+            let fresh = try SweepLock.acquire(directory: directory)
+            lock.release()
+            lock = fresh
             say("moved the old sweep to \(directory).\(stamp)")
         }
         let jobs = Planner.plan(sweep)

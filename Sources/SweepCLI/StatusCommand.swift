@@ -8,7 +8,7 @@ import Sweep
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a sweep's progress and its best configurations so far (safe while it runs).")
+        abstract: "Show a sweep's progress, whether a coordinator is running it, and its best configurations so far.")
 
     @Argument(help: "The sweep directory (results/<name>).") var directory: String
     @Option(help: "Best configurations to show.") var top: Int = 5
@@ -19,9 +19,21 @@ struct StatusCommand: ParsableCommand {
         let jobs = try store.jobs()
         let counts = try store.counts()
         print("\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue), \(jobs.count) jobs")
-        print(SweepStore.jobStatuses.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
+        // The lock, not the rows, says whether the sweep is alive: a killed coordinator leaves rows running.
+        let live: Bool
+        switch SweepLock.probe(directory: directory) {
+        case .held(let holder):
+            live = true
+            print("coordinator: \(holder.map { "\($0)" } ?? "running (it has not written its pid yet)")")
+        case .free(let last):
+            live = false
+            print("no coordinator holds \(directory)\(last.map { " (the last was \($0))" } ?? "")"
+                  + (counts[.running, default: 0] > 0 ? "; interrupted jobs run again on the next `ebm-sweep run`" : ""))
+        }
+        let running = live ? "running" : "interrupted"
+        print(SweepStore.jobStatuses.map { "\($0 == .running ? running : $0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
         for job in jobs where job.status == .running {
-            print("  running \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
+            print("  \(running) \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
         }
         let ranked = Ranking.rank(jobs: jobs.map(\.job), statuses: Dictionary(jobs.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),
                                   results: try store.results(), metric: spec.metric)

@@ -21,6 +21,8 @@ struct EBMWorker: ParsableCommand {
     @Option(help: "Worker id shown in tables and logs (default HOST-PID); letters, digits, '.', '_', '-'.") var name: String?
     @Option(help: "CURVE key directory with worker.secret, worker.public and coordinator.public (ebm-sweep keygen).") var curve: String?
     @Option(help: "Seconds between heartbeats; the coordinator's --heartbeat.") var heartbeat: Double = 1
+    @Option(help: "Exit as soon as process PID is no longer this worker's parent (ebm-sweep passes its own pid to its local workers).")
+    var parentPid: Int32?
 
     func validate() throws {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") || connect.hasPrefix("inproc://"),
@@ -29,6 +31,7 @@ struct EBMWorker: ParsableCommand {
         }
         guard (1...256).contains(slots) else { throw ValidationError("--slots must be in 1...256, got \(slots)") }
         guard heartbeat > 0.05, heartbeat <= 60 else { throw ValidationError("--heartbeat must be in 0.05...60 seconds, got \(heartbeat)") }
+        if let parentPid, parentPid <= 1 { throw ValidationError("--parent-pid must be a process id above 1, got \(parentPid)") }
         if let name, !Self.isValidName(name) {
             throw ValidationError("--name must be 1-128 letters, digits, '.', '_' or '-', got '\(name)'")
         }
@@ -47,6 +50,9 @@ struct EBMWorker: ParsableCommand {
     func run() throws {
         BLAS.setSingleThreaded()
         StopSignal.install()
+        if let parentPid {
+            ParentWatch.start(parent: parentPid) { FileHandle.standardError.write(Data((Self.timestamp() + " worker: " + $0 + "\n").utf8)) }
+        }
         var settings = WorkerSettings(endpoint: connect, name: name ?? Self.defaultName())
         settings.slots = slots
         settings.heartbeatInterval = heartbeat
