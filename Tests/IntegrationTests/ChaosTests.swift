@@ -13,12 +13,18 @@ struct ChaosTests {
     static let coordinatorKills = 5
     static let workerKills = 5
 
+    /// Results committed so far (0 before the store exists: a coordinator may die before creating it).
+    static func storedResults(in directory: String) -> Int {
+        let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
+        return (try? SweepStore.openReadOnly(at: path).resultCount()) ?? 0
+    }
+
     @Test("Every job has exactly one result, none ran after its result was stored, and results.csv equals an undisturbed run's")
     func chaos() throws {
         let harness = try ProcessHarness(label: "chaos")
         // 10 × 4 = 40 short jobs. The attempt limit is out of the way: kills are not the jobs' fault.
         let lrs = (1...10).map { 1e-3 * Double($0) / 2 }
-        let text = SweepFixtures.spec(name: "chaos", iterations: 150, lrs: lrs, seeds: [0, 1, 2, 3]) + "\nmax_attempts: 100\n"
+        let text = SweepFixtures.spec(name: "chaos", iterations: 40, lrs: lrs, seeds: [0, 1, 2, 3]) + "\nmax_attempts: 100\n"
         let spec = try SweepFixtures.write(text, in: harness, as: "chaos.yaml")
 
         let reference = harness.directory.appendingPathComponent("reference").path
@@ -33,30 +39,30 @@ struct ChaosTests {
         }
         var coordinator = try harness.start("ebm-sweep", coordinatorArguments, name: "coordinator")
         var workers = try (0..<4).map(startWorker)
+        // The plan: five coordinator kills and five worker kills in a seeded order. Each waits for
+        // 0 or 1 more stored result and then a random fraction of a second, so the kills spread
+        // over the sweep on a fast machine or a slow one and all land well before it ends.
         var random = RandomSource(seed: Self.seed)
+        var plan = Array(repeating: -1, count: Self.coordinatorKills) + (0..<Self.workerKills).map { _ in random.index(below: 4) }
+        for i in stride(from: plan.count - 1, to: 0, by: -1) { plan.swapAt(i, random.index(below: i + 1)) }
         var kills: [String] = []
-        var coordinatorKills = 0, workerKills = 0
-        while coordinatorKills < Self.coordinatorKills || workerKills < Self.workerKills {
-            // A random moment; the kills are the test, so this waits on the wall clock by design.
-            Thread.sleep(forTimeInterval: random.uniform(0.2, 1.2))
-            guard coordinator.isRunning else { break }
-            if random.uniform() < 0.5 || workerKills >= Self.workerKills {
+        for victim in plan {
+            let target = Self.storedResults(in: out) + random.index(below: 2)
+            let reached = ProcessHarness.poll(timeout: 120) { Self.storedResults(in: out) >= target || !coordinator.isRunning }
+            try #require(reached && coordinator.isRunning, "the sweep stalled or ended after kills \(kills):\n\(coordinator.output)")
+            Thread.sleep(forTimeInterval: random.uniform(0, 0.3))
+            if victim < 0 {
                 coordinator.signal(SIGKILL)
                 _ = coordinator.waitForExit(timeout: 10)
                 coordinator = try harness.start("ebm-sweep", coordinatorArguments, name: "coordinator")
-                coordinatorKills += 1
                 kills.append("coordinator")
             } else {
-                let index = random.index(below: workers.count)
-                workers[index].signal(SIGKILL)
-                _ = workers[index].waitForExit(timeout: 10)
-                workers[index] = try startWorker(index)
-                workerKills += 1
-                kills.append("c\(index)")
+                workers[victim].signal(SIGKILL)
+                _ = workers[victim].waitForExit(timeout: 10)
+                workers[victim] = try startWorker(victim)
+                kills.append("c\(victim)")
             }
         }
-        #expect(coordinatorKills >= Self.coordinatorKills && workerKills >= Self.workerKills,
-                "the sweep finished after only \(kills); its jobs are too short for the test")
         let status = coordinator.waitForExit(timeout: 300)
         try #require(status == 0, "last coordinator after kills \(kills):\n\(coordinator.output)")
 
