@@ -26,6 +26,7 @@ extension Scheduler {
         precondition(attempt <= maxAttempts, "invariant: a pending job has attempts < maxAttempts")
         states[i] = .running(worker: worker, attempt: attempt, deadline: w.expiry)
         workers[worker]?.leases.insert(i)
+        issued[i] = IssuedLease(worker: worker, attempt: attempt)
         return (jobs[i], attempt)
     }
 
@@ -46,13 +47,16 @@ extension Scheduler {
 
     /// `worker` says it is still running `jobID` as `attempt`: it kept working while the coordinator
     /// restarted or its link was down. If the job is pending, the lease goes back to it, so the
-    /// finished work counts instead of being run again. Returns false when the job is finished or
-    /// leased elsewhere (tell the worker to cancel it), the worker is unknown or has no free slot.
+    /// finished work counts instead of being run again. Only the latest lease issued, to this
+    /// worker, can be adopted: a peer cannot claim attempts it was never given (and, by going
+    /// silent, burn them). Returns false when the job is finished or leased elsewhere (tell the
+    /// worker to cancel it), that attempt was not issued to it, the worker is unknown or has no
+    /// free slot.
     public mutating func adopt(jobID: String, attempt: Int, worker: String, now: Double) -> Bool {
-        guard var w = workers[worker], let i = indexByID[jobID], (1...maxAttempts).contains(attempt) else { return false }
+        guard var w = workers[worker], let i = indexByID[jobID] else { return false }
         if case .running(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
-        // Never below the attempts already lost: adoption must not reset the retry limit.
-        guard case .pending(let lost) = states[i], attempt >= lost, w.leases.count < w.slots else { return false }
+        guard case .pending = states[i], issued[i] == IssuedLease(worker: worker, attempt: attempt),
+              w.leases.count < w.slots else { return false }
         w.expiry = max(w.expiry, now + liveness.expiry)
         w.leases.insert(i)
         workers[worker] = w
@@ -67,6 +71,17 @@ extension Scheduler {
     /// - Precondition: `status.isFinished` (a cancelled attempt is `release`d instead).
     public mutating func complete(jobID: String, attempt: Int, worker: String, status: RunStatus) -> Acceptance {
         precondition(status.isFinished, "complete(status:) takes a finished status, not \(status)")
+        let answer = acceptance(jobID: jobID, attempt: attempt, worker: worker)
+        guard answer == .accepted, let i = indexByID[jobID] else { return answer }
+        states[i] = .finished(status, attempts: attempt)
+        workers[worker]?.leases.remove(i)
+        issued[i] = nil
+        return .accepted
+    }
+
+    /// What `complete` would answer, without changing anything: the coordinator asks before it
+    /// reads a result's payload, so a result it will refuse costs no more than its header.
+    public func acceptance(jobID: String, attempt: Int, worker: String) -> Acceptance {
         guard let i = indexByID[jobID] else { return .unknownJob }
         switch states[i] {
         case .finished:
@@ -75,10 +90,7 @@ extension Scheduler {
             return .staleAttempt
         case .running(let owner, let current, _):
             guard owner == worker else { return .notLeasedToThisWorker }
-            guard current == attempt else { return .staleAttempt }
-            states[i] = .finished(status, attempts: current)
-            workers[worker]?.leases.remove(i)
-            return .accepted
+            return current == attempt ? .accepted : .staleAttempt
         }
     }
 
@@ -95,6 +107,18 @@ extension Scheduler {
             states[i] = attempt >= maxAttempts ? .finished(.failed, attempts: attempt) : .pending(attempts: attempt)
         }
         return w.leases.sorted().map { jobs[$0].id }
+    }
+
+    /// The leaseholder of `jobID` lives on but gave the job back without a result: it refused
+    /// it, could not decode it, or never started it. The attempt counts, as for a lost worker, so
+    /// a job that no worker can run ends `failed` at the limit instead of going round for ever.
+    /// Returns false if the job was not leased.
+    @discardableResult
+    public mutating func leaseLost(jobID: String) -> Bool {
+        guard let i = indexByID[jobID], case .running(let owner, let attempt, _) = states[i] else { return false }
+        states[i] = attempt >= maxAttempts ? .finished(.failed, attempts: attempt) : .pending(attempts: attempt)
+        workers[owner]?.leases.remove(i)
+        return true
     }
 
     /// Declares lost every worker whose expiry is before `now`; returns them, sorted.

@@ -24,6 +24,15 @@ public struct Scheduler: Sendable {
     var states: [JobState]
     let indexByID: [String: Int]
     var workers: [String: Worker] = [:]
+    /// The latest lease issued for each unfinished job: the only one a worker may adopt, so a
+    /// peer cannot claim (and then burn) attempts it was never given.
+    var issued: [Int: IssuedLease] = [:]
+
+    /// Who was given which attempt of a job.
+    struct IssuedLease: Sendable, Equatable {
+        var worker: String
+        var attempt: Int
+    }
 
     /// A fresh sweep: every job pending with no attempts.
     /// - Precondition: job ids are distinct; `maxAttempts >= 1`.
@@ -39,10 +48,13 @@ public struct Scheduler: Sendable {
         /// For pending jobs: leases lost so far. For running jobs: the attempt number of the
         /// interrupted lease. For finished jobs: the attempt that finished them.
         public var attempts: Int
-        public init(job: Job, status: RunStatus, attempts: Int) {
+        /// For running jobs: the worker holding the interrupted lease, which may adopt it again.
+        public var worker: String?
+        public init(job: Job, status: RunStatus, attempts: Int, worker: String? = nil) {
             self.job = job
             self.status = status
             self.attempts = attempts
+            self.worker = worker
         }
     }
 
@@ -68,6 +80,9 @@ public struct Scheduler: Sendable {
             case .running: return .pending(attempts: min(max(0, s.attempts - 1), maxAttempts - 1))
             case .pending, .cancelled: return .pending(attempts: clamped)
             }
+        }
+        for (i, s) in stored.enumerated() where s.status == .running && (1...maxAttempts).contains(s.attempts) {
+            if let worker = s.worker { issued[i] = IssuedLease(worker: worker, attempt: s.attempts) }
         }
     }
 

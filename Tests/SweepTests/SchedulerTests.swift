@@ -25,7 +25,7 @@ struct SchedulerPropertyTests {
         var now = 0.0
         for step in 0..<4000 {
             let worker = workers[random.index(below: workers.count)]
-            switch random.index(below: 10) {
+            switch random.index(below: 12) {
             case 0: s.register(worker: worker, slots: 1 + random.index(below: 3), now: now)
             case 1, 2:
                 if let (job, attempt) = s.nextAssignment(for: worker, now: now) { issued.append((job.id, attempt, worker)) }
@@ -49,6 +49,16 @@ struct SchedulerPropertyTests {
             case 7:
                 if random.index(below: 4) == 0 { s.workerLost(worker) } else { _ = s.expire(now: now) }
             case 8: s.release(jobID: jobs[random.index(below: jobs.count)].id)
+            case 10:
+                // A claim, true or forged: only the latest attempt issued to this worker is adoptable.
+                let job = jobs[random.index(below: jobs.count)].id
+                let attempt = 1 + random.index(below: maxAttempts + 1)
+                let latest = issued.last { $0.job == job }
+                let wasLeased = s.state(of: job).map { if case .running = $0 { true } else { false } } ?? false
+                if s.adopt(jobID: job, attempt: attempt, worker: worker, now: now) && !wasLeased {
+                    #expect(latest?.attempt == attempt && latest?.worker == worker, "step \(step): adopted \(job) attempt \(attempt) by \(worker), latest issued \(String(describing: latest))")
+                }
+            case 11: s.leaseLost(jobID: jobs[random.index(below: jobs.count)].id)
             default: now += random.uniform(0, 2)
             }
             #expect(s.invariantViolations().isEmpty, "step \(step): \(s.invariantViolations())")
@@ -146,5 +156,85 @@ struct SchedulerAdoptionTests {
         let r105 = s.adopt(jobID: "c-s0", attempt: 1, worker: "w1", now: 2)    // its own lease: fine
         #expect(r105)
         #expect(s.invariantViolations().isEmpty)
+    }
+}
+
+@Suite("Scheduler: leases only as issued")
+struct SchedulerIssuedLeaseTests {
+    @Test("A heartbeat claiming attempt 3 of every job adopts nothing, so its silence fails nothing")
+    func forgedClaims() {
+        let jobs = makeJobs(4)
+        var s = Scheduler(jobs: jobs, maxAttempts: 3, liveness: Liveness(interval: 1, count: 5))
+        s.register(worker: "forger", slots: 64, now: 0)
+        for job in jobs {
+            for attempt in 1...3 { let answer = s.adopt(jobID: job.id, attempt: attempt, worker: "forger", now: 1); #expect(!answer) }
+        }
+        #expect(s.expire(now: 10) == ["forger"])
+        #expect(jobs.allSatisfy { s.state(of: $0.id) == .pending(attempts: 0) })
+        s.register(worker: "honest", slots: 1, now: 10)
+        #expect(s.nextAssignment(for: "honest", now: 10)?.attempt == 1)
+    }
+
+    @Test("Only the latest lease, by the worker it was issued to, can be adopted")
+    func latestLeaseOnly() {
+        var s = Scheduler(jobs: makeJobs(1), maxAttempts: 3, liveness: Liveness(interval: 1, count: 5))
+        let id = makeJobs(1)[0].id
+        s.register(worker: "w1", slots: 1, now: 0)
+        #expect(s.nextAssignment(for: "w1", now: 0)?.attempt == 1)
+        s.workerLost("w1")
+        s.register(worker: "w2", slots: 1, now: 1)
+        #expect(s.nextAssignment(for: "w2", now: 1)?.attempt == 2)
+        s.workerLost("w2")
+        s.register(worker: "w1", slots: 1, now: 2)
+        s.register(worker: "w2", slots: 1, now: 2)
+        do { let answer = s.adopt(jobID: id, attempt: 1, worker: "w1", now: 2); #expect(!answer) }   // superseded
+        do { let answer = s.adopt(jobID: id, attempt: 2, worker: "w1", now: 2); #expect(!answer) }   // not w1's
+        do { let answer = s.adopt(jobID: id, attempt: 3, worker: "w2", now: 2); #expect(!answer) }   // never issued
+        do { let answer = s.adopt(jobID: id, attempt: 2, worker: "w2", now: 2); #expect(answer) }
+        #expect(s.complete(jobID: id, attempt: 2, worker: "w2", status: .ok) == .accepted)
+        #expect(s.invariantViolations().isEmpty)
+    }
+
+    @Test("After a resume, the interrupted lease's worker may adopt it, and no one else")
+    func resumedLease() {
+        let job = makeJobs(1)[0]
+        var s = Scheduler(resuming: [.init(job: job, status: .running, attempts: 2, worker: "w1")], maxAttempts: 3)
+        s.register(worker: "w1", slots: 1, now: 0)
+        s.register(worker: "w2", slots: 1, now: 0)
+        do { let answer = s.adopt(jobID: job.id, attempt: 2, worker: "w2", now: 0); #expect(!answer) }
+        do { let answer = s.adopt(jobID: job.id, attempt: 3, worker: "w1", now: 0); #expect(!answer) }
+        do { let answer = s.adopt(jobID: job.id, attempt: 2, worker: "w1", now: 0); #expect(answer) }
+        #expect(s.state(of: job.id) == .running(worker: "w1", attempt: 2, deadline: 5))
+    }
+
+    @Test("A lease given back without a result while its worker lives counts; at the limit the job fails")
+    func leaseLostCounts() {
+        let id = makeJobs(1)[0].id
+        var s = Scheduler(jobs: makeJobs(1), maxAttempts: 3)
+        s.register(worker: "w", slots: 1, now: 0)
+        for attempt in 1...3 {
+            #expect(s.nextAssignment(for: "w", now: 0)?.attempt == attempt)
+            do { let answer = s.leaseLost(jobID: id); #expect(answer) }
+        }
+        #expect(s.state(of: id) == .finished(.failed, attempts: 3))
+        #expect(s.nextAssignment(for: "w", now: 0) == nil)
+        do { let answer = s.leaseLost(jobID: id); #expect(!answer) }
+        #expect(s.isComplete && s.invariantViolations().isEmpty)
+    }
+
+    @Test("acceptance answers as complete would, and changes nothing")
+    func acceptanceIsAQuery() {
+        let id = makeJobs(1)[0].id
+        var s = Scheduler(jobs: makeJobs(1), maxAttempts: 3)
+        s.register(worker: "w", slots: 1, now: 0)
+        _ = s.nextAssignment(for: "w", now: 0)
+        let before = s.state(of: id)
+        #expect(s.acceptance(jobID: id, attempt: 2, worker: "w") == .staleAttempt)
+        #expect(s.acceptance(jobID: id, attempt: 1, worker: "x") == .notLeasedToThisWorker)
+        #expect(s.acceptance(jobID: "nope", attempt: 1, worker: "w") == .unknownJob)
+        #expect(s.acceptance(jobID: id, attempt: 1, worker: "w") == .accepted)
+        #expect(s.state(of: id) == before)
+        #expect(s.complete(jobID: id, attempt: 1, worker: "w", status: .ok) == .accepted)
+        #expect(s.acceptance(jobID: id, attempt: 1, worker: "w") == .duplicate)
     }
 }
