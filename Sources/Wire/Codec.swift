@@ -35,22 +35,35 @@ public enum Codec {
     /// Decodes what a worker sent. - Throws: `WireError`; never traps.
     public static func decode(_ frames: [[UInt8]], as _: WorkerMessage.Type = WorkerMessage.self)
         throws(WireError) -> WorkerMessage {
-        let (type, header, payload) = try envelope(frames, allowed: workerTypes)
+        let message = try decodeHeader(frames)
+        guard case .result(var report) = message else { return message }
+        report.payload = try decodeResultPayload(frames)
+        let whole = WorkerMessage.result(report)
+        try whole.validate()
+        return whole
+    }
+
+    /// Decodes and validates what a worker sent, except a RESULT's payload, which is left unread
+    /// (empty): the coordinator decides from the header whether it wants the result, and reads
+    /// megabytes (`decodeResultPayload`) only for one it keeps. - Throws: `WireError`; never traps.
+    public static func decodeHeader(_ frames: [[UInt8]]) throws(WireError) -> WorkerMessage {
+        let (type, header, _) = try envelope(frames, allowed: workerTypes)
         let message: WorkerMessage
         switch type {
         case .ready: message = .ready(try json(header))
         case .heartbeat: message = .heartbeat(try json(header))
         case .progress: message = .progress(try json(header))
         case .bye: message = .bye(workerID: try json(header, as: WorkerIDHeader.self).workerID)
-        case .result:
-            var report: ResultReport = try json(header)
-            try report.validate()  // the cheap header checks before the payload is read
-            report.payload = try ResultPayload(decoding: payload ?? [])
-            message = .result(report)
+        case .result: message = .result(try json(header))
         default: throw WireError(.unknownType, "\(type.rawValue) is not a worker message")
         }
         try message.validate()
         return message
+    }
+
+    /// The payload of a RESULT whose frames passed `decodeHeader`. - Throws: `WireError`.
+    public static func decodeResultPayload(_ frames: [[UInt8]]) throws(WireError) -> ResultPayload {
+        try ResultPayload(decoding: frames.count == WireLimits.maxFrames ? frames[3] : [])
     }
 
     /// Decodes what the coordinator sent. - Throws: `WireError`; never traps.

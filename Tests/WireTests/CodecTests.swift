@@ -50,6 +50,25 @@ struct CodecTests {
         #expect(r.metrics["a"] == .infinity && r.metrics["b"] == -.infinity)
     }
 
+    @Test("decodeHeader reads a RESULT's header and leaves its payload unread; decodeResultPayload reads it")
+    func headerBeforePayload() throws {
+        let payload = ResultPayload(checkpoint: [1, 2, 3], samples: Matrix(rows: 1, columns: 2), lossHistory: [0.5])
+        let report = ResultReport(jobID: "j", attempt: 1, status: .ok, metrics: ["kde_nll": 1], seconds: 1,
+                                  secondsPerIteration: 0.1, payload: payload)
+        var frames = Codec.encode(.result(report))
+        guard case .result(let header)? = try? Codec.decodeHeader(frames) else { Issue.record("not a result"); return }
+        #expect(header.jobID == "j" && header.payload == ResultPayload())
+        #expect(try Codec.decodeResultPayload(frames) == payload)
+        // A broken payload does not stop the header from being read (to refuse it cheaply)...
+        frames[3] = Array(frames[3].prefix(20))
+        #expect((try? Codec.decodeHeader(frames)) != nil)
+        // ...and is refused when read, or when the whole message is decoded.
+        let partial = #expect(throws: WireError.self) { _ = try Codec.decodeResultPayload(frames) }
+        #expect(partial?.code == .malformedPayload)
+        let whole = #expect(throws: WireError.self) { _ = try Codec.decode(frames, as: WorkerMessage.self) }
+        #expect(whole?.code == .malformedPayload)
+    }
+
     /// Hand-made frames that must be refused, and the code each must be refused with.
     static let refusals: [(String, [[UInt8]], WireError.Code)] = {
         func f(_ parts: String...) -> [[UInt8]] { parts.map { Array($0.utf8) } }
