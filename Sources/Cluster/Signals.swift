@@ -8,13 +8,22 @@ import Synchronization
 public enum StopSignal {
     private static let received = Atomic<Int32>(0)
 
-    /// Installs the handlers. Call once, from the executable, before the loop starts.
+    /// Installs the handlers and unblocks the signals on the calling thread (libzmq's threads
+    /// block every signal, so they reach this one). Call once, from the executable's main thread,
+    /// before the loop starts.
     public static func install() {
         let handler: @convention(c) (Int32) -> Void = { signal in
             StopSignal.received.store(signal, ordering: .relaxed)
         }
         Foundation.signal(SIGINT, handler)
         Foundation.signal(SIGTERM, handler)
+        // A parent may have started us with them blocked (test runners and some service managers
+        // do, and the mask is inherited): the loops would never hear them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         // A coordinator writing to a closed terminal pipe must not die mid-transaction.
         Foundation.signal(SIGPIPE, SIG_IGN)
     }
