@@ -9,9 +9,10 @@ import Wire
 /// from the worker holding the job's current lease.
 extension Coordinator {
     func handle(_ delivery: Delivery) throws {
-        guard let peer = delivery.peer else { return }
+        guard let peer = delivery.peer, !isDropped(peer) else { return }
         let message: WorkerMessage
-        do { message = try Codec.decode(delivery.frames, as: WorkerMessage.self) } catch {
+        // A RESULT's payload is read only once the result is known to be wanted (`accept`).
+        do { message = try Codec.decodeHeader(delivery.frames) } catch {
             countMalformed(peer: peer, reason: "\(error)")
             return
         }
@@ -33,25 +34,28 @@ extension Coordinator {
         case .heartbeat(let heartbeat):
             guard heartbeat.workerID == worker, scheduler.heartbeat(worker: worker, now: t) else { return }
             for running in heartbeat.running {
-                workers[worker]?.progress[running.jobID] = (running.iteration, running.loss)
-                try reconcile(running.jobID, attempt: running.attempt, worker: worker, now: t)
+                try reconcile(running, worker: worker, now: t)
             }
-            try releaseUnreported(by: worker, running: Set(heartbeat.running.map(\.jobID)))
+            let listed = Set(heartbeat.running.map(\.jobID))
+            workers[worker]?.cancelled.formIntersection(listed)
+            try releaseUnreported(by: worker, running: listed, now: t)
 
         case .progress(let progress):
-            guard scheduler.heartbeat(worker: worker, now: t) else { return }
+            guard scheduler.heartbeat(worker: worker, now: t),
+                  case .running(worker, progress.attempt, _)? = scheduler.state(of: progress.jobID) else { return }
             workers[worker]?.progress[progress.jobID] = (progress.iteration, progress.loss)
 
         case .result(let report):
-            try accept(report, from: worker, now: t)
+            try accept(report, frames: delivery.frames, from: worker, now: t)
 
         case .bye(let workerID):
             guard workerID == worker else { return }
             let released = scheduler.unregister(worker: worker)
             try persist(released)
             forget(worker)
-            try store.log(event: StoreEvent(kind: "worker_left", worker: worker, detail: "handed back \(released.joined(separator: ", "))"))
-            view.log("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")")
+            note("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")",
+                 event: StoreEvent(kind: "worker_left", worker: worker, detail: "handed back \(released.joined(separator: ", "))"),
+                 peer: peer, now: t)
         }
     }
 
@@ -72,26 +76,28 @@ extension Coordinator {
         }
         if let holder = workers[worker], holder.key != key {
             refusedRegistrations += 1
-            if refusedRegistrations <= settings.malformedLogLimit || refusedRegistrations % 1000 == 0 {
-                let detail = "READY #\(refusedRegistrations) as '\(worker)' from key \(key ?? "(none)"), but it is registered with key \(holder.key ?? "(none)")"
-                view.log("refused \(detail)")
-                try? store.log(event: StoreEvent(kind: "refused_registration", worker: worker, detail: detail))
-            }
+            let detail = "READY #\(refusedRegistrations) as '\(worker)' from key \(key ?? "(none)"), but it is registered with key \(holder.key ?? "(none)")"
+            note("refused \(detail)", event: StoreEvent(kind: "refused_registration", worker: worker, detail: detail), peer: peer, now: t)
             return
         }
-        let rejoined = workers[worker] != nil
-        if let previous = workers[worker]?.peer, previous != peer { peers[previous] = nil }
-        // A worker that registers again is usually the same process on a new connection, still
-        // running its jobs: hand them back without counting an attempt; its next heartbeat
-        // lists what it still runs and gets those leases back (adopt).
-        try persist(scheduler.unregister(worker: worker))
+        let previous = workers[worker]
+        if let old = previous?.peer, old != peer { peers[old] = nil }
+        // The same process on a new connection is usually still running its jobs: hand them back
+        // without counting an attempt; its next heartbeat lists them and adopts the leases back.
+        // Another process under the name means the old one died, maybe killed by its job: those
+        // attempts count (register's workerLost), so a job that kills its workers ends failed.
+        let restarted = previous.map { $0.pid != ready.pid || $0.host != ready.host } ?? false
+        if !restarted { try persist(scheduler.unregister(worker: worker)) }
         let requeued = scheduler.register(worker: worker, slots: ready.slots, now: t)
-        try persist(requeued)
+        try persist(requeued, lastLoss: "worker \(worker) restarted while running it")
         peers[peer] = worker
-        workers[worker] = WorkerInfo(peer: peer, key: key, host: ready.host, slots: ready.slots, build: ready.build)
-        try store.log(event: StoreEvent(kind: "worker_joined", worker: worker,
-                                        detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"))
-        view.log("worker \(worker) \(rejoined ? "re-registered" : "joined") from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))")
+        workers[worker] = WorkerInfo(peer: peer, key: key, host: ready.host, pid: ready.pid, slots: ready.slots, build: ready.build)
+        let how = restarted ? "restarted (pid \(previous?.pid ?? 0) → \(ready.pid))" : previous != nil ? "re-registered" : "joined"
+        note("worker \(worker) \(how) from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))"
+             + (restarted && !requeued.isEmpty ? "; its jobs \(requeued.joined(separator: ", ")) count an attempt" : ""),
+             event: StoreEvent(kind: "worker_joined", worker: worker,
+                               detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"),
+             peer: peer, now: t)
         send(.heartbeat, to: worker)
     }
 
@@ -99,9 +105,10 @@ extension Coordinator {
     /// heartbeat can cross on the wire once, not three times.
     static let unreportedLimit = 3
 
-    /// Backstop for a JOB the worker never started (lost, or refused while busy): a lease the
-    /// worker's heartbeats keep leaving out is handed back, not held forever.
-    func releaseUnreported(by worker: String, running: Set<String>) throws {
+    /// Backstop for a JOB the worker never started (it could not decode it, or refused it while
+    /// busy): a lease the worker's heartbeats keep leaving out ends as a lost attempt, so a job
+    /// no worker can start ends failed at the limit instead of going round for ever.
+    func releaseUnreported(by worker: String, running: Set<String>, now t: Double) throws {
         for jobID in scheduler.leases(of: worker) {
             if running.contains(jobID) {
                 workers[worker]?.unreported[jobID] = nil
@@ -111,48 +118,79 @@ extension Coordinator {
             workers[worker]?.unreported[jobID] = misses
             if misses >= Self.unreportedLimit {
                 workers[worker]?.unreported[jobID] = nil
-                scheduler.release(jobID: jobID)
-                try persist([jobID])
-                view.log("worker \(worker) never reported \(jobID); handed back")
+                scheduler.leaseLost(jobID: jobID)
+                try persist([jobID], lastLoss: "worker \(worker) never reported it: it could not decode or start it")
+                if let peer = workers[worker]?.peer {
+                    note("worker \(worker) never reported \(jobID); handed back as a lost attempt", peer: peer, now: t)
+                }
             }
         }
     }
 
-    /// A worker says it runs `jobID`: fine if it holds the lease; if the job is pending (the
-    /// coordinator restarted, or the worker was presumed lost), it gets the lease back; otherwise
-    /// someone else owns the job and this copy is cancelled.
-    func reconcile(_ jobID: String, attempt: Int, worker: String, now t: Double) throws {
-        if case .running(worker, attempt, _)? = scheduler.state(of: jobID) { return }
-        if scheduler.adopt(jobID: jobID, attempt: attempt, worker: worker, now: t) {
-            try store.markLeased(jobID: jobID, worker: worker, attempt: attempt)
-            view.log("worker \(worker) still runs \(jobID) (attempt \(attempt)): lease handed back to it")
-        } else {
+    /// A worker says it runs a job: fine if it holds the lease; if the job is pending and this
+    /// worker was issued that attempt (the coordinator restarted, or the worker was presumed
+    /// lost), it gets the lease back; a job of this sweep it does not hold is cancelled, once.
+    /// Ids that are not of this sweep are ignored: answering each would let one heartbeat make
+    /// us send a thousand messages.
+    func reconcile(_ running: WorkerMessage.RunningJob, worker: String, now t: Double) throws {
+        let jobID = running.jobID
+        guard scheduler.job(withID: jobID) != nil else { return }
+        if case .running(worker, running.attempt, _)? = scheduler.state(of: jobID) {
+            workers[worker]?.progress[jobID] = (running.iteration, running.loss)
+            return
+        }
+        if scheduler.adopt(jobID: jobID, attempt: running.attempt, worker: worker, now: t) {
+            workers[worker]?.progress[jobID] = (running.iteration, running.loss)
+            try store.markLeased(jobID: jobID, worker: worker, attempt: running.attempt)
+            if let peer = workers[worker]?.peer {
+                note("worker \(worker) still runs \(jobID) (attempt \(running.attempt)): lease handed back to it", peer: peer, now: t)
+            }
+        } else if workers[worker]?.cancelled.insert(jobID).inserted == true {
             send(.cancel(jobID: jobID), to: worker)
         }
     }
 
-    func accept(_ report: ResultReport, from worker: String, now t: Double) throws {
-        var report = report
-        // A worker of an older build may call an exploded run ok: the sweep applies the same rule.
-        if report.status == .ok, let reason = RunVerdict.divergence(samples: report.payload.samples, metrics: report.metrics) {
-            report.status = .diverged
-            report.error = reason
-        }
+    /// A RESULT, whose payload is still unread in `frames`: read only for a result that is kept.
+    func accept(_ report: ResultReport, frames: [[UInt8]], from worker: String, now t: Double) throws {
+        guard let peer = workers[worker]?.peer else { return }
         if report.status == .cancelled {
-            // A job stopped on request or handed back: pending again, not an attempt.
+            // A cancelled RESULT for the current lease was not asked for (CANCEL goes only to
+            // workers not holding the job): the worker refused the job. That attempt counts.
             if case .running(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {
-                scheduler.release(jobID: report.jobID)
-                try persist([report.jobID])
+                scheduler.leaseLost(jobID: report.jobID)
+                let why = PeerText.escaped(report.error ?? "no reason given", limit: 200)
+                try persist([report.jobID], lastLoss: "refused by worker \(worker): \(why)")
+                note("worker \(worker) refused \(report.jobID) (\(why)); it counts as an attempt", peer: peer, now: t)
             }
             send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
             return
         }
-        // Every other status the decoder lets through is finished: ok, diverged, or failed (with
-        // its reason; also what a status unknown to this build becomes, see ResultReport).
-        let acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: report.status)
+        var acceptance = scheduler.acceptance(jobID: report.jobID, attempt: report.attempt, worker: worker)
+        var result: JobResult?
+        if acceptance == .accepted {
+            var whole = report
+            do {
+                whole.payload = try Codec.decodeResultPayload(frames)
+                try WorkerMessage.result(whole).validate()
+            } catch {
+                // Not acknowledged: the worker offers it again, perhaps intact.
+                countMalformed(peer: peer, reason: "\(error)")
+                return
+            }
+            // A worker of an older build may call an exploded run ok: the sweep applies the same rule.
+            if whole.status == .ok, let reason = RunVerdict.divergence(samples: whole.payload.samples, metrics: whole.metrics) {
+                whole.status = .diverged
+                whole.error = reason
+            }
+            // Every other status the decoder lets through is finished: ok, diverged, or failed (with
+            // its reason; also what a status unknown to this build becomes, see ResultReport).
+            acceptance = scheduler.complete(jobID: report.jobID, attempt: report.attempt, worker: worker, status: whole.status)
+            result = whole.jobResult(worker: worker)
+        }
         switch acceptance {
         case .accepted:
-            let result = report.jobResult(worker: worker)
+            guard var result else { return }
+            result.error = result.error.map { PeerText.escaped($0) }
             // The commit point: the result row and the job's new status in one transaction.
             try store.record(result)
             workers[worker]?.progress[report.jobID] = nil
@@ -161,25 +199,17 @@ extension Coordinator {
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""
             view.log("\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")")
         case .duplicate:
-            try store.log(event: StoreEvent(kind: .duplicateDropped, jobID: report.jobID, worker: worker, detail: "attempt \(report.attempt)"))
+            note("dropped a second result for \(report.jobID) from \(worker)",
+                 event: StoreEvent(kind: .duplicateDropped, jobID: report.jobID, worker: worker, detail: "attempt \(report.attempt)"),
+                 peer: peer, now: t)
         case .notLeasedToThisWorker, .staleAttempt, .unknownJob:
             refusedResults += 1
-            try store.log(event: StoreEvent(kind: "result_refused", jobID: String(report.jobID.prefix(128)), worker: worker,
-                                            detail: "\(acceptance.rawValue), attempt \(report.attempt)"))
-            view.log("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)")
+            note("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)",
+                 event: StoreEvent(kind: "result_refused", jobID: report.jobID, worker: worker,
+                                   detail: "\(acceptance.rawValue), attempt \(report.attempt)"),
+                 peer: peer, now: t)
         }
         // Acknowledged whatever the verdict, so the worker stops offering it.
         send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
-        _ = t
-    }
-}
-
-/// A routing id as text for logs and the store: the worker id when it is printable ASCII.
-enum PeerID {
-    static func text(_ bytes: [UInt8]) -> String {
-        if !bytes.isEmpty, bytes.count <= 128, bytes.allSatisfy({ (0x21...0x7E).contains($0) }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        return "0x" + bytes.prefix(32).map { String(format: "%02x", $0) }.joined()
     }
 }

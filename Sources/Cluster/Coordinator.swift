@@ -37,11 +37,18 @@ public final class Coordinator {
         /// The CURVE key it registered with (nil without CURVE): its name is bound to it.
         var key: String?
         var host: String
+        /// The process that registered: another pid under the same name is a restart.
+        var pid: Int
         var slots: Int
         var build: String
+        /// Progress of its own leases only (a peer cannot grow this with ids it makes up).
         var progress: [String: (iteration: Int, loss: Double)] = [:]
         /// Consecutive heartbeats that left out a leased job.
         var unreported: [String: Int] = [:]
+        /// When a send first found its pipe full (nil while it reads): one that stays full is dropped.
+        var stalledSince: Double?
+        /// Jobs it listed that are not its own, already told to cancel: each is told once.
+        var cancelled: Set<String> = []
     }
 
     let channel: FrameChannel
@@ -59,6 +66,10 @@ public final class Coordinator {
     var refusedResults = 0
     /// READYs naming a live worker from another key.
     var refusedRegistrations = 0
+    /// Log lines and events each connection can cause (see `note`).
+    var budget = PeerBudget()
+    /// Connections dropped for not reading, oldest first: what they send is no longer heard.
+    var droppedPeers: [[UInt8]] = []
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
     /// Asked when no worker is registered: a reason to give up (every local worker died), or nil to wait.
@@ -82,7 +93,8 @@ public final class Coordinator {
         self.view = view
         let stored = try store.jobs()
         let liveness = Liveness(interval: settings.heartbeatInterval, count: settings.liveness)
-        scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts) },
+        scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts,
+                                                                          worker: $0.worker) },
                               maxAttempts: spec.maxAttempts, liveness: liveness)
         for result in try store.results() {
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
@@ -119,18 +131,20 @@ public final class Coordinator {
             }
             let wait = max(0, min(settings.pollInterval, nextHeartbeat - now))
             var timeout = Duration.milliseconds(Int64(wait * 1000))
-            // Drain what arrived, up to a bound so timers still run under a flood.
+            // Drain what arrived, up to a bound so timers and signals still run under a flood.
             for _ in 0..<1000 {
-                guard let delivery = try receive(timeout: timeout) else { break }
+                guard StopSignal.pending == nil, let delivery = try receive(timeout: timeout) else { break }
                 timeout = .zero
                 try handle(delivery)
             }
             let t = now
+            try dropStalledWorkers(now: t)
             try expireLostWorkers(now: t)
             try dispatch(now: t)
             if t >= nextHeartbeat {
                 broadcast(.heartbeat)
                 nextHeartbeat = t + settings.heartbeatInterval
+                reportSuppressed(now: t)
                 if workers.isEmpty, let reason = giveUpWhenIdle?() { throw GaveUp(description: reason) }
             }
             if t >= nextDraw {
@@ -193,71 +207,42 @@ public final class Coordinator {
     }
 
     func dispatch(now t: Double) throws {
-        for worker in scheduler.registeredWorkers {
+        for worker in scheduler.registeredWorkers where workers[worker]?.stalledSince == nil {
             while let (job, attempt) = scheduler.nextAssignment(for: worker, now: t) {
                 try store.markLeased(jobID: job.id, worker: worker, attempt: attempt)
                 let assignment = CoordinatorMessage.Assignment(jobID: job.id, attempt: attempt, config: job.config,
                                                                evaluation: spec.evaluation)
-                guard send(.job(assignment), to: worker) else {
+                let outcome = send(.job(assignment), to: worker)
+                if outcome == .sent { continue }
+                // Not sent, so not an attempt: the job waits for someone who reads.
+                scheduler.release(jobID: job.id)
+                try persist([job.id])
+                if outcome == .gone {
                     // The worker vanished between heartbeats: its leases go back now.
-                    let jobs = scheduler.workerLost(worker)
-                    try persist(jobs)
+                    try persist(scheduler.workerLost(worker))
                     forget(worker)
-                    break
                 }
+                break
             }
         }
     }
 
-    // MARK: Sending
-
-    @discardableResult
-    func send(_ message: CoordinatorMessage, to worker: String) -> Bool {
-        guard let peer = workers[worker]?.peer else { return false }
-        do { return try channel.send(message, to: peer, timeout: .milliseconds(100)) } catch { return false }
-    }
-
-    func forget(_ worker: String) {
-        if let peer = workers[worker]?.peer { peers[peer] = nil }
-        workers[worker] = nil
-    }
-
-    func broadcast(_ message: CoordinatorMessage) {
-        for worker in workers.keys { send(message, to: worker) }
-    }
-
-    /// Writes the scheduler's current state of `jobIDs` to the store.
-    func persist(_ jobIDs: [String]) throws {
+    /// Writes the scheduler's current state of `jobIDs` to the store; `lastLoss` says why the
+    /// last attempt ended without a result, for a job that failed of it.
+    func persist(_ jobIDs: [String], lastLoss: String? = nil) throws {
         for id in jobIDs {
             switch scheduler.state(of: id) {
             case .pending(let attempts)?:
                 try store.markPending(jobID: id, attempts: attempts)
             case .finished(.failed, let attempts)?:
-                try store.markFailed(jobID: id, attempts: attempts, reason: "no result after \(attempts) attempts (workers lost)")
+                let reason = "no result after \(attempts) attempt\(attempts == 1 ? "" : "s") (\(lastLoss ?? "workers lost"))"
+                try store.markFailed(jobID: id, attempts: attempts, reason: reason)
             case .running(let worker, let attempt, _)?:
                 try store.markLeased(jobID: id, worker: worker, attempt: attempt)
             case .finished?, nil:
                 break
             }
         }
-    }
-
-    func countMalformed(peer: [UInt8]?, reason: String) {
-        malformed += 1
-        if malformed <= settings.malformedLogLimit || malformed % 1000 == 0 {
-            let who = peer.map { peers[$0] ?? "connection " + PeerID.text($0) } ?? "?"
-            view.log("dropped malformed message #\(malformed) from \(who): \(reason)")
-            try? store.log(event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"))
-        }
-    }
-
-    /// One line and one event with what was turned away, so a flood is visible after the fact.
-    func reportRefusals() {
-        guard malformed > 0 || refusedResults > 0 || refusedRegistrations > 0 else { return }
-        var line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
-        if refusedRegistrations > 0 { line += ", refused \(refusedRegistrations) registration\(refusedRegistrations == 1 ? "" : "s") under another key's worker name" }
-        view.log(line)
-        try? store.log(event: StoreEvent(kind: "refusals", detail: line))
     }
 
     // MARK: Progress

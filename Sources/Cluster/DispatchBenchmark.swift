@@ -32,8 +32,7 @@ public enum DispatchBenchmark {
                                           specPath: "dispatch.yaml", jobs: Planner.plan(spec))
         let context = try Context()
         let router = try Socket(context, kind: .router)
-        try router.set(.linger, to: .zero)
-        try router.set(.routerMandatory, to: true)
+        try Coordinator.configure(router: router)
         try router.bind("tcp://127.0.0.1:*")
         let endpoint = try router.lastEndpoint
         // A no-op job: the smallest honest result (a one-point sample, one loss, a tiny checkpoint).

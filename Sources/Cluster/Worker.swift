@@ -165,7 +165,10 @@ public final class Worker {
         }
         switch message {
         case .job(let assignment):
-            guard slots[assignment.jobID] == nil, slots.count < settings.slots else {
+            // Already running it (a JOB crossing our post-reconnect heartbeat): that heartbeat says
+            // which attempt we run, and the coordinator settles it; a refusal would cost an attempt.
+            if slots[assignment.jobID] != nil { return false }
+            guard slots.count < settings.slots else {
                 // Say no explicitly (a cancelled attempt), so the coordinator hands the job to someone else.
                 let refusal = ResultReport(jobID: assignment.jobID, attempt: assignment.attempt, status: .cancelled, metrics: [:],
                                            error: "worker busy", seconds: 0, secondsPerIteration: 0)

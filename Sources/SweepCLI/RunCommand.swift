@@ -51,14 +51,7 @@ struct RunCommand: ParsableCommand {
         var authenticator: ZAPAuthenticator?
         var handshakes: HandshakeLog?
         let socket = try Socket(context, kind: .router)
-        try socket.set(.linger, to: .zero)
-        try socket.set(.routerMandatory, to: true)
-        // No ROUTER_HANDOVER: a connection claiming the routing id of a connected worker is
-        // refused, so a live worker's jobs cannot be hijacked. ZMTP heartbeats drop a dead
-        // connection (a cut link) within seconds, so the real worker can reconnect under its id.
-        try socket.set(.heartbeatInterval, to: .seconds(1))
-        try socket.set(.heartbeatTimeout, to: .seconds(3))
-        try socket.set(.maxMessageSize, to: WireLimits.maxPayloadBytes + WireLimits.maxHeaderBytes)
+        try Coordinator.configure(router: socket)
         if let curve {
             let keys = try CurveKeys.loadServer(directory: curve)
             let names = Dictionary(keys.authorized.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })

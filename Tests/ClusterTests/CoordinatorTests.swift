@@ -169,7 +169,7 @@ struct CoordinatorTests {
         #expect(try rig.store.events().contains { $0.kind == .workerLost && $0.worker == "silent" })
     }
 
-    @Test("A job its worker never reports (a JOB lost or refused) is handed back, not held forever")
+    @Test("A job its worker never reports (a JOB lost, undecodable or refused) is handed back as a lost attempt, not held forever")
     func unreportedLeaseReleased() throws {
         let rig = try Rig(seeds: 1)
         try rig.start(heartbeat: 0.05)
@@ -185,7 +185,7 @@ struct CoordinatorTests {
         }
         let retry = try #require(again)
         #expect(retry.jobID == a.jobID)
-        #expect(retry.attempt == a.attempt)      // handed back, not counted as a lost attempt
+        #expect(retry.attempt == a.attempt + 1)  // counted: a job no worker can start must reach the limit
         try forgetful.send(forgetful.result(for: retry))
         #expect(rig.wait() == .finished)
         #expect(try rig.store.resultCount() == 1)
