@@ -80,9 +80,9 @@ extension Coordinator {
             forget(worker)
             if droppedPeers.count >= Self.droppedPeerLimit { droppedPeers.removeFirst() }
             droppedPeers.append(info.peer)
-            note("worker \(worker) dropped: it has not read its messages for \(Int(limit)) s\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
-                 event: StoreEvent(kind: "worker_dropped", worker: worker, detail: "not reading for \(Int(limit)) s"),
-                 peer: info.peer, now: t)
+            // Not from its budget (a flood has spent it): one line per registration, and READYs are budgeted.
+            record("worker \(worker) dropped: it has not read its messages for \(Int(limit)) s\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
+                   event: StoreEvent(kind: "worker_dropped", worker: worker, detail: "not reading for \(Int(limit)) s"))
         }
     }
 
@@ -93,6 +93,11 @@ extension Coordinator {
     /// write goes through here.
     func note(_ line: String, event: StoreEvent? = nil, peer: [UInt8], now t: Double) {
         guard budget.spend(PeerID.text(peer), now: t) else { return }
+        record(line, event: event)
+    }
+
+    /// Logs `line` and stores `event`, both escaped, without asking a budget.
+    func record(_ line: String, event: StoreEvent?) {
         view.log(PeerText.escaped(line))
         guard var event else { return }
         event.detail = event.detail.map { PeerText.escaped($0) }

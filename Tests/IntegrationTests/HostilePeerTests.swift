@@ -37,6 +37,33 @@ struct HostilePeerTests {
         #expect(events.count < 100, "\(events.count) events")
     }
 
+    @Test("A peer that floods and never reads is dropped once its pipe stays full; the loop never waits for it")
+    func nonReaderDropped() throws {
+        let coordinator = try CoordinatorUnderTest(label: "nonreader")
+        let context = try Context()
+        let deaf = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "deaf", receiveHighWaterMark: 1)
+        deaf.ready()
+        // It keeps the lease it was given (attempt 1 of some job) by listing every job as attempt 1.
+        let claims = coordinator.jobIDs.map { WorkerMessage.RunningJob(jobID: $0, attempt: 1, iteration: 1, loss: 0) }
+        let out = coordinator.out
+        func dropped() -> Bool {
+            (try? SweepFixtures.events(in: out))?.contains { $0.kind.rawValue == "worker_dropped" && $0.worker == "deaf" } ?? false
+        }
+        // Each RESULT (for a job that does not exist) is answered by an ACK it never reads.
+        var sent = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !dropped() {
+            for _ in 0..<500 where deaf.send(ScriptedPeer.result(jobID: "ghost-\(sent)", attempt: 1), timeout: .milliseconds(20)) { sent += 1 }
+            deaf.send(.heartbeat(.init(workerID: "deaf", running: claims)), timeout: .milliseconds(20))
+        }
+        #expect(dropped(), "not dropped after \(sent) unread ACKs:\n\(coordinator.process.output.suffix(2000))")
+        let honest = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "honest")
+        honest.ready()
+        #expect(honest.nextJob(timeout: 10) != nil, "a worker joining after the flood got no job in 10 s")
+        #expect(coordinator.interrupt(timeout: 5) != nil)
+        print("non-reader: dropped after \(sent) RESULTs whose ACKs it never read")
+    }
+
     @Test("A peer claiming attempt 3 of every job, then silent, cannot fail jobs it was never given")
     func forgedAdoption() throws {
         let coordinator = try CoordinatorUnderTest(label: "forge")
