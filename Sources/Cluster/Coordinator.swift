@@ -13,8 +13,6 @@ public struct CoordinatorSettings: Sendable {
     public var liveness: Int = 5
     /// Longest wait for a message before the loop looks at timers and signals.
     public var pollInterval: Double = 0.1
-    /// Malformed messages logged one by one before only counting.
-    public var malformedLogLimit = 20
 
     public init() {}
 }
