@@ -191,6 +191,31 @@ struct CoordinatorTests {
         #expect(try rig.store.resultCount() == 1)
     }
 
+    @Test("Heartbeat ids not of this sweep are ignored; a job of the sweep held by another worker is cancelled once")
+    func heartbeatClaimsAnsweredOnce() throws {
+        let rig = try Rig(seeds: 2)
+        try rig.start(heartbeat: 0.05)
+        let w1 = ScriptedWorker(rig, id: "w1"), w2 = ScriptedWorker(rig, id: "w2")
+        try w1.ready()
+        guard case .job(let a)? = try w1.next() else { Issue.record("w1 got no job"); return }
+        try w2.ready()
+        guard case .job(let b)? = try w2.next() else { Issue.record("w2 got no job"); return }
+        // w2 lists its own job, w1's job and 500 made-up ones, five times over.
+        let claims = [b, a].map { WorkerMessage.RunningJob(jobID: $0.jobID, attempt: $0.attempt, iteration: 1, loss: 0) }
+            + (0..<500).map { WorkerMessage.RunningJob(jobID: "ghost-\($0)", attempt: 1, iteration: 1, loss: 0) }
+        var answers: [CoordinatorMessage] = []
+        for _ in 0..<5 {
+            try w2.send(.heartbeat(.init(workerID: "w2", running: claims)))
+            try w1.send(.heartbeat(.init(workerID: "w1", running: [.init(jobID: a.jobID, attempt: a.attempt, iteration: 1, loss: 0)])))
+            while let m = try w2.next(timeout: 0.1) { answers.append(m) }
+        }
+        #expect(answers == [.cancel(jobID: a.jobID)])
+        try w1.send(w1.result(for: a))
+        try w2.send(w2.result(for: b))
+        #expect(rig.wait() == .finished)
+        #expect(try rig.store.resultCount() == 2)
+    }
+
     @Test("Garbage from a peer is counted and dropped; the sweep goes on")
     func garbage() throws {
         let rig = try Rig(seeds: 1)
