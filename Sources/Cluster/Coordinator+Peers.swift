@@ -20,6 +20,10 @@ extension Coordinator {
     /// being read); a peer sending faster is slowed by TCP instead of buffered. The loop drains
     /// every poll interval, far faster than a worker's heartbeats and results arrive.
     public static let receiveHighWaterMark = 2
+    /// The kernel's send buffer per connection. What the coordinator sends is small (a JOB is
+    /// about 1.5 KiB); a modest buffer bounds what a peer that does not read holds in the kernel,
+    /// and fills, so that it is noticed and dropped, after thousands of messages, not 100 000.
+    public static let sendBufferBytes = 256 * 1024
 
     /// Sets the options that make the coordinator's ROUTER safe to expose; call before `bind`.
     public static func configure(router socket: Socket) throws(ZMQError) {
@@ -34,6 +38,7 @@ extension Coordinator {
         try socket.set(.heartbeatTimeout, to: .seconds(3))
         try socket.set(.maxMessageSize, to: WireLimits.maxPayloadBytes + WireLimits.maxHeaderBytes)
         try socket.set(.receiveHighWaterMark, to: receiveHighWaterMark)
+        try socket.set(.sendBufferSize, to: sendBufferBytes)
     }
 
     /// Connections remembered as dropped; the oldest is forgotten first.

@@ -34,6 +34,12 @@ extension SocketOption where Value == Int {
     public static var sendHighWaterMark: Self { .integer(ZMQ_SNDHWM) }
     /// Inbound queue limit in messages. The corresponding option is ZMQ_RCVHWM.
     public static var receiveHighWaterMark: Self { .integer(ZMQ_RCVHWM) }
+    /// The kernel's send buffer of each connection, in bytes (-1: the OS default).
+    /// The corresponding option is ZMQ_SNDBUF.
+    public static var sendBufferSize: Self { .integer(ZMQ_SNDBUF) }
+    /// The kernel's receive buffer of each connection, in bytes (-1: the OS default).
+    /// The corresponding option is ZMQ_RCVBUF.
+    public static var receiveBufferSize: Self { .integer(ZMQ_RCVBUF) }
 }
 
 extension SocketOption where Value == Int? {

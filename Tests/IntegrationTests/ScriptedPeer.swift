@@ -14,15 +14,18 @@ final class ScriptedPeer {
     /// ACKs received by `drain`.
     private(set) var acks = 0
 
-    /// Connects to `endpoint`. `receiveHighWaterMark` 1 makes a peer that never reads fill the
-    /// coordinator's pipe to it sooner; `sendHighWaterMark` 1 keeps big messages out of our memory
+    /// Connects to `endpoint`. `receiveHighWaterMark` 1 (with a small kernel buffer) makes a peer
+    /// that never reads fill the coordinator's pipe to it sooner; `sendHighWaterMark` 1 keeps big messages out of our memory
     /// until the coordinator takes them.
     init(_ context: Context, endpoint: String, name: String, receiveHighWaterMark: Int? = nil,
          sendHighWaterMark: Int? = nil) throws {
         socket = try Socket(context, kind: .dealer)
         self.name = name
         try socket.set(.linger, to: .zero)
-        if let receiveHighWaterMark { try socket.set(.receiveHighWaterMark, to: receiveHighWaterMark) }
+        if let receiveHighWaterMark {
+            try socket.set(.receiveHighWaterMark, to: receiveHighWaterMark)
+            try socket.set(.receiveBufferSize, to: 4096)
+        }
         if let sendHighWaterMark { try socket.set(.sendHighWaterMark, to: sendHighWaterMark) }
         try socket.connect(endpoint)
     }
@@ -95,8 +98,8 @@ final class ScriptedPeer {
     }
 }
 
-/// A coordinator with no local workers, on a free loopback port, heartbeating every 0.2 s (a
-/// worker is lost after 1 s of silence), waiting for scripted peers.
+/// A coordinator with no local workers, on a free loopback port, heartbeating every 0.2 s by
+/// default (a worker is lost after 1 s of silence), waiting for scripted peers.
 struct CoordinatorUnderTest {
     let harness: ProcessHarness
     let process: ProcessHarness.Child
@@ -104,14 +107,15 @@ struct CoordinatorUnderTest {
     let out: String
     let jobIDs: [String]
 
-    init(label: String, lrs: [Double] = [1e-3, 3e-3], seeds: [Int] = [0, 1], extraSpec: String = "") throws {
+    init(label: String, lrs: [Double] = [1e-3, 3e-3], seeds: [Int] = [0, 1], extraSpec: String = "",
+         heartbeat: Double = 0.2) throws {
         harness = try ProcessHarness(label: label)
         let text = SweepFixtures.spec(name: label, iterations: 50, lrs: lrs, seeds: seeds) + "\n" + extraSpec
         let spec = try SweepFixtures.write(text, in: harness, as: "\(label).yaml")
         out = harness.directory.appendingPathComponent("out").path
         endpoint = "tcp://127.0.0.1:\(try ProcessHarness.freePort())"
         process = try harness.start("ebm-sweep", ["run", spec, "--out", out, "--bind", endpoint,
-                                                  "--local-workers", "0", "--heartbeat", "0.2"], name: "coordinator")
+                                                  "--local-workers", "0", "--heartbeat", "\(heartbeat)"], name: "coordinator")
         let count = lrs.count * seeds.count
         let out = out
         let planned = ProcessHarness.poll(timeout: 60) { (SweepFixtures.jobs(in: out)?.count ?? 0) == count }
