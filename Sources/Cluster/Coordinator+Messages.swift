@@ -38,6 +38,7 @@ extension Coordinator {
             }
             let listed = Set(heartbeat.running.map(\.jobID))
             workers[worker]?.cancelled.formIntersection(listed)
+            workers[worker]?.busy = false
             try releaseUnreported(by: worker, running: listed, now: t)
 
         case .progress(let progress):
@@ -105,9 +106,9 @@ extension Coordinator {
     /// heartbeat can cross on the wire once, not three times.
     static let unreportedLimit = 3
 
-    /// Backstop for a JOB the worker never started (it could not decode it, or refused it while
-    /// busy): a lease the worker's heartbeats keep leaving out ends as a lost attempt, so a job
-    /// no worker can start ends failed at the limit instead of going round for ever.
+    /// Backstop for a JOB the worker never started (it could not decode it, or the JOB was lost):
+    /// a lease the worker's heartbeats keep leaving out ends as a lost attempt, so a job no worker
+    /// can start ends failed at the limit instead of going round for ever.
     func releaseUnreported(by worker: String, running: Set<String>, now t: Double) throws {
         for jobID in scheduler.leases(of: worker) {
             if running.contains(jobID) {
@@ -155,12 +156,15 @@ extension Coordinator {
         guard let peer = workers[worker]?.peer else { return }
         if report.status == .cancelled {
             // A cancelled RESULT for the current lease was not asked for (CANCEL goes only to
-            // workers not holding the job): the worker refused the job. That attempt counts.
+            // workers not holding the job): the worker is busy with a job we do not know it runs
+            // (it ran on while we restarted). Not the job's fault, so not an attempt; but no JOB
+            // for it until its next heartbeat says what it runs, or the two would go round as
+            // fast as the loop turns. (A worker that cannot run a job says `failed`, or, unable
+            // to decode it, nothing: see `releaseUnreported`.)
             if case .running(worker, report.attempt, _)? = scheduler.state(of: report.jobID) {
-                scheduler.leaseLost(jobID: report.jobID)
-                let why = PeerText.escaped(report.error ?? "no reason given", limit: 200)
-                try persist([report.jobID], lastLoss: "refused by worker \(worker): \(why)")
-                note("worker \(worker) refused \(report.jobID) (\(why)); it counts as an attempt", peer: peer, now: t)
+                scheduler.release(jobID: report.jobID)
+                try persist([report.jobID])
+                workers[worker]?.busy = true
             }
             send(.ack(jobID: report.jobID, attempt: report.attempt), to: worker)
             return

@@ -73,11 +73,13 @@ extension Coordinator {
         workers[worker] = nil
     }
 
-    /// A worker whose pipe stayed full for a whole liveness period (heartbeats are sent every
-    /// interval, so any reading peer empties it by then) is lost: its leases count as attempts,
-    /// and its connection is no longer heard.
+    /// A worker whose pipe stayed full for two heartbeat intervals is lost: its leases count as
+    /// attempts, and its connection is no longer heard. Filling the pipe took thousands of unread
+    /// messages, and a heartbeat goes out every interval, so a worker that reads at all has
+    /// emptied it by then; two intervals, not a liveness period, so that a non-reader is dropped
+    /// (and said to be) before it would be declared lost for silence.
     func dropStalledWorkers(now t: Double) throws {
-        let limit = Double(settings.liveness) * settings.heartbeatInterval
+        let limit = 2 * settings.heartbeatInterval
         let stalled = workers.filter { $0.value.stalledSince.map { t - $0 >= limit } ?? false }
         for (worker, info) in stalled.sorted(by: { $0.key < $1.key }) {
             let jobs = scheduler.workerLost(worker)
@@ -86,8 +88,9 @@ extension Coordinator {
             if droppedPeers.count >= Self.droppedPeerLimit { droppedPeers.removeFirst() }
             droppedPeers.append(info.peer)
             // Not from its budget (a flood has spent it): one line per registration, and READYs are budgeted.
-            record("worker \(worker) dropped: it has not read its messages for \(Int(limit)) s\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
-                   event: StoreEvent(kind: "worker_dropped", worker: worker, detail: "not reading for \(Int(limit)) s"))
+            let seconds = String(format: "%.1f", t - (info.stalledSince ?? t))
+            record("worker \(worker) dropped: its queue has been full for \(seconds) s (it does not read)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
+                   event: StoreEvent(kind: "worker_dropped", worker: worker, detail: "queue full for \(seconds) s"))
         }
     }
 

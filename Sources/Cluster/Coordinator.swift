@@ -47,6 +47,8 @@ public final class Coordinator {
         var stalledSince: Double?
         /// Jobs it listed that are not its own, already told to cancel: each is told once.
         var cancelled: Set<String> = []
+        /// It turned a JOB away as busy: no other until its next heartbeat.
+        var busy = false
     }
 
     let channel: FrameChannel
@@ -205,7 +207,7 @@ public final class Coordinator {
     }
 
     func dispatch(now t: Double) throws {
-        for worker in scheduler.registeredWorkers where workers[worker]?.stalledSince == nil {
+        for worker in scheduler.registeredWorkers where workers[worker]?.stalledSince == nil && workers[worker]?.busy == false {
             while let (job, attempt) = scheduler.nextAssignment(for: worker, now: t) {
                 try store.markLeased(jobID: job.id, worker: worker, attempt: attempt)
                 let assignment = CoordinatorMessage.Assignment(jobID: job.id, attempt: attempt, config: job.config,

@@ -169,7 +169,7 @@ struct CoordinatorTests {
         #expect(try rig.store.events().contains { $0.kind == .workerLost && $0.worker == "silent" })
     }
 
-    @Test("A job its worker never reports (a JOB lost, undecodable or refused) is handed back as a lost attempt, not held forever")
+    @Test("A job its worker never reports (a JOB lost or undecodable) is handed back as a lost attempt, not held forever")
     func unreportedLeaseReleased() throws {
         let rig = try Rig(seeds: 1)
         try rig.start(heartbeat: 0.05)

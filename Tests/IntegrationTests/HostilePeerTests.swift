@@ -45,7 +45,8 @@ extension HostilePeerTests {
 
         @Test("A peer that floods and never reads is dropped once its pipe stays full; the loop never waits for it")
         func nonReaderDropped() throws {
-            let coordinator = try CoordinatorUnderTest(label: "nonreader")
+            // A 5 s liveness: it is dropped for not reading (after 2 s), not lost for seeming silent.
+            let coordinator = try CoordinatorUnderTest(label: "nonreader", heartbeat: 1)
             let context = try Context()
             let deaf = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "deaf", receiveHighWaterMark: 1)
             deaf.ready()
@@ -116,35 +117,47 @@ extension HostilePeerTests {
             #expect(job.status == .failed && job.attempts == 3, "\(job.status) after \(job.attempts) attempts")
         }
 
-        @Test("A job its worker never reports (cannot decode) or refuses ends failed after the attempt limit")
-        func undecodableAndRefusedJobsFail() throws {
-            let coordinator = try CoordinatorUnderTest(label: "refuse", lrs: [1e-3], seeds: [0, 1])
+        @Test("A job its worker never reports (it cannot decode it) ends failed after the attempt limit")
+        func undecodableJobsFail() throws {
+            let coordinator = try CoordinatorUnderTest(label: "mute", lrs: [1e-3], seeds: [0, 1])
             let context = try Context()
-            // `mute` drops every JOB on the floor (as a worker that cannot decode it); `refuser` answers
-            // each with a cancelled RESULT (as a worker that will not run it).
+            // It drops every JOB on the floor, as a worker that cannot decode it, and heartbeats on.
             let mute = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "mute")
-            let refuser = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "refuser")
             mute.ready()
-            refuser.ready()
             var handedOut = 0
             let deadline = Date().addingTimeInterval(40)
             while coordinator.process.isRunning && Date() < deadline && handedOut < 50 {
                 mute.heartbeat()
-                refuser.heartbeat()
                 if case .job? = mute.next(timeout: 0.05) { handedOut += 1 }
-                if case .job(let a)? = refuser.next(timeout: 0.05) {
-                    handedOut += 1
-                    refuser.send(ScriptedPeer.result(jobID: a.jobID, attempt: a.attempt, status: .cancelled, error: "cannot run this"),
-                                 timeout: .seconds(1))
-                }
             }
             let status = coordinator.process.waitForExit(timeout: 10)
             #expect(status != nil, "the sweep did not end after \(handedOut) JOBs:\n\(coordinator.process.output.suffix(3000))")
             let jobs = try #require(SweepFixtures.jobs(in: coordinator.out))
             #expect(jobs.allSatisfy { $0.status == .failed && $0.attempts == 3 }, "\(jobs.map { "\($0.status) \($0.attempts)" })")
             #expect(handedOut == 6)
-            #expect(jobs.allSatisfy { ($0.error ?? "").contains("never reported") || ($0.error ?? "").contains("refused") },
-                    "\(jobs.map { $0.error ?? "-" })")
+            #expect(jobs.allSatisfy { ($0.error ?? "").contains("never reported") }, "\(jobs.map { $0.error ?? "-" })")
+        }
+
+        @Test("A worker turning JOBs away as busy costs no attempt, and gets no other JOB before its next heartbeat")
+        func busyRefusalsPaced() throws {
+            let coordinator = try CoordinatorUnderTest(label: "busy", lrs: [1e-3], seeds: [0], heartbeat: 1)
+            let context = try Context()
+            let busy = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "busy")
+            busy.ready()
+            for round in 1...4 {
+                guard case .job(let a)? = busy.next(timeout: 5) else { Issue.record("round \(round): no JOB"); return }
+                #expect(a.attempt == 1, "round \(round)")
+                busy.send(ScriptedPeer.result(jobID: a.jobID, attempt: a.attempt, status: .cancelled, error: "worker busy"),
+                          timeout: .seconds(1))
+                // Turned away: nothing more until it heartbeats (it used to come back at once, for ever).
+                let early = busy.next(timeout: 1)
+                #expect(early == .ack(jobID: a.jobID, attempt: 1), "round \(round): \(String(describing: early))")
+                #expect(busy.next(timeout: 0.5) == nil, "round \(round): a JOB before the next heartbeat")
+                busy.heartbeat()
+            }
+            let job = try #require(SweepFixtures.jobs(in: coordinator.out)?.first)
+            #expect(job.attempts <= 1 && job.status != .failed, "\(job.status) after \(job.attempts) attempts")
+            #expect(coordinator.interrupt(timeout: 10) != nil)
         }
     }
 }
