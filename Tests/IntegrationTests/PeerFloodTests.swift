@@ -55,7 +55,11 @@ extension HostilePeerTests {
             let deadline = Date().addingTimeInterval(240)
             while sent < count && Date() < deadline && coordinator.process.isRunning {
                 if peer.send(ScriptedPeer.result(jobID: "ghost-\(sent)", attempt: 1), timeout: .milliseconds(100)) { sent += 1 }
-                if sent % 100 == 0 { peer.drain(); peer.heartbeatHeld() }
+                // A worker that reads its ACKs (this test is about what the coordinator writes, not
+                // about non-readers, which the test above drops): read after every send, so a
+                // loaded machine cannot make it look like a non-reader and get it dropped.
+                peer.drain()
+                if sent % 100 == 0 { peer.heartbeatHeld() }
             }
             let answered = ProcessHarness.poll(timeout: 120) { peer.drain(); peer.heartbeatHeld(); return peer.acks >= count }
             #expect(answered, "\(peer.acks) ACKs for \(sent) RESULTs")
