@@ -45,7 +45,7 @@ public enum SweepArtifacts {
         let counts = try store.counts()
         var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         summary += notes.dropLast()
-        summary.append(tables.legend)
+        summary.append(tables.legend())
         let report = SweepReport(title: "\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue)", summary: summary,
                                  ranking: tables.table(withConfigID: true, limit: reportRows), sections: sections)
         try ReportFile.write(report.html(), to: path("report.html"))

@@ -30,7 +30,7 @@ public enum Markup {
     }
 
     /// LaTeX text-mode escaping of the ten special characters; the few non-ASCII symbols the tables
-    /// use (`± − ² · ε σ α † × ≤ ≥ –`) become math so pdflatex needs no Unicode setup;
+    /// use (`± − ² · ε σ α † × ≤ ≥ – < > |`) become math so pdflatex needs no Unicode setup;
     /// other characters outside ASCII and Latin-1's letters, and control characters, become `?` or a space.
     public static func latex(_ text: String) -> String {
         var out = ""
@@ -52,6 +52,10 @@ public enum Markup {
             case "≤": out += "$\\leq$"
             case "≥": out += "$\\geq$"
             case "–": out += "--"
+            // In pdflatex's default OT1 text font these print as ¡, ¿ and an em dash.
+            case "<": out += "$<$"
+            case ">": out += "$>$"
+            case "|": out += "$|$"
             default:
                 // pdflatex's default UTF-8 input knows Latin-1's letters; anything else would stop
                 // the document ("Unicode character not set up"), so it becomes "?".

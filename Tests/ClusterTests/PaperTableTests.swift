@@ -48,6 +48,14 @@ struct PaperTableTests {
         for problem in ["Overfull", "Underfull", "multiply defined", "undefined", "Error", "Float too large"] {
             #expect(!log.contains(problem), "paper.log mentions \(problem)")
         }
+        // The table fits by its columns, not by adjustbox shrinking it: with adjustbox a no-op, nothing overflows.
+        let natural = "\\documentclass{article}\n\\usepackage{booktabs}\n\\newenvironment{adjustbox}[1]{}{}\n"
+            + "\\begin{document}\n\\input{results.tex}\n\\end{document}\n"
+        try natural.write(toFile: fixture.path("natural.tex"), atomically: true, encoding: .utf8)
+        let run = try ExternalTool.run("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "natural.tex"],
+                                       in: directory, package: "texlive-latex-extra")
+        let naturalLog = try fixture.read("natural.log")
+        #expect(run.status == 0 && !naturalLog.contains("Overfull"), "results.tex is wider than \\textwidth")
         if let keep = ProcessInfo.processInfo.environment["EBM_KEEP_PAPER"] {
             try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: fixture.directory, toPath: keep)
@@ -58,9 +66,9 @@ struct PaperTableTests {
     func readable() throws {
         let fixture = try SweepDatabaseFixture()
         try fixture.writeArtifacts()
-        let md = try fixture.read("results.md")
+        let md = try #require(try fixture.read("results.md").components(separatedBy: "## Hyperparameter importance").first)
         let header = try #require(md.split(separator: "\n").first { $0.hasPrefix("| rank") })
-        for column in ["config", "langevin_step_size", "langevin_steps", "lr", "kde_nll", "95% interval", "seeds ok"] {
+        for column in ["config", "langevin_step_size", "langevin_steps", "lr", "kde_nll", "95% CI", "n", "vs best"] {
             #expect(header.contains(column))
         }
         let rows = md.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| rank") && !$0.hasPrefix("| -") }
@@ -82,6 +90,21 @@ struct PaperTableTests {
         let tex = try fixture.read("results.tex")
         #expect(tex.contains("$2\\times10^{-3}$") && tex.contains("$\\pm$"))
         #expect(!tex.contains(fixture.jobs[0].configID), "the paper table names configurations by their values, not hashes")
+    }
+
+    @Test("results.md states the test and gives importance shares that sum to 100%, seed noise beside them")
+    func statistics() throws {
+        let fixture = try SweepDatabaseFixture()
+        try fixture.writeArtifacts()
+        let md = try fixture.read("results.md")
+        #expect(md.contains("paired by seed") && md.contains("Welch") && md.contains("Holm correction over 7 comparisons"))
+        let importance = try #require(md.components(separatedBy: "## Hyperparameter importance").last)
+        let shares = importance.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.hasSuffix("% |") }.map { line -> (String, Double) in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            return (cells[0], Double(cells[1].dropLast()) ?? .nan)
+        }
+        #expect(shares.map(\.0) == ["lr", "langevin_step_size", "langevin_steps", "interactions", "seed noise"])
+        #expect(abs(shares.map(\.1).reduce(0, +) - 100) < 0.3, "rounded to 0.1 % each")
     }
 
     @Test("two sweeps' tables and runs' hyperparameter tables carry different labels")

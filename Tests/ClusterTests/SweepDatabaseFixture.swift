@@ -27,11 +27,13 @@ final class SweepDatabaseFixture: @unchecked Sendable {
         keep_best: 3
         """
 
-    /// The stored kde_nll of a job: effects of each swept value, a per-seed offset, and a small
-    /// jitter so paired differences are not all equal.
+    /// The stored kde_nll of a job: effects of each swept value, a per-seed offset, and a seeded
+    /// jitter (up to 0.15, more than one effect) so some configurations tie with the best.
     static func kde(_ config: TrainingConfig, seed: UInt64) -> Double {
         let seedOffset = [0.0, 0.05, -0.03][Int(seed % 3)]
-        let jitter = Double((Int(config.langevinSteps) * 7 + Int(seed) * 3 + (config.lr > 2e-3 ? 1 : 0)) % 5) * 0.01
+        let key = UInt64(config.langevinSteps) &* 31 &+ seed &* 7 &+ (config.lr > 2e-3 ? 3 : 0) &+ (config.langevinStepSize > 1e-3 ? 5 : 0)
+        var random = RandomSource(seed: key)
+        let jitter = random.uniform(0, 0.15)
         return 2.0 + (config.lr > 2e-3 ? 0.3 : 0) + (config.langevinSteps == 20 ? -0.1 : 0)
             + (config.langevinStepSize > 1e-3 ? -0.2 : 0) + seedOffset + jitter
     }

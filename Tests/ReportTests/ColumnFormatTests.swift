@@ -38,6 +38,7 @@ import Testing
     @Test("LaTeX escaping turns symbols pdflatex lacks into '?' and control characters into spaces")
     func latexEscaping() {
         #expect(Markup.latex("é ü † ×") == "é ü \\dag{} $\\times$")
+        #expect(Markup.latex("p < 0.001 | x > 1") == "p $<$ 0.001 $|$ x $>$ 1")
         #expect(Markup.latex("a😀b\u{1}c\nd") == "a?b?c d")
     }
 }
