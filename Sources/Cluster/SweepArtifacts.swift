@@ -42,12 +42,26 @@ public enum SweepArtifacts {
                              to: path("runs.csv"))
 
         let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory)
+        let figures = SweepFigures.make(tables: tables, results: results, jobs: jobs, spec: spec)
+        let figureProblem = try SweepFigures.write(figures, to: directory)
         let counts = try store.counts()
         var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         summary += notes.dropLast()
         summary.append(tables.legend())
+        if let figureProblem { summary.append(figureProblem) }
+        var importance: Table?, importanceNote: String
+        switch tables.importance {
+        case .success(let result):
+            importance = result.table
+            importanceNote = "Share of the variance of \(spec.metric.rawValue) over the grid and its seeds (functional ANOVA; the shares sum to 100%)."
+        case .failure(let reason):
+            importanceNote = "Not computed: \(reason)."
+        }
         let report = SweepReport(title: "\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue)", summary: summary,
-                                 ranking: tables.table(withConfigID: true, limit: reportRows), sections: sections)
+                                 ranking: tables.table(withConfigID: true, limit: reportRows), importance: importance,
+                                 importanceNote: importanceNote,
+                                 comparisons: figures.map { FigureSVG(title: "figures/\($0.name).svg: \($0.title)", svg: $0.svg) },
+                                 sections: sections)
         try ReportFile.write(report.html(), to: path("report.html"))
         return ranked
     }

@@ -74,8 +74,9 @@ enum HTMLPage {
         .figures { display: flex; flex-wrap: wrap; gap: 16px; }
         figure { margin: 0; padding: 8px; background: #ffffff; border: 1px solid #e3e6eb; border-radius: 4px; }
         figure svg { display: block; max-width: 100%; height: auto; }
-        figcaption { font-size: 13px; color: #5b6572; text-align: center; margin-top: 4px; }
+        figcaption { font-size: 13px; color: #5b6572; text-align: center; margin: 4px auto 0; max-width: 520px; }
         section { margin-bottom: 24px; }
+        .banner { background: #fff4d6; border: 1px solid #e0b84f; border-radius: 4px; padding: 8px 12px; max-width: none; }
 
         """
 }
