@@ -3,24 +3,39 @@ import Foundation
 import Report
 import Sweep
 
+/// What best/ was last written from, so a live report rewrites it (the slow part: every kept
+/// model's heat maps) only when the kept runs change.
+public final class BestCache {
+    var key: [String] = []
+    var sections: [SweepReport.Section] = []
+
+    public init() {}
+}
+
 extension SweepArtifacts {
     /// Rebuilds best/ beside the old one and swaps it in, so readers never see half a directory.
+    /// With a `cache` holding the same kept runs (rank, configuration, job), leaves best/ as it is.
     static func writeBest(ranked: [RankedConfiguration], results: [JobResult], jobs: [Job], spec: SweepSpec,
-                          directory: String) throws -> [SweepReport.Section] {
-        let fm = FileManager.default
-        let best = (directory as NSString).appendingPathComponent("best")
-        let staging = best + ".staging"
-        try? fm.removeItem(atPath: staging)
-        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                          directory: String, cache: BestCache? = nil) throws -> [SweepReport.Section] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var sections: [SweepReport.Section] = []
-        for row in ranked.prefix(spec.keepBest) where row.status == .ok {
+        let kept = ranked.prefix(spec.keepBest).filter { $0.status == .ok }.compactMap { row -> (RankedConfiguration, JobResult, Job, Checkpoint)? in
             // The configuration's representative run: its best seed on the ranking metric.
             let runs = results.filter { $0.status == .ok && jobByID[$0.jobID]?.configID == row.configID }
             guard let run = runs.min(by: { a, b in
                 let (ma, mb) = (a.metrics[spec.metric.rawValue] ?? .nan, b.metrics[spec.metric.rawValue] ?? .nan)
                 return spec.metric.higherIsBetter ? ma > mb : ma < mb
-            }), let job = jobByID[run.jobID], let checkpoint = try? Checkpoint(decoding: run.checkpoint) else { continue }
+            }), let job = jobByID[run.jobID], let checkpoint = try? Checkpoint(decoding: run.checkpoint) else { return nil }
+            return (row, run, job, checkpoint)
+        }
+        let key = kept.map { "\($0.0.rank)-\($0.0.configID)-\($0.1.jobID)" }
+        if let cache, cache.key == key, !key.isEmpty { return cache.sections }
+        let fm = FileManager.default
+        let best = (directory as NSString).appendingPathComponent("best")
+        let staging = best + ".staging"
+        try? fm.removeItem(atPath: staging)
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        var sections: [SweepReport.Section] = []
+        for (row, run, job, checkpoint) in kept {
             let name = "\(row.rank)-\(row.configID)"
             let runDirectory = (staging as NSString).appendingPathComponent(name)
             let title = "\(spec.name) #\(row.rank) \(row.configID) (seed \(job.seed))"
@@ -40,6 +55,8 @@ extension SweepArtifacts {
         if fm.fileExists(atPath: best) { try fm.moveItem(atPath: best, toPath: old) }
         try fm.moveItem(atPath: staging, toPath: best)
         try? fm.removeItem(atPath: old)
+        cache?.key = key
+        cache?.sections = sections
         return sections
     }
 }

@@ -7,13 +7,19 @@ import Sweep
 /// The files a sweep leaves for its user (design.md §7, contract names), rebuilt from the store,
 /// which stays the truth: results.csv/.md/.tex (one ranked row per configuration), runs.csv (one
 /// row per job), best/<rank>-<config id>/ (run directories of the kept configurations) and
-/// report.html. Safe to call at any time, and again: each file is replaced atomically.
+/// report.html. Safe to call at any time, and again: each file is replaced atomically. While jobs
+/// are unfinished the pages say they are partial, and when they were written (`LiveReport`
+/// rewrites them as results arrive).
 public enum SweepArtifacts {
     /// Rows of the ranking shown in report.html (the CSV has them all).
     static let reportRows = 40
+    /// A partial report.html reloads itself this often (seconds).
+    static let partialRefresh = 10
 
+    /// Writes every file; `bestCache` lets a live report skip rewriting an unchanged best/.
     @discardableResult
-    public static func write(store: SweepStore, spec: SweepSpec, to directory: String) throws -> [RankedConfiguration] {
+    public static func write(store: SweepStore, spec: SweepSpec, to directory: String, bestCache: BestCache? = nil,
+                             now: Date = Date()) throws -> [RankedConfiguration] {
         let stored = try store.jobs()
         let results = try store.results()
         let jobs = stored.map(\.job)
@@ -28,8 +34,16 @@ public enum SweepArtifacts {
         try ReportFile.write(resultsCSV(ranked, configurations: configurations, metric: spec.metric.rawValue,
                                         hyperparameters: hyperparameters, otherMetrics: metricNames).csv(),
                              to: path("results.csv"))
-        let tables = SweepTables(sweepName: spec.name, subject: "\(spec.method.rawValue) on \(spec.dataset.rawValue)",
+        var tables = SweepTables(sweepName: spec.name, subject: "\(spec.method.rawValue) on \(spec.dataset.rawValue)",
                                  metric: spec.metric, swept: varied, configurations: configurations)
+        let counts = try store.counts()
+        let finished = (counts[.ok] ?? 0) + (counts[.diverged] ?? 0) + (counts[.failed] ?? 0)
+        let partial = finished < jobs.count
+        let written = timestamp(now)
+        let progress = partial
+            ? "Partial: \(finished) of \(jobs.count) jobs finished, \(counts[.running] ?? 0) running; written \(written) and rewritten as results arrive."
+            : "All \(jobs.count) jobs finished; written \(written)."
+        tables.progress = partial ? "Partial: \(finished) of \(jobs.count) jobs finished (written \(written))." : nil
         // The floor and oracle anchors are the same for every row, so they are said once.
         let fixedLine = fixedSummary(ranked.first, excluding: varied)
         let anchors = anchorLine(ranked.first)
@@ -41,10 +55,9 @@ public enum SweepArtifacts {
         try ReportFile.write(runsTable(stored, results: results, hyperparameters: hyperparameters, metrics: [spec.metric.rawValue] + metricNames).csv(),
                              to: path("runs.csv"))
 
-        let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory)
+        let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory, cache: bestCache)
         let figures = SweepFigures.make(tables: tables, results: results, jobs: jobs, spec: spec)
         let figureProblem = try SweepFigures.write(figures, to: directory)
-        let counts = try store.counts()
         var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         summary += notes.dropLast()
         summary.append(tables.legend())
@@ -58,12 +71,22 @@ public enum SweepArtifacts {
             importanceNote = "Not computed: \(reason)."
         }
         let report = SweepReport(title: "\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue)", summary: summary,
-                                 ranking: tables.table(withConfigID: true, limit: reportRows), importance: importance,
+                                 ranking: tables.table(withConfigID: true, limit: reportRows), banner: progress,
+                                 refreshSeconds: partial ? partialRefresh : nil, importance: importance,
                                  importanceNote: importanceNote,
                                  comparisons: figures.map { FigureSVG(title: "figures/\($0.name).svg: \($0.title)", svg: $0.svg) },
                                  sections: sections)
         try ReportFile.write(report.html(), to: path("report.html"))
         return ranked
+    }
+
+    /// "2026-11-29 16:30:12 UTC": when a page was written (UTC, so every reader sees the same).
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date) + " UTC"
     }
 
     /// `tab:<sweep>-<spec hash>-results`: unique per sweep, and per spec when a sweep is re-run under

@@ -13,14 +13,17 @@ public struct FigureSVG: Hashable, Sendable {
 /// no JavaScript and no external resources, so it opens from a cluster's scratch directory or an
 /// e-mail attachment alike.
 enum HTMLPage {
-    static func document(title: String, body: String) -> String {
-        """
+    /// `refreshSeconds`: reload the page this often (a meta refresh, no script), for a page that is
+    /// rewritten while a sweep runs.
+    static func document(title: String, body: String, refreshSeconds: Int? = nil) -> String {
+        let refresh = refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\(max(1, $0))\">\n" } ?? ""
+        return """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(Markup.xml(title))</title>
+        \(refresh)<title>\(Markup.xml(title))</title>
         <style>
         \(css)</style>
         </head>

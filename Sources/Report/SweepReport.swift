@@ -24,8 +24,10 @@ public struct SweepReport: Sendable {
     /// Paragraphs under the title: spec name, method, dataset, job counts, anchors...
     public var summary: [String]
     public var ranking: Table
-    /// Shown above everything while the sweep runs ("Partial: 12 of 24 jobs finished, written …").
+    /// Shown above everything: whether the sweep is complete, and when the page was written.
     public var banner: String?
+    /// A partial page reloads itself this often (seconds); nil once the sweep is complete.
+    public var refreshSeconds: Int?
     /// The importance table, or nil with `importanceNote` saying why there is none.
     public var importance: Table?
     public var importanceNote: String
@@ -33,12 +35,14 @@ public struct SweepReport: Sendable {
     public var comparisons: [FigureSVG]
     public var sections: [Section]
 
-    public init(title: String, summary: [String] = [], ranking: Table, banner: String? = nil, importance: Table? = nil,
+    public init(title: String, summary: [String] = [], ranking: Table, banner: String? = nil, refreshSeconds: Int? = nil,
+                importance: Table? = nil,
                 importanceNote: String = "", comparisons: [FigureSVG] = [], sections: [Section] = []) {
         self.title = title
         self.summary = summary
         self.ranking = ranking
         self.banner = banner
+        self.refreshSeconds = refreshSeconds
         self.importance = importance
         self.importanceNote = importanceNote
         self.comparisons = comparisons
@@ -71,6 +75,6 @@ public struct SweepReport: Sendable {
             }
             body += "</div>\n" + HTMLPage.figures(section.figures) + "</section>\n"
         }
-        return HTMLPage.document(title: title, body: body)
+        return HTMLPage.document(title: title, body: body, refreshSeconds: refreshSeconds)
     }
 }

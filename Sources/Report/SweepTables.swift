@@ -19,6 +19,9 @@ public struct SweepTables: Sendable {
     public var comparison: BestComparison
     /// Rows of results.tex: a paper table longer than this is a page of numbers nobody reads.
     public var latexRowLimit = 20
+    /// Set while the sweep runs ("Partial: 12 of 24 jobs finished (written …)."): leads results.md
+    /// and ends the LaTeX caption, so a partial table is never mistaken for the final one.
+    public var progress: String?
 
     public init(sweepName: String, subject: String, metric: RankingMetric, swept: [String],
                 configurations: [ConfigurationResults]) {
@@ -100,7 +103,9 @@ public struct SweepTables: Sendable {
 
     /// `results.md`: a title line, the legend, `notes` (anchors, the fixed hyperparameters), the table.
     public func markdown(notes: [String] = []) -> String {
-        var out = "# \(sweepName): \(subject), ranked by \(metric.rawValue)\n\n" + legend() + "\n\n"
+        var out = "# \(sweepName): \(subject), ranked by \(metric.rawValue)\n\n"
+        if let progress { out += "**\(progress)**\n\n" }
+        out += legend() + "\n\n"
         for note in notes { out += note + "\n\n" }
         return out + table(withConfigID: true).markdown() + "\n" + importanceMarkdown()
     }
@@ -112,6 +117,7 @@ public struct SweepTables: Sendable {
         if configurations.count > latexRowLimit {
             caption += " Best \(latexRowLimit) of \(configurations.count); all in results.csv."
         }
+        if let progress { caption += " " + progress }
         return table(withConfigID: false, limit: latexRowLimit).latex(caption: caption, label: label)
     }
 }

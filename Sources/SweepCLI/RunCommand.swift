@@ -100,6 +100,7 @@ struct RunCommand: ParsableCommand {
         var settings = CoordinatorSettings()
         settings.heartbeatInterval = heartbeat
         let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
+        coordinator.liveReport = LiveReport(store: store, spec: sweep, directory: directory)
         if count > 0 {
             // With only local workers, a sweep whose workers all died would wait forever.
             coordinator.giveUpWhenIdle = { [workers] in
