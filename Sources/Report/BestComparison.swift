@@ -100,6 +100,8 @@ public struct BestComparison: Sendable, Equatable {
         }
         let t = difference / (va + vb).squareRoot()
         let degrees = (va + vb) * (va + vb) / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
+        // Spreads near Double's limits overflow the formula: no test rather than a meaningless one.
+        guard degrees.isFinite, degrees > 0, !t.isNaN else { return nil }
         return (.welch(degrees: degrees), t, StudentT(degrees: degrees).upperTail(t))
     }
 

@@ -73,6 +73,7 @@ extension Figures {
         let finite = cells.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max() else { return nil }
         let range = high > low ? low...high : (low - 0.5)...(high + 0.5)
+        guard (range.upperBound - range.lowerBound).isFinite else { return nil }  // no colour scale spans ±Double.greatestFiniteMagnitude
         let xRange = -0.5...(Double(nx) - 0.5), yRange = -0.5...(Double(ny) - 0.5)
         var plot = SVGPlot(width: 230 + 120 * Double(nx), height: 140 + 70 * Double(ny), xRange: xRange, yRange: yRange,
                            title: "\(metric.rawValue) over \(xName) × \(yName)", xLabel: xName, yLabel: yName)

@@ -19,16 +19,18 @@ public struct SeedSummary: Sendable, Equatable {
         let v = values.filter(\.isFinite)
         guard !v.isEmpty else { return nil }
         count = v.count
-        let mean = v.reduce(0, +) / Double(v.count)
+        // Sums of scaled terms: values near ±Double.greatestFiniteMagnitude must not overflow to ±inf.
+        let n = Double(v.count)
+        let mean = v.reduce(0) { $0 + $1 / n }
         self.mean = mean
-        let ss = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        sd = v.count > 1 ? (ss / Double(v.count - 1)).squareRoot() : 0
+        let ss = v.reduce(0) { $0 + (($1 - mean) / n) * ($1 - mean) }
+        sd = v.count > 1 ? (ss * n / Double(v.count - 1)).squareRoot() : 0
+        interval = nil
         if v.count > 1 {
             let t = StudentT(degrees: Double(v.count - 1)).quantile(0.5 + Self.confidence / 2)
-            let half = t * sd / Double(v.count).squareRoot()
-            interval = (mean - half)...(mean + half)
-        } else {
-            interval = nil
+            let half = t * sd / n.squareRoot()
+            // A spread that overflows leaves no interval rather than an infinite or NaN one.
+            if (mean - half).isFinite && (mean + half).isFinite { interval = (mean - half)...(mean + half) }
         }
     }
 }

@@ -61,3 +61,39 @@ import Testing
         #expect(Figures.intermediateMetricFigure([], metric: "kde_nll") == nil)
     }
 }
+
+/// Metric values at the edges of Double: every comparison figure still renders (no trap on an
+/// infinite axis span), and the tables print what they can.
+@Suite struct HostileComparisonTests {
+    static let configurations: [ConfigurationResults] = [
+        ConfigurationResults(rank: 1, configID: "a", values: ["lr": .double(1e-3), "neurons": .int(8)],
+                             metricBySeed: [0: -1e308, 1: -1.7e308], seeds: 2, status: .ok),
+        ConfigurationResults(rank: 2, configID: "b", values: ["lr": .double(1e-2), "neurons": .int(8)],
+                             metricBySeed: [0: 1e308, 1: 1.7e308, 2: .nan], seeds: 3, status: .ok),
+        ConfigurationResults(rank: 3, configID: "c", values: ["lr": .double(1e-3), "neurons": .int(16)],
+                             metricBySeed: [0: 1e-300], seeds: 2, status: .ok),
+        ConfigurationResults(rank: 4, configID: "d", values: ["lr": .double(1e-2), "neurons": .int(16)],
+                             metricBySeed: [:], seeds: 2, diverged: 2, status: .diverged),
+    ]
+
+    @Test("figures of metrics near ±Double.greatestFiniteMagnitude render")
+    func extremes() throws {
+        let c = Self.configurations
+        for name in ["lr", "neurons"] {
+            let svg = try #require(Figures.metricVersusHyperparameter(name, configurations: c, metric: .kdeNLL))
+            #expect(try Check.xmlRoot(svg) != nil)
+        }
+        if let heat = Figures.metricHeatMap(x: "lr", y: "neurons", configurations: c, metric: .kdeNLL) {
+            #expect(try Check.xmlRoot(heat) != nil)
+        }
+        #expect(try Check.xmlRoot(try #require(Figures.parallelCoordinates(configurations: c, swept: ["lr", "neurons"], metric: .kdeNLL))) != nil)
+        let curves = [Figures.LossCurves(label: "x", histories: [[1, 1e308, -1e308, .nan], [.infinity]])]
+        #expect(try Check.xmlRoot(try #require(Figures.lossComparison(curves))) != nil)
+        var welch = c
+        welch[1].metricBySeed = [5: 1e308, 6: -1.7e308]  // other seeds than the best: Welch, whose formula overflows
+        _ = BestComparison(configurations: welch, metric: .kdeNLL)
+        let tables = SweepTables(sweepName: "s", subject: "ml on rings", metric: .kdeNLL, swept: ["lr", "neurons"], configurations: c)
+        #expect(tables.markdown().contains("| diverged |") || tables.markdown().contains("diverged"))
+        _ = tables.latex(label: "tab:s")
+    }
+}
