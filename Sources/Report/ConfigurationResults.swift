@@ -16,10 +16,10 @@ public struct ConfigurationResults: Sendable, Equatable {
     public var seeds: Int
     public var diverged: Int
     public var failed: Int
-    public var status: ConfigurationStatus
+    public var status: RunStatus
 
     public init(rank: Int, configID: String, values: [String: HyperparameterValue], metricBySeed: [UInt64: Double],
-                seeds: Int, diverged: Int = 0, failed: Int = 0, status: ConfigurationStatus) {
+                seeds: Int, diverged: Int = 0, failed: Int = 0, status: RunStatus) {
         self.rank = rank
         self.configID = configID
         self.values = values

@@ -5,7 +5,7 @@ import Testing
 @testable import Report
 
 @Suite struct ComparisonTests {
-    static func config(_ rank: Int, _ values: [UInt64: Double], seeds: Int = 3, status: ConfigurationStatus = .ok,
+    static func config(_ rank: Int, _ values: [UInt64: Double], seeds: Int = 3, status: RunStatus = .ok,
                        swept: [String: HyperparameterValue] = [:]) -> ConfigurationResults {
         ConfigurationResults(rank: rank, configID: "c\(rank)", values: swept, metricBySeed: values, seeds: seeds, status: status)
     }
