@@ -39,9 +39,4 @@ public struct ConfigurationResults: Sendable, Equatable {
     }
 
     public var summary: SeedSummary? { SeedSummary(metricValues) }
-
-    /// "lr = 0.001, langevin_steps = 20": the configuration's label in figures and captions.
-    public func label(names: [String]) -> String {
-        names.compactMap { name in values[name].map { "\(name) = \($0)" } }.joined(separator: ", ")
-    }
 }
