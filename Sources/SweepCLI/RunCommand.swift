@@ -185,7 +185,7 @@ struct RunCommand: ParsableCommand {
             say("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
         }
         if ranked.count > 5 { say("  … \(ranked.count - 5) more in \(directory)/results.md") }
-        say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
+        say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, figures/, report.html, best/")
     }
 
     /// Ideal time (the jobs' worker-seconds spread evenly over the workers) over the actual wall
