@@ -72,8 +72,7 @@ extension Figures {
         }
         let finite = cells.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max() else { return nil }
-        let range = high > low ? low...high : (low - 0.5)...(high + 0.5)
-        guard (range.upperBound - range.lowerBound).isFinite else { return nil }  // no colour scale spans ±Double.greatestFiniteMagnitude
+        let range = Percentile.displayable(low, high)
         let xRange = -0.5...(Double(nx) - 0.5), yRange = -0.5...(Double(ny) - 0.5)
         var plot = SVGPlot(width: 230 + 120 * Double(nx), height: 140 + 70 * Double(ny), xRange: xRange, yRange: yRange,
                            title: "\(metric.rawValue) over \(xName) × \(yName)", xLabel: xName, yLabel: yName)
@@ -110,13 +109,13 @@ extension Figures {
         return raised.isFinite && raised > range.lowerBound ? range.lowerBound...raised : range
     }
 
-    /// The finite values' range widened by `share` of its span each side (±0.5 around a single value).
+    /// The finite values' range, made displayable (docs/design.md, "Figures"), widened by `share`
+    /// of its width each side.
     static func paddedRange(_ values: [Double], by share: Double) -> ClosedRange<Double> {
         let finite = values.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max() else { return 0...1 }
-        let span = high - low
-        let range = span > 0 ? (low - span * share)...(high + span * share) : (low - max(abs(low) * 0.05, 0.5))...(high + max(abs(high) * 0.05, 0.5))
-        // Values near ±Double.greatestFiniteMagnitude leave no finite axis; SVGPlot needs one.
-        return (range.upperBound - range.lowerBound).isFinite ? range : -1...1
+        let shown = Percentile.displayable(low, high)
+        let pad = (shown.upperBound - shown.lowerBound) * share
+        return (shown.lowerBound - pad)...(shown.upperBound + pad)
     }
 }
