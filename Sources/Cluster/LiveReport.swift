@@ -21,39 +21,81 @@ struct ReportSchedule: Sendable, Equatable {
 }
 
 /// Rewrites the sweep's tables, figures and report.html while it runs (`SweepArtifacts`, with the
-/// partial banner), on `ReportSchedule`'s rhythm. A failed rewrite is reported to the caller and
-/// retried at the next tick; it never stops the sweep, whose truth is the store.
-public final class LiveReport {
-    /// Seconds between rewrites at most: a page a few seconds old is fresh enough to read, and a
-    /// rewrite (tables, figures, PDFs) must not take a noticeable share of the coordinator's time.
+/// partial banner), on `ReportSchedule`'s rhythm, on a thread of its own with its own read-only
+/// connection to the store (WAL: it never blocks the coordinator's writes). The coordinator's loop
+/// only decides and hands over: a rewrite takes a second or more on a busy host, longer than a
+/// worker waits for a heartbeat with `--heartbeat 0.2`. One rewrite at a time; a failed one is
+/// reported at the next tick and retried; it never stops the sweep, whose truth is the store.
+public final class LiveReport: @unchecked Sendable {
+    /// Seconds between rewrites at most: a page a few seconds old is fresh enough to read.
     public static let defaultInterval = 5.0
 
-    let store: SweepStore
+    let storePath: String
     let spec: SweepSpec
     let directory: String
+    /// Used by the coordinator's thread only.
     var schedule: ReportSchedule
-    let bestCache = BestCache()
+    /// Used by the writing thread only (one at a time, see `busy`).
+    private var reader: SweepStore?
+    private let bestCache = BestCache()
+    /// Guarded by `condition`.
+    private let condition = NSCondition()
+    private var busy = false
     private var failures = 0
+    private var problem: String?
+    /// The last rewrite failed: try again at a later tick even if no job finishes meanwhile.
+    private var retry = false
 
     public init(store: SweepStore, spec: SweepSpec, directory: String, interval: Double = defaultInterval) {
-        self.store = store
+        storePath = store.path
         self.spec = spec
         self.directory = directory
         schedule = ReportSchedule(interval: interval)
     }
 
-    /// Called from the coordinator's loop with its clock and the number of finished jobs. Returns
-    /// a line to log when a rewrite failed (the first few times only), else nil.
+    /// Called from the coordinator's loop with its clock and the number of finished jobs: starts a
+    /// rewrite when one is due and none is running. Returns a line to log when the last rewrite
+    /// failed (the first few failures only), else nil.
     public func tick(now: Double, finished: Int) -> String? {
-        guard schedule.due(now: now, finished: finished) else { return nil }
+        condition.lock()
+        let running = busy
+        let report = problem
+        problem = nil
+        if retry { schedule.lastFinished = nil }
+        retry = false
+        condition.unlock()
+        guard !running, schedule.due(now: now, finished: finished) else { return report }
+        condition.lock()
+        busy = true
+        condition.unlock()
+        Thread { [self] in rewrite() }.start()
+        return report
+    }
+
+    /// Blocks until no rewrite is running: call before writing the final report, so two writers
+    /// never build best/ at once.
+    public func waitUntilIdle() {
+        condition.lock()
+        while busy { condition.wait() }
+        condition.unlock()
+    }
+
+    private func rewrite() {
+        var failure: String?
         do {
-            try SweepArtifacts.write(store: store, spec: spec, to: directory, bestCache: bestCache)
-            return nil
+            if reader == nil { reader = try SweepStore.openReadOnly(at: storePath) }
+            if let reader { try SweepArtifacts.write(store: reader, spec: spec, to: directory, bestCache: bestCache) }
         } catch {
-            failures += 1
-            // Let a later tick try again even if no job finishes meanwhile.
-            schedule.lastFinished = nil
-            return failures <= 3 ? "report not rewritten (will retry): \(error)" : nil
+            failure = "report not rewritten (will retry): \(error)"
         }
+        condition.lock()
+        if let failure {
+            failures += 1
+            if failures <= 3 { problem = failure }
+            retry = true
+        }
+        busy = false
+        condition.broadcast()
+        condition.unlock()
     }
 }

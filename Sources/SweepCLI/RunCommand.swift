@@ -114,9 +114,12 @@ struct RunCommand: ParsableCommand {
             outcome = try coordinator.run()
         } catch {
             workers.stop()
+            coordinator.liveReport?.waitUntilIdle()
             throw error
         }
         workers.stop()
+        // The final report below must not race a live rewrite still building best/.
+        coordinator.liveReport?.waitUntilIdle()
         handshakes?.stop()
         socket.close()
         authenticator?.stop()
