@@ -74,7 +74,7 @@ extension Figures {
         guard let low = finite.min(), let high = finite.max() else { return nil }
         let range = Percentile.displayable(low, high)
         let xRange = -0.5...(Double(nx) - 0.5), yRange = -0.5...(Double(ny) - 0.5)
-        var plot = SVGPlot(width: 230 + 120 * Double(nx), height: 140 + 70 * Double(ny), xRange: xRange, yRange: yRange,
+        var plot = SVGPlot(width: 260 + 120 * Double(nx), height: 140 + 70 * Double(ny), xRange: xRange, yRange: yRange,
                            title: "\(metric.rawValue) over \(xName) × \(yName)", xLabel: xName, yLabel: yName)
         // Cells as filled polygons (bands), not a stretched bitmap: viewers would blur a 2×2 image.
         for j in 0..<ny {
