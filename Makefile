@@ -8,7 +8,9 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 # Release build with testable imports: the trainer's numerics are far too slow in debug builds.
 BUILD_FLAGS := -c release -Xswiftc -enable-testing
-APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3 qemu-user
+# texlive and chromium: the tests compile results.tex with pdflatex and open report.html in a headless browser.
+APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3 qemu-user \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra chromium
 SPEC ?= sweeps/ml_swiss.yaml
 # A Python with PyTorch for `make crosscheck`, e.g. python3 -m venv .venv-torch && .venv-torch/bin/pip install torch,
 # then make crosscheck TORCH_PYTHON=.venv-torch/bin/python.

@@ -74,6 +74,8 @@ public final class Coordinator {
     let started: ContinuousClock.Instant
     /// Asked when no worker is registered: a reason to give up (every local worker died), or nil to wait.
     public var giveUpWhenIdle: (() -> String?)?
+    /// Rewrites the report as jobs finish (nil: only at the end, by the caller).
+    public var liveReport: LiveReport?
     /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
     let interrupted: [String]
     /// For the ETA: jobs finished before this coordinator started, and where jobs' time goes.
@@ -147,6 +149,7 @@ public final class Coordinator {
                 reportSuppressed(now: t)
                 if workers.isEmpty, let reason = giveUpWhenIdle?() { throw GaveUp(description: reason) }
             }
+            if let problem = liveReport?.tick(now: t, finished: scheduler.counts.finished) { view.log(problem) }
             if t >= nextDraw {
                 view.update(progress())
                 nextDraw = t + 0.5

@@ -17,9 +17,10 @@ public enum RunDirectory {
         public let description: String
     }
 
-    /// Writes everything about one finished run.
+    /// Writes everything about one finished run. `tableLabel` labels hyperparameters.tex; the
+    /// default names the method, dataset, configuration and seed, so two runs' tables can share a document.
     public static func write(result: JobResult, config: TrainingConfig, evaluation: EvaluationConfig,
-                             model: Model?, to directory: String, title: String? = nil) throws {
+                             model: Model?, to directory: String, title: String? = nil, tableLabel: String? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         if !result.checkpoint.isEmpty { try ReportFile.write(result.checkpoint, to: path(checkpointFile)) }
@@ -28,7 +29,9 @@ public enum RunDirectory {
         try ReportFile.write(metricsJSON(result: result, config: config, evaluation: evaluation), to: path("metrics.json"))
         let hyperparameters = HyperparameterTable(config: config, evaluation: evaluation)
         try ReportFile.write(hyperparameters.markdown(), to: path("hyperparameters.md"))
-        try ReportFile.write(hyperparameters.latex(), to: path("hyperparameters.tex"))
+        let label = tableLabel ?? "tab:\(config.method.rawValue)-\(config.dataset.rawValue)-\(Planner.configID(for: config))-s\(config.seed)-hyperparameters"
+        let caption = title.map { "Hyperparameters of \(hyperparameters.subject), \($0)" }
+        try ReportFile.write(hyperparameters.latex(caption: caption, label: label), to: path("hyperparameters.tex"))
         var figures: [FigureSVG] = []
         if let model, result.status == .ok || result.status == .diverged {
             for (name, svg) in RunFigures.make(model: model, config: config, samples: result.samples, losses: result.lossHistory) {

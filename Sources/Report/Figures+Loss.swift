@@ -5,26 +5,18 @@ extension Figures {
     /// `loss.svg`: the loss per iteration and its trailing moving average, legend, grid. Non-finite
     /// values are skipped (the line breaks there). Long histories are downsampled deterministically:
     /// `lossPointLimit / 2` equal buckets, each drawn as its mean, with a band from its min to max.
-    /// The y range covers the 1st–99th percentile of the raw losses and the whole moving average,
-    /// so one early spike does not flatten the curve.
+    /// The y axis shows the whole curve, or, when a few spikes would flatten it, the 1st–99th
+    /// percentile and the whole moving average, and says so above the plot (`lossAxis`).
     public static func lossFigure(history: [Double], movingAverageWindow: Int = 10,
                                   title: String = "Training loss") -> String {
         precondition(movingAverageWindow >= 1, "window must be at least 1")
         let average = movingAverage(history, window: movingAverageWindow)
-        let raw = Percentile.range(history, low: 1, high: 99)
-        let smooth = Percentile.range(average, low: 0, high: 100)
-        var yRange = 0.0...1.0
-        if let raw, let smooth {
-            yRange = min(raw.lowerBound, smooth.lowerBound)...max(raw.upperBound, smooth.upperBound)
-        } else if let r = raw ?? smooth {
-            yRange = r
-        }
-        // Both ranges are displayable (finite, within ±1e300), so the padded one is too.
-        let pad = (yRange.upperBound - yRange.lowerBound) * 0.05
-        yRange = (yRange.lowerBound - pad)...(yRange.upperBound + pad)
+        let axis = lossAxis(raw: history, smooth: average)
+        let yRange = axis.range
         let xRange = 0.0...Double(max(history.count - 1, 1))
         var plot = SVGPlot(width: 640, height: 400, xRange: xRange, yRange: yRange, showGrid: true,
                            title: title, xLabel: "iteration", yLabel: "loss")
+        plot.note = axis.note
         if history.count > lossPointLimit {
             let buckets = bucketed(history, count: lossPointLimit / 2)
             plot.addBand(xs: buckets.xs, lower: buckets.min, upper: buckets.max, color: dataColor, opacity: 0.25,
@@ -41,6 +33,46 @@ extension Figures {
                          label: "moving average (\(movingAverageWindow))")
         }
         return plot.render()
+    }
+
+    /// Losses beyond the 1st–99th percentile by more than this share of that range are spikes, not
+    /// the curve's own start or end.
+    static let lossTailShare = 0.5
+
+    /// The y range of loss curves (`raw` values and the `smooth` curves drawn over them): all finite
+    /// values, except spikes (beyond the 1st–99th percentile by `lossTailShare` of it): the axis ends at
+    /// the last value that is not one (never cutting into `smooth`), and a note names the cut and
+    /// what falls beyond it. Padded by 5 % either side.
+    public static func lossAxis(raw: [Double], smooth: [Double] = []) -> (range: ClosedRange<Double>, note: String) {
+        let finite = (raw + smooth).filter(\.isFinite)
+        guard var low = finite.min(), var high = finite.max() else { return (-0.05...1.05, "") }
+        (low, high) = (max(low, -Percentile.displayLimit), min(high, Percentile.displayLimit))
+        var cuts: [String] = []
+        func text(_ v: Double) -> String { NumberText.significant(v, digits: 3) }
+        if let core = Percentile.range(raw, low: 1, high: 99), core.upperBound > core.lowerBound {
+            let reach = (core.upperBound - core.lowerBound) * lossTailShare
+            let smoothRange = Percentile.range(smooth, low: 0, high: 100)
+            let values = raw.filter(\.isFinite)
+            if core.upperBound + reach < high {
+                // Cut just above the highest value that is not a spike, so the curve itself stays whole.
+                let kept = values.filter { $0 <= core.upperBound + reach }.max() ?? core.upperBound
+                let cut = max(kept, smoothRange?.upperBound ?? kept)
+                let beyond = raw.filter { $0.isFinite && $0 > cut }.count
+                if beyond > 0 { cuts.append("cut at \(text(cut)): \(beyond) above, up to \(text(high))") }
+                high = cut
+            }
+            if core.lowerBound - reach > low {
+                let kept = values.filter { $0 >= core.lowerBound - reach }.min() ?? core.lowerBound
+                let cut = min(kept, smoothRange?.lowerBound ?? kept)
+                let beyond = raw.filter { $0.isFinite && $0 < cut }.count
+                if beyond > 0 { cuts.append("cut at \(text(cut)): \(beyond) below, down to \(text(low))") }
+                low = cut
+            }
+        }
+        // Displayable (finite, within ±1e300, a width ticks can divide), so the padded range is too.
+        let shown = Percentile.displayable(low, high)
+        let pad = (shown.upperBound - shown.lowerBound) * 0.05
+        return ((shown.lowerBound - pad)...(shown.upperBound + pad), cuts.isEmpty ? "" : "loss axis " + cuts.joined(separator: "; ") + " (not shown)")
     }
 
     /// Trailing mean of the finite values among the last `window` entries (NaN where there is none).

@@ -13,14 +13,17 @@ public struct FigureSVG: Hashable, Sendable {
 /// no JavaScript and no external resources, so it opens from a cluster's scratch directory or an
 /// e-mail attachment alike.
 enum HTMLPage {
-    static func document(title: String, body: String) -> String {
-        """
+    /// `refreshSeconds`: reload the page this often (a meta refresh, no script), for a page that is
+    /// rewritten while a sweep runs.
+    static func document(title: String, body: String, refreshSeconds: Int? = nil) -> String {
+        let refresh = refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\(max(1, $0))\">\n" } ?? ""
+        return """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(Markup.xml(title))</title>
+        \(refresh)<title>\(Markup.xml(title))</title>
         <style>
         \(css)</style>
         </head>
@@ -74,8 +77,9 @@ enum HTMLPage {
         .figures { display: flex; flex-wrap: wrap; gap: 16px; }
         figure { margin: 0; padding: 8px; background: #ffffff; border: 1px solid #e3e6eb; border-radius: 4px; }
         figure svg { display: block; max-width: 100%; height: auto; }
-        figcaption { font-size: 13px; color: #5b6572; text-align: center; margin-top: 4px; }
+        figcaption { font-size: 13px; color: #5b6572; text-align: center; margin: 4px auto 0; max-width: 520px; }
         section { margin-bottom: 24px; }
+        .banner { background: #fff4d6; border: 1px solid #e0b84f; border-radius: 4px; padding: 8px 12px; max-width: none; }
 
         """
 }

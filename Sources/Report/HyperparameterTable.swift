@@ -36,7 +36,8 @@ public struct HyperparameterTable: Hashable, Sendable {
     public func markdown() -> String { table.markdown() }
 
     /// `hyperparameters.tex`: a booktabs table float, by default captioned with the method and dataset.
-    public func latex(caption: String? = nil, label: String? = "tab:hyperparameters") -> String {
+    /// `label` must be unique in the document that inputs it (the run directory's writer names the run).
+    public func latex(caption: String? = nil, label: String) -> String {
         table.latex(caption: caption ?? "Hyperparameters of \(subject)", label: label)
     }
 }

@@ -30,7 +30,8 @@ public enum Markup {
     }
 
     /// LaTeX text-mode escaping of the ten special characters; the few non-ASCII symbols the tables
-    /// use (`± − ² · ε σ α`) become math so pdflatex needs no Unicode setup.
+    /// use (`± − ² · ε σ α † × ≤ ≥ – < > |`) become math so pdflatex needs no Unicode setup;
+    /// other characters outside ASCII and Latin-1's letters, and control characters, become `?` or a space.
     public static func latex(_ text: String) -> String {
         var out = ""
         for ch in text {
@@ -46,7 +47,24 @@ public enum Markup {
             case "ε": out += "$\\varepsilon$"
             case "σ": out += "$\\sigma$"
             case "α": out += "$\\alpha$"
-            default: out.append(ch)
+            case "†": out += "\\dag{}"
+            case "×": out += "$\\times$"
+            case "≤": out += "$\\leq$"
+            case "≥": out += "$\\geq$"
+            case "–": out += "--"
+            // In pdflatex's default OT1 text font these print as ¡, ¿ and an em dash.
+            case "<": out += "$<$"
+            case ">": out += "$>$"
+            case "|": out += "$|$"
+            default:
+                // pdflatex's default UTF-8 input knows Latin-1's letters; anything else would stop
+                // the document ("Unicode character not set up"), so it becomes "?".
+                let known = ch.unicodeScalars.allSatisfy { $0.isASCII || (0xC0...0xFF).contains($0.value) && $0.value != 0xD7 && $0.value != 0xF7 }
+                if known && !(ch.isASCII && ch.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true) {
+                    out.append(ch)
+                } else {
+                    out += ch == "\n" || ch == "\t" ? " " : "?"
+                }
             }
         }
         return out

@@ -55,18 +55,17 @@ extension SVGPlot {
     func axes(_ frame: Frame) -> String {
         var out = "<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1\">\n"
         out += "<rect x=\"\(f(frame.left))\" y=\"\(f(frame.top))\" width=\"\(f(frame.width))\" height=\"\(f(frame.height))\" fill=\"none\"/>\n"
-        let xTicks = Self.niceTicks(xRange, target: max(3, Int(frame.width / 80)))
-        let yTicks = Self.niceTicks(yRange, target: max(3, Int(frame.height / 60)))
+        let ticks = resolvedTicks(frame)
         var labels = ""
-        for t in xTicks.ticks {
-            let x = frame.px(t)
+        for t in ticks.x where t.value >= xRange.lowerBound && t.value <= xRange.upperBound {
+            let x = frame.px(t.value)
             out += "<line x1=\"\(f(x))\" y1=\"\(f(frame.bottom))\" x2=\"\(f(x))\" y2=\"\(f(frame.bottom + 5))\"/>\n"
-            labels += "<text x=\"\(f(x))\" y=\"\(f(frame.bottom + 18))\" text-anchor=\"middle\">\(Self.tickLabel(t, decimals: xTicks.decimals, ticks: xTicks.ticks))</text>\n"
+            labels += "<text x=\"\(f(x))\" y=\"\(f(frame.bottom + 18))\" text-anchor=\"middle\">\(Markup.xml(t.label))</text>\n"
         }
-        for t in yTicks.ticks {
-            let y = frame.py(t)
+        for t in ticks.y where t.value >= yRange.lowerBound && t.value <= yRange.upperBound {
+            let y = frame.py(t.value)
             out += "<line x1=\"\(f(frame.left - 5))\" y1=\"\(f(y))\" x2=\"\(f(frame.left))\" y2=\"\(f(y))\"/>\n"
-            labels += "<text x=\"\(f(frame.left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(t, decimals: yTicks.decimals, ticks: yTicks.ticks))</text>\n"
+            labels += "<text x=\"\(f(frame.left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Markup.xml(t.label))</text>\n"
         }
         out += "</g>\n<g class=\"tick-labels\" fill=\"#222222\">\n" + labels + "</g>\n"
         if !xLabel.isEmpty {
@@ -81,10 +80,11 @@ extension SVGPlot {
 
     func gridLines(_ frame: Frame) -> String {
         var out = "<g class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
-        for t in Self.niceTicks(xRange, target: max(3, Int(frame.width / 80))).ticks {
+        let ticks = resolvedTicks(frame)
+        for t in ticks.x.map(\.value) where t >= xRange.lowerBound && t <= xRange.upperBound {
             out += "<line x1=\"\(f(frame.px(t)))\" y1=\"\(f(frame.top))\" x2=\"\(f(frame.px(t)))\" y2=\"\(f(frame.bottom))\"/>\n"
         }
-        for t in Self.niceTicks(yRange, target: max(3, Int(frame.height / 60))).ticks {
+        for t in ticks.y.map(\.value) where t >= yRange.lowerBound && t <= yRange.upperBound {
             out += "<line x1=\"\(f(frame.left))\" y1=\"\(f(frame.py(t)))\" x2=\"\(f(frame.right))\" y2=\"\(f(frame.py(t)))\"/>\n"
         }
         return out + "</g>\n"

@@ -43,12 +43,16 @@ extension SVGPlot {
         out += "<rect x=\"\(f(x))\" y=\"\(f(frame.top))\" width=\"\(f(barWidth))\" height=\"\(f(frame.height))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n"
         let (ticks, decimals) = Self.niceTicks(bar.range, target: max(3, Int(frame.height / 60)))
         let span = bar.range.upperBound - bar.range.lowerBound
-        for t in ticks {
+        let labels = ticks.map { Self.tickLabel($0, decimals: decimals, ticks: ticks) }
+        for (t, label) in zip(ticks, labels) {
             let y = frame.bottom - (t - bar.range.lowerBound) / span * frame.height
             out += "<line x1=\"\(f(x + barWidth))\" y1=\"\(f(y))\" x2=\"\(f(x + barWidth + 4))\" y2=\"\(f(y))\" stroke=\"#333333\" stroke-width=\"1\"/>\n"
-            out += "<text x=\"\(f(x + barWidth + 7))\" y=\"\(f(y + 4))\" fill=\"#222222\">\(Self.tickLabel(t, decimals: decimals, ticks: ticks))</text>\n"
+            out += "<text x=\"\(f(x + barWidth + 7))\" y=\"\(f(y + 4))\" fill=\"#222222\">\(label)</text>\n"
         }
-        let lx = x + Self.colorBarSpace - 24, ly = frame.top + frame.height / 2
+        // The rotated label sits just beyond the widest tick label (7 px per character at 12 px,
+        // a generous estimate), its glyphs' 10 px ascent towards the bar: beside the bar, not at the margin.
+        let widest = Double(labels.map(\.count).max() ?? 0) * 7
+        let lx = min(x + barWidth + 7 + widest + 14, x + Self.colorBarSpace - 8), ly = frame.top + frame.height / 2
         out += "<text class=\"colorbar-label\" x=\"\(f(lx))\" y=\"\(f(ly))\" text-anchor=\"middle\" transform=\"rotate(-90 \(f(lx)) \(f(ly)))\">\(Markup.xml(bar.label))</text>\n"
         return out + "</g>\n"
     }

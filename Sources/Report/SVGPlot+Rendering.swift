@@ -46,7 +46,7 @@ extension SVGPlot {
     }
 
     var margins: (left: Double, right: Double, top: Double, bottom: Double) {
-        (62, 18 + (colorBar == nil ? 0 : Self.colorBarSpace), title.isEmpty ? 16 : 36, 48)
+        (62, 18 + (colorBar == nil ? 0 : Self.colorBarSpace), (title.isEmpty ? 16 : 36) + (note.isEmpty ? 0 : 16), 48)
     }
 
     /// The figure's size after trimming around the frame (equal to width × height without equal aspect).
@@ -74,6 +74,9 @@ extension SVGPlot {
         if let colorBar { svg += render(colorBar, beside: frame) }
         if !title.isEmpty {
             svg += "<text class=\"title\" x=\"\(f(frame.left + frame.width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(Markup.xml(title))</text>\n"
+        }
+        if !note.isEmpty {
+            svg += "<text class=\"note\" x=\"\(f(frame.left + frame.width / 2))\" y=\"\(f(frame.top - 8))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#8a4b00\">\(Markup.xml(note))</text>\n"
         }
         svg += "</svg>\n"
         return svg
@@ -139,6 +142,11 @@ extension SVGPlot {
             let x = frame.px(xr.lowerBound), y = frame.py(yr.upperBound)
             let w = frame.px(xr.upperBound) - x, h = frame.py(yr.lowerBound) - y
             return "<image x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(h))\" preserveAspectRatio=\"none\" href=\"data:image/png;base64,\(Self.base64(png))\"/>\n"
+        case let .text(text, x, y, color, size, anchor):
+            let px = frame.px(x), py = frame.py(y)
+            guard px.isFinite, py.isFinite else { return "" }
+            let safeAnchor = ["start", "middle", "end"].contains(anchor) ? anchor : "middle"
+            return "<text x=\"\(f(clampPixel(px)))\" y=\"\(f(clampPixel(py + size * 0.35)))\" text-anchor=\"\(safeAnchor)\" font-size=\"\(f(size))\" fill=\"\(Markup.xml(color))\">\(Markup.xml(text))</text>\n"
         }
     }
 

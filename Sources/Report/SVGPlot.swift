@@ -20,6 +20,11 @@ public struct SVGPlot: Sendable {
     public var equalAspect: Bool
     /// Light grid lines at the ticks (for line charts; heat maps look better without).
     public var showGrid: Bool
+    /// Ticks placed by the caller (log axes, categories) instead of the nice linear ones.
+    public var xTicks: [Tick]?
+    public var yTicks: [Tick]?
+    /// A small line under the title saying what the figure leaves out (e.g. where an axis clips).
+    public var note = ""
 
     var marks: [Mark] = []
     var legendEntries: [LegendEntry] = []
@@ -40,6 +45,8 @@ public struct SVGPlot: Sendable {
         self.yRange = yRange
         self.equalAspect = equalAspect
         self.showGrid = showGrid
+        self.xTicks = nil
+        self.yTicks = nil
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -80,6 +87,12 @@ public struct SVGPlot: Sendable {
         marks.append(.arrows(origins: origins, vectors: vectors, color: color, lineWidth: lineWidth))
     }
 
+    /// Text centred (or `anchor`ed: start, middle, end) at a data point, e.g. a heat map cell's value.
+    public mutating func addText(_ text: String, x: Double, y: Double, color: String = "#222222", size: Double = 11,
+                                 anchor: String = "middle") {
+        marks.append(.text(text, x: x, y: y, color: color, size: size, anchor: anchor))
+    }
+
     /// A raster image stretched over the given data rectangle (row 0 of the image at the top).
     public mutating func addImage(_ image: RasterImage, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>) {
         marks.append(.image(PNG.encode(image), xRange: xRange, yRange: yRange))
@@ -101,6 +114,18 @@ extension SVGPlot {
         case points(Matrix, color: String, radius: Double, opacity: Double)
         case arrows(origins: Matrix, vectors: Matrix, color: String, lineWidth: Double)
         case image([UInt8], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>)
+        case text(String, x: Double, y: Double, color: String, size: Double, anchor: String)
+    }
+
+    /// An axis tick: where, and what it says.
+    public struct Tick: Sendable, Equatable {
+        public var value: Double
+        public var label: String
+
+        public init(value: Double, label: String) {
+            self.value = value
+            self.label = label
+        }
     }
 
     struct LegendEntry: Sendable {

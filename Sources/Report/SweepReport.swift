@@ -1,6 +1,6 @@
-/// `report.html` for a sweep: the ranked table (built by the caller, e.g. from the store's
-/// aggregated results) and one section per best configuration with its hyperparameters, metrics
-/// and figures.
+/// `report.html` for a sweep: a banner while it is partial, the ranked table (built by the caller,
+/// e.g. `SweepTables`), the hyperparameter importance, the comparison figures, and one section per
+/// best configuration with its hyperparameters, metrics and figures.
 public struct SweepReport: Sendable {
     /// One of the best configurations.
     public struct Section: Sendable {
@@ -24,19 +24,42 @@ public struct SweepReport: Sendable {
     /// Paragraphs under the title: spec name, method, dataset, job counts, anchors...
     public var summary: [String]
     public var ranking: Table
+    /// Shown above everything: whether the sweep is complete, and when the page was written.
+    public var banner: String?
+    /// A partial page reloads itself this often (seconds); nil once the sweep is complete.
+    public var refreshSeconds: Int?
+    /// The importance table, or nil with `importanceNote` saying why there is none.
+    public var importance: Table?
+    public var importanceNote: String
+    /// Figures comparing the configurations (`figures/` holds the same as SVG and PDF).
+    public var comparisons: [FigureSVG]
     public var sections: [Section]
 
-    public init(title: String, summary: [String] = [], ranking: Table, sections: [Section] = []) {
+    public init(title: String, summary: [String] = [], ranking: Table, banner: String? = nil, refreshSeconds: Int? = nil,
+                importance: Table? = nil,
+                importanceNote: String = "", comparisons: [FigureSVG] = [], sections: [Section] = []) {
         self.title = title
         self.summary = summary
         self.ranking = ranking
+        self.banner = banner
+        self.refreshSeconds = refreshSeconds
+        self.importance = importance
+        self.importanceNote = importanceNote
+        self.comparisons = comparisons
         self.sections = sections
     }
 
     public func html() -> String {
-        var body = HTMLPage.paragraphs(summary)
+        var body = banner.map { "<p class=\"banner\">" + Markup.xml($0) + "</p>\n" } ?? ""
+        body += HTMLPage.paragraphs(summary)
         body += "<h2>Ranking</h2>\n"
         body += ranking.rows.isEmpty ? "<p class=\"muted\">No finished configurations yet.</p>\n" : ranking.html()
+        body += "<h2>Hyperparameter importance</h2>\n"
+        if !importanceNote.isEmpty { body += "<p class=\"muted\">" + Markup.xml(importanceNote) + "</p>\n" }
+        if let importance { body += importance.html() }
+        if !comparisons.isEmpty {
+            body += "<h2>Comparisons</h2>\n" + HTMLPage.figures(comparisons)
+        }
         for section in sections {
             body += "<section>\n<h2>" + Markup.xml(section.title) + "</h2>\n"
             if !section.notes.isEmpty {
@@ -52,6 +75,6 @@ public struct SweepReport: Sendable {
             }
             body += "</div>\n" + HTMLPage.figures(section.figures) + "</section>\n"
         }
-        return HTMLPage.document(title: title, body: body)
+        return HTMLPage.document(title: title, body: body, refreshSeconds: refreshSeconds)
     }
 }

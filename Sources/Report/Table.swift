@@ -5,12 +5,15 @@ public enum Cell: Hashable, Sendable {
     case number(Double)
     /// A statistic over seeds, shown as `mean ± std`.
     case meanStd(mean: Double, std: Double)
+    /// A number already formatted by the caller (a column sharing its decimals, `5e-4`, `1.98 ± 0.13`),
+    /// right-aligned like numbers; `latex` replaces the escaped text in LaTeX (`$5\times10^{-4}$`).
+    case numeral(String, latex: String? = nil)
     case empty
 
     /// Numeric cells are right-aligned; a column of only numeric (or empty) cells is numeric.
     var isNumeric: Bool {
         switch self {
-        case .integer, .number, .meanStd: true
+        case .integer, .number, .meanStd, .numeral: true
         case .text, .empty: false
         }
     }
@@ -47,6 +50,7 @@ public struct Table: Hashable, Sendable {
         case .number(let v): NumberText.significant(v, digits: significantDigits)
         case .meanStd(let m, let s):
             NumberText.significant(m, digits: significantDigits) + " ± " + NumberText.significant(s, digits: significantDigits)
+        case .numeral(let s, _): s
         case .empty: ""
         }
     }
@@ -86,21 +90,6 @@ public struct Table: Hashable, Sendable {
                        : " " + String(repeating: "-", count: widths[c]) + " "
         }.joined(separator: "|") + "|"
         return ([line(header), rule] + body.map(line)).joined(separator: "\n") + "\n"
-    }
-
-    /// A booktabs `tabular` (needs `\usepackage{booktabs}`), wrapped in a `table` float when a
-    /// caption or label is given. Text is escaped; `mean ± std` becomes `mean $\pm$ std`.
-    public func latex(caption: String? = nil, label: String? = nil) -> String {
-        let spec = numericColumns.map { $0 ? "r" : "l" }.joined()
-        var out = "\\begin{tabular}{\(spec)}\n\\toprule\n"
-        out += columns.map(Markup.latex).joined(separator: " & ") + " \\\\\n\\midrule\n"
-        for row in rows { out += row.map { Markup.latex(text($0)) }.joined(separator: " & ") + " \\\\\n" }
-        out += "\\bottomrule\n\\end{tabular}\n"
-        guard caption != nil || label != nil else { return out }
-        var float = "\\begin{table}[ht]\n\\centering\n" + out
-        if let caption { float += "\\caption{\(Markup.latex(caption))}\n" }
-        if let label { float += "\\label{\(label.filter { $0.isLetter || $0.isNumber || ":-_.".contains($0) })}\n" }
-        return float + "\\end{table}\n"
     }
 
     /// An HTML `<table>` with a header row; numeric cells get class `num` (right-aligned by the CSS).

@@ -100,6 +100,7 @@ struct RunCommand: ParsableCommand {
         var settings = CoordinatorSettings()
         settings.heartbeatInterval = heartbeat
         let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
+        coordinator.liveReport = LiveReport(store: store, spec: sweep, directory: directory)
         if count > 0 {
             // With only local workers, a sweep whose workers all died would wait forever.
             coordinator.giveUpWhenIdle = { [workers] in
@@ -113,9 +114,12 @@ struct RunCommand: ParsableCommand {
             outcome = try coordinator.run()
         } catch {
             workers.stop()
+            coordinator.liveReport?.waitUntilIdle()
             throw error
         }
         workers.stop()
+        // The final report below must not race a live rewrite still building best/.
+        coordinator.liveReport?.waitUntilIdle()
         handshakes?.stop()
         socket.close()
         authenticator?.stop()
@@ -184,7 +188,7 @@ struct RunCommand: ParsableCommand {
             say("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
         }
         if ranked.count > 5 { say("  … \(ranked.count - 5) more in \(directory)/results.md") }
-        say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/")
+        say("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, figures/, report.html, best/")
     }
 
     /// Ideal time (the jobs' worker-seconds spread evenly over the workers) over the actual wall

@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
         let spec = try storedSpec(store)
         let ranked = try SweepArtifacts.write(store: store, spec: spec, to: directory)
         let kept = ranked.prefix(spec.keepBest).filter { $0.status == .ok }.count
-        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, report.html, best/ (\(kept) configuration\(kept == 1 ? "" : "s"))")
+        print("wrote \(directory)/results.csv, results.md, results.tex, runs.csv, figures/, report.html, best/ (\(kept) configuration\(kept == 1 ? "" : "s"))")
     }
 }
 

@@ -34,12 +34,16 @@ struct CoordinatorTests {
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-        func start(heartbeat: Double = 0.05) throws {
+        /// `liveReportInterval`: rewrite the report in `directory` as jobs finish, at most this often.
+        func start(heartbeat: Double = 0.05, liveReportInterval: Double? = nil) throws {
             var settings = CoordinatorSettings()
             settings.heartbeatInterval = heartbeat
             settings.pollInterval = 0.01
             let coordinator = try Coordinator(channel: router, store: store, spec: spec, settings: settings,
                                               view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
+            if let liveReportInterval {
+                coordinator.liveReport = LiveReport(store: store, spec: spec, directory: directory, interval: liveReportInterval)
+            }
             let box = UncheckedBox(coordinator)   // handed to the loop's thread and used only there
             Thread {
                 self.outcome = Result { try box.value.run() }

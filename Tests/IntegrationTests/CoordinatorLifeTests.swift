@@ -98,12 +98,14 @@ struct CoordinatorLifeTests {
         return String(cString: name)
     }
 
-    /// Live children of `parent`, from /proc.
+    /// The `ebm-worker` children of `parent`, from /proc (not the short-lived rsvg-convert a live
+    /// report starts).
     static func children(of parent: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = Self.stat(pid) else { return false }
-            return stat.parent == parent
+            guard let stat = Self.stat(pid), stat.parent == parent else { return false }
+            let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+            return command.hasPrefix("ebm-worker")
         }
     }
 

@@ -43,7 +43,7 @@ struct SweepRunTests {
             let stored = means[row[configColumn]]!.reduce(0, +) / 2
             #expect(abs(Double(row[meanColumn])! - stored) <= 1e-3 * abs(stored))
         }
-        for file in ["results.md", "results.tex", "runs.csv", "report.html", "best"] {
+        for file in ["results.md", "results.tex", "runs.csv", "report.html", "best", "figures/metric-vs-lr.svg", "figures/metric-vs-lr.pdf"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
         }
     }

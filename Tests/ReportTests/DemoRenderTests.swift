@@ -41,7 +41,7 @@ import Testing
         }
         let hyperparameters = HyperparameterTable(config: .defaults(for: .ml), evaluation: .defaults(for: .ml))
         try ReportFile.write(hyperparameters.markdown(), to: dir + "/hyperparameters.md")
-        try ReportFile.write(hyperparameters.latex(), to: dir + "/hyperparameters.tex")
+        try ReportFile.write(hyperparameters.latex(label: "tab:demo-hyperparameters"), to: dir + "/hyperparameters.tex")
         let report = RunReport(title: "ml on rings, seed 0", notes: ["status ok", "41.2 s"],
                                metrics: ["kde_nll": 0.82, "floor_kde_nll": 0.61, "oracle_nll": 0.58, "precision": 0.93,
                                          "recall": 0.88, "mmd": 0.0028, "escaped": 0],

@@ -60,7 +60,7 @@ import Testing
             #expect((method == .nce) == names.contains("noise_std"))
             let md = table.markdown()
             #expect(md.hasPrefix("| hyperparameter"))
-            let tex = table.latex()
+            let tex = table.latex(label: "tab:\(method.rawValue)-hyperparameters")
             #expect(tex.contains("\\begin{table}") && !tex.contains("data_size"))
             #expect(tex.contains("\\caption{Hyperparameters of " + Markup.latex("\(method.rawValue) on \(config.dataset.rawValue)") + "}"))
             #expect(tex.contains("data\\_size"))

@@ -1,0 +1,95 @@
+import EBMCore
+import Foundation
+import Report
+import Store
+import Sweep
+
+extension SweepArtifacts {
+    /// Each configuration's per-seed ranking metric, in the ranking's order: what the sweep-level
+    /// tables, statistics and comparison figures are built from.
+    static func configurationResults(ranked: [RankedConfiguration], jobs: [Job], results: [JobResult],
+                                     metric: RankingMetric, swept: [String]) -> [ConfigurationResults] {
+        let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var seedsByConfig: [String: Int] = [:]
+        for job in jobs { seedsByConfig[job.configID, default: 0] += 1 }
+        var metricByConfig: [String: [UInt64: Double]] = [:]
+        // The first accepted result per job counts, as in the ranking.
+        var seen = Set<String>()
+        for result in results where result.status == .ok {
+            guard let job = jobByID[result.jobID], seen.insert(result.jobID).inserted,
+                  let value = result.metrics[metric.rawValue], value.isFinite else { continue }
+            metricByConfig[job.configID, default: [:]][job.seed] = value
+        }
+        return ranked.map { row in
+            var values: [String: HyperparameterValue] = [:]
+            for name in swept { values[name] = row.value(of: name) }
+            return ConfigurationResults(rank: row.rank, configID: row.configID, values: values,
+                                        metricBySeed: metricByConfig[row.configID] ?? [:],
+                                        seeds: seedsByConfig[row.configID] ?? 0, diverged: row.nDiverged,
+                                        failed: row.nFailed, status: row.status)
+        }
+    }
+
+    static func fixedSummary(_ row: RankedConfiguration?, excluding varied: [String]) -> String {
+        guard let row else { return "" }
+        return row.hyperparameters.filter { !varied.contains($0.name) }.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
+    }
+
+    static func cell(_ value: HyperparameterValue?) -> Cell {
+        switch value {
+        case .int(let v): .integer(v)
+        case .double(let v): .number(v)
+        case .string(let v): .text(v)
+        case nil: .empty
+        }
+    }
+
+    /// results.csv: every configuration, every hyperparameter, every metric's mean and sd, and the
+    /// ranking metric's interval.
+    static func resultsCSV(_ ranked: [RankedConfiguration], configurations: [ConfigurationResults], metric: String,
+                           hyperparameters: [String], otherMetrics: [String]) -> Table {
+        var columns = ["rank", "config_id"] + hyperparameters
+        columns += ["\(metric)_mean", "\(metric)_std", "\(metric)_ci95_low", "\(metric)_ci95_high"]
+        columns += ["n_seeds", "n_ok", "n_diverged", "n_failed", "status"]
+        columns += otherMetrics.flatMap { ["\($0)_mean", "\($0)_std"] }
+        var table = Table(columns: columns, significantDigits: 6)
+        let byID = Dictionary(configurations.map { ($0.configID, $0) }, uniquingKeysWith: { a, _ in a })
+        for row in ranked {
+            let interval = byID[row.configID]?.summary?.interval
+            var cells: [Cell] = [.integer(row.rank), .text(row.configID)] + hyperparameters.map { cell(row.value(of: $0)) }
+            cells += [row.metricMean.map(Cell.number) ?? .empty, row.metricStd.map(Cell.number) ?? .empty,
+                      interval.map { .number($0.lowerBound) } ?? .empty, interval.map { .number($0.upperBound) } ?? .empty]
+            cells += [.integer(byID[row.configID]?.seeds ?? 0), .integer(row.nOK), .integer(row.nDiverged),
+                      .integer(row.nFailed), .text(row.status.rawValue)]
+            for name in otherMetrics {
+                let summary = row.otherMetrics[name]
+                cells += [summary.map { .number($0.mean) } ?? .empty, summary.map { .number($0.std) } ?? .empty]
+            }
+            table.append(cells)
+        }
+        return table
+    }
+
+    static func runsTable(_ stored: [StoredJob], results: [JobResult], hyperparameters: [String], metrics: [String]) -> Table {
+        let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var table = Table(columns: ["job_id", "config_id", "seed", "status", "attempts", "worker", "started_at", "finished_at",
+                                    "seconds", "seconds_per_iteration"] + hyperparameters + metrics + ["error"],
+                          significantDigits: 6)
+        for s in stored {
+            let result = resultByJob[s.job.id]
+            var cells: [Cell] = [.text(s.job.id), .text(s.job.configID), .integer(Int(clamping: s.job.seed)), .text(s.status.rawValue),
+                                 .integer(s.attempts), s.worker.map(Cell.text) ?? .empty,
+                                 s.startedAt.map { .text(iso.string(from: $0)) } ?? .empty,
+                                 s.finishedAt.map { .text(iso.string(from: $0)) } ?? .empty,
+                                 s.seconds.map(Cell.number) ?? .empty,
+                                 result.map { .number($0.secondsPerIteration) } ?? .empty]
+            cells += hyperparameters.map { cell(s.job.config.value(of: $0)) }
+            cells += metrics.map { name in result?.metrics[name].map(Cell.number) ?? .empty }
+            cells.append((s.error ?? result?.error).map(Cell.text) ?? .empty)
+            table.append(cells)
+        }
+        return table
+    }
+}

@@ -1,0 +1,109 @@
+import EBMCore
+import Foundation
+import Report
+import Sweep
+
+/// The figures that compare a sweep's configurations (`figures/` in the sweep directory, each as
+/// SVG and as PDF for LaTeX, and inline in report.html), built from the store's results.
+enum SweepFigures {
+    /// Configurations whose loss curves are overlaid, and whose samples get a panel.
+    static let lossCurves = 5
+    static let samplePanels = 4
+    /// Points of each kind per sample panel: enough to see the shape, few enough to keep the file small.
+    static let pointsPerPanel = 1000
+
+    struct Figure: Equatable {
+        /// File name without extension.
+        var name: String
+        var title: String
+        var svg: String
+    }
+
+    /// Every comparison figure the results allow, in the report's order. `intermediate` feeds the
+    /// successive-halving figure once a sweep records intermediate metrics (none does yet).
+    static func make(tables: SweepTables, results: [JobResult], jobs: [Job], spec: SweepSpec,
+                     intermediate: [Figures.IntermediateCurve] = []) -> [Figure] {
+        let configurations = tables.configurations, metric = tables.metric
+        var figures: [Figure] = []
+        for name in tables.swept {
+            if let svg = Figures.metricVersusHyperparameter(name, configurations: configurations, metric: metric,
+                                                             comparison: tables.comparison) {
+                figures.append(Figure(name: "metric-vs-\(name)", title: "\(metric.rawValue) against \(name): every seed, each configuration's mean ± sd", svg: svg))
+            }
+        }
+        let pair: [String]
+        switch tables.importance {
+        case .success(let importance): pair = importance.mostImportant
+        case .failure: pair = Array(tables.swept.prefix(2))
+        }
+        if pair.count == 2, let svg = Figures.metricHeatMap(x: pair[0], y: pair[1], configurations: configurations, metric: metric) {
+            figures.append(Figure(name: "heatmap", title: "\(metric.rawValue) over the two most important hyperparameters", svg: svg))
+        }
+        if let svg = Figures.parallelCoordinates(configurations: configurations, swept: tables.swept, metric: metric) {
+            figures.append(Figure(name: "parallel", title: "every configuration, coloured by \(metric.rawValue); grey: no ok seed", svg: svg))
+        }
+        let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var runsByConfig: [String: [JobResult]] = [:]
+        for result in results where result.status == .ok {
+            if let job = jobByID[result.jobID] { runsByConfig[job.configID, default: []].append(result) }
+        }
+        let top = configurations.filter { $0.okCount > 0 }
+        // Values as the tables print them (5e-4, not 0.0005).
+        var texts: [String: [HyperparameterValue: String]] = [:]
+        for name in tables.swept {
+            let values = Array(Set(configurations.compactMap { $0.values[name] }))
+            texts[name] = Dictionary(zip(values, Report.ColumnFormat.hyperparameterCells(values).map(Table(columns: [""]).text)),
+                                     uniquingKeysWith: { a, _ in a })
+        }
+        func label(_ c: ConfigurationResults) -> String {
+            let values = tables.swept.compactMap { name in c.values[name].map { "\(name) = \(texts[name]?[$0] ?? $0.description)" } }
+            return "#\(c.rank) " + (values.isEmpty ? c.configID : values.joined(separator: ", "))
+        }
+        let curves = top.prefix(lossCurves).map { c in
+            Figures.LossCurves(label: label(c), histories: (runsByConfig[c.configID] ?? []).map(\.lossHistory))
+        }
+        if let svg = Figures.lossComparison(curves) {
+            figures.append(Figure(name: "loss-top", title: "training loss of the \(curves.count) best configurations, mean over seeds and their range", svg: svg))
+        }
+        let heldOut = EvaluationData.make(for: spec.dataset).heldOut
+        let data = heldOut.rows > pointsPerPanel ? Matrix(rows: pointsPerPanel, columns: 2, storage: Array(heldOut.storage.prefix(2 * pointsPerPanel))) : heldOut
+        let panels = top.prefix(samplePanels).compactMap { c -> (svg: String, caption: String)? in
+            let runs = runsByConfig[c.configID] ?? []
+            guard let run = runs.min(by: { a, b in
+                let (ma, mb) = (a.metrics[metric.rawValue] ?? .nan, b.metrics[metric.rawValue] ?? .nan)
+                return metric.isBetter(ma, than: mb) || (ma == mb && a.jobID < b.jobID)
+            }), run.samples.columns == 2 else { return nil }
+            let samples = run.samples.rows > pointsPerPanel
+                ? Matrix(rows: pointsPerPanel, columns: 2, storage: Array(run.samples.storage.prefix(2 * pointsPerPanel))) : run.samples
+            let seed = jobByID[run.jobID].map { " seed \($0.seed)" } ?? ""
+            return (Figures.samplesFigure(samples: samples, data: data, box: PlotBox.of(spec.dataset), title: ""), label(c) + "," + seed)
+        }
+        if !panels.isEmpty {
+            let svg = SmallMultiples.compose(panels, columns: 2, panelWidth: 380,
+                                             title: "Samples of the \(panels.count) best configurations (best seed each) over held-out data")
+            figures.append(Figure(name: "samples-top", title: "samples of the best configurations, \(pointsPerPanel) points of each kind per panel", svg: svg))
+        }
+        if let svg = Figures.intermediateMetricFigure(intermediate, metric: metric.rawValue) {
+            figures.append(Figure(name: "intermediate", title: "intermediate \(metric.rawValue) against iterations", svg: svg))
+        }
+        return figures
+    }
+
+    /// Writes `figures/<name>.svg` for each figure and converts it to PDF with rsvg-convert when the
+    /// SVG changed or its PDF is missing. Returns a sentence when no PDF could be made, else nil.
+    static func write(_ figures: [Figure], to directory: String) throws -> String? {
+        let folder = (directory as NSString).appendingPathComponent("figures")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var problem: String?
+        for figure in figures {
+            let svgPath = (folder as NSString).appendingPathComponent(figure.name + ".svg")
+            let pdfPath = (folder as NSString).appendingPathComponent(figure.name + ".pdf")
+            let unchanged = (try? String(contentsOfFile: svgPath, encoding: .utf8)) == figure.svg
+            if !unchanged { try ReportFile.write(figure.svg, to: svgPath) }
+            if problem == nil, !unchanged || !FileManager.default.fileExists(atPath: pdfPath) {
+                problem = PDFConverter.convert(svgPath, to: pdfPath)
+            }
+        }
+        return problem
+    }
+}

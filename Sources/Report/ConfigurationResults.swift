@@ -1,0 +1,42 @@
+import EBMCore
+import Sweep
+
+/// One configuration of a sweep as the sweep-level report sees it: what was swept, the ranking
+/// metric of every ok seed, and how many seeds ended otherwise. Built by the caller from the store;
+/// every builder of the module takes these and does no I/O.
+public struct ConfigurationResults: Sendable, Equatable {
+    /// 1-based, the ranking's order (Sweep.Ranking).
+    public var rank: Int
+    public var configID: String
+    /// The swept hyperparameters' values (the same names in every configuration of a sweep).
+    public var values: [String: HyperparameterValue]
+    /// The ranking metric of every ok seed with a finite value.
+    public var metricBySeed: [UInt64: Double]
+    /// Seeds planned for the configuration (ok, diverged, failed and unfinished together).
+    public var seeds: Int
+    public var diverged: Int
+    public var failed: Int
+    public var status: RunStatus
+
+    public init(rank: Int, configID: String, values: [String: HyperparameterValue], metricBySeed: [UInt64: Double],
+                seeds: Int, diverged: Int = 0, failed: Int = 0, status: RunStatus) {
+        self.rank = rank
+        self.configID = configID
+        self.values = values
+        self.metricBySeed = metricBySeed.filter { $0.value.isFinite }
+        self.seeds = seeds
+        self.diverged = diverged
+        self.failed = failed
+        self.status = status
+    }
+
+    /// Ok seeds with a finite metric.
+    public var okCount: Int { metricBySeed.count }
+
+    /// The metric's values in seed order.
+    public var metricValues: [Double] {
+        metricBySeed.keys.sorted().compactMap { metricBySeed[$0] }
+    }
+
+    public var summary: SeedSummary? { SeedSummary(metricValues) }
+}
