@@ -25,6 +25,12 @@ public enum BLAS {
         openblas_set_num_threads(1)
     }
 
+    /// The kernel family OpenBLAS chose when it loaded (`openblas_get_corename`), e.g. "SkylakeX".
+    public static var kernel: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// C ← α·op(A)·op(B) + β·C, with op(A) [m, k], op(B) [k, n], C [m, n], all row-major.
     @inline(__always)
     public static func gemm(

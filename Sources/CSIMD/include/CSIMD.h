@@ -9,4 +9,12 @@ typedef double ebm_double4 __attribute__((ext_vector_type(4)));
 // width the including module is compiled for. IEEE-exact, so the bits equal sqrt's.
 static inline ebm_double4 ebm_sqrt4(ebm_double4 x) { return __builtin_elementwise_sqrt(x); }
 
+// The widest vector registers the CPU has, in bits (512 with AVX-512, 256 with AVX, 128 for
+// SSE or NEON; 0 when unknown).
+int ebm_cpu_vector_bits(void);
+
+// The OpenBLAS kernel family (an OPENBLAS_CORETYPE name) for this CPU's features: "SkylakeX" with
+// AVX-512, "Haswell" with AVX2 and FMA; NULL when OpenBLAS's own choice should stand.
+const char *ebm_cpu_blas_kernel(void);
+
 #endif
