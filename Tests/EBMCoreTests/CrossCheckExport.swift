@@ -56,14 +56,14 @@ struct CrossCheckExport {
             // Persistent-chain samples as training would hold them: N(0, I) moved by the template's
             // Langevin run on this model, then treated as constants.
             var samples = (0..<n).map { _ in random.gaussian() }
-            let tape = Tape(layout: layout, capacity: Self.rows)
+            let tape = Tape<Double>(layout: layout, capacity: Self.rows)
             parameters.withUnsafeBufferPointer { p in
                 LangevinSampler(stepSize: config.langevinStepSize).run(chains: &samples, steps: config.langevinSteps,
                                                                        random: &random) { x, into in
                     layout.energyGradient(parameters: p.baseAddress!, at: x, rows: Self.rows, tape: tape, into: into)
                 }
             }
-            let objective = MaximumLikelihood(layout: layout, batchSize: Self.rows, stepSize: config.langevinStepSize,
+            let objective = MaximumLikelihood<Double>(layout: layout, batchSize: Self.rows, stepSize: config.langevinStepSize,
                                               steps: config.langevinSteps, chainMode: config.chains, energyReg: config.energyReg)
             loss = Self.call(parameters, &gradient) { p, g in
                 batch.storage.withUnsafeBufferPointer { x in samples.withUnsafeBufferPointer { s in
@@ -74,7 +74,7 @@ struct CrossCheckExport {
         case .nce:
             // y ~ Q = N(0, τ²I), drawn exactly as NoiseContrastive.evaluate draws them.
             let noise = (0..<n).map { _ in config.noiseStd * random.gaussian() }
-            let objective = NoiseContrastive(layout: layout, batchSize: Self.rows, noiseStd: config.noiseStd)
+            let objective = NoiseContrastive<Double>(layout: layout, batchSize: Self.rows, noiseStd: config.noiseStd)
             loss = Self.call(parameters, &gradient) { p, g in
                 batch.storage.withUnsafeBufferPointer { x in noise.withUnsafeBufferPointer { y in
                     objective.contrast(parameters: p, gradient: g, data: x.baseAddress!, noise: y.baseAddress!, rows: Self.rows)
@@ -83,13 +83,13 @@ struct CrossCheckExport {
             fields += [("noise_std", Self.json(config.noiseStd)), ("noise", Self.json(rows: noise, columns: layout.inputs))]
         case .ism:
             // Deterministic: the random stream is not read.
-            let objective = ImplicitScoreMatching(layout: layout, batchSize: Self.rows)
+            let objective = ImplicitScoreMatching<Double>(layout: layout, batchSize: Self.rows)
             let result = objective.evaluate(parameters: parameters, batch: batch, random: &random)
             loss = result.loss; gradient = result.gradient
         case .dsm:
             // z ~ N(0, I); the objective forms y = x + σz itself.
             let z = (0..<n).map { _ in random.gaussian() }
-            let objective = DenoisingScoreMatching(layout: layout, batchSize: Self.rows, sigma: config.sigma)
+            let objective = DenoisingScoreMatching<Double>(layout: layout, batchSize: Self.rows, sigma: config.sigma)
             loss = Self.call(parameters, &gradient) { p, g in
                 batch.storage.withUnsafeBufferPointer { x in z.withUnsafeBufferPointer { zb in
                     objective.denoise(parameters: p, gradient: g, data: x.baseAddress!, noise: zb.baseAddress!, rows: Self.rows)

@@ -9,6 +9,10 @@ typedef double ebm_double4 __attribute__((ext_vector_type(4)));
 // width the including module is compiled for. IEEE-exact, so the bits equal sqrt's.
 static inline ebm_double4 ebm_sqrt4(ebm_double4 x) { return __builtin_elementwise_sqrt(x); }
 
+// Eight floats, one AVX register; Swift sees it as SIMD8<Float>. Same reason, vsqrtps.
+typedef float ebm_float8 __attribute__((ext_vector_type(8)));
+static inline ebm_float8 ebm_sqrt8f(ebm_float8 x) { return __builtin_elementwise_sqrt(x); }
+
 // The widest vector registers the CPU has, in bits (512 with AVX-512, 256 with AVX, 128 for
 // SSE or NEON; 0 when unknown).
 int ebm_cpu_vector_bits(void);
