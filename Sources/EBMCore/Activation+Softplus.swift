@@ -14,14 +14,13 @@ extension Scalar {
     @inline(__always)
     static func softplusLanes(_ z: SoftplusLanes) -> (value: SoftplusLanes, sigma: SoftplusLanes) {
         let zero = SoftplusLanes(repeating: 0), one = SoftplusLanes(repeating: 1)
-        let negative = z .< zero
-        let minusAbs = z.replacing(with: -z, where: .!negative)
+        let threshold = SoftplusLanes(repeating: Self(ActivationKind.softplusThreshold))
+        let minusAbs = select(z, lessThan: zero, z, else: -z)
         let e = expNonPositive(minusAbs)
         let inv = 1 / (1 + e)
-        let sigma = inv.replacing(with: e * inv, where: negative)
-        let soft = z.replacing(with: zero, where: negative) + log1pUnit(e)
-        let above = z .> SoftplusLanes(repeating: Self(ActivationKind.softplusThreshold))
-        return (soft.replacing(with: z, where: above), sigma.replacing(with: one, where: above))
+        let sigma = select(z, lessThan: zero, e * inv, else: inv)
+        let soft = select(z, lessThan: zero, zero, else: z) + log1pUnit(e)
+        return (select(threshold, lessThan: z, z, else: soft), select(threshold, lessThan: z, one, else: sigma))
     }
 }
 

@@ -95,12 +95,11 @@ extension ActivationKind {
             let width = T.Lanes.scalarCount
             let full = count / width * width
             var i = 0
+            let zero = T.Lanes(repeating: 0), one = T.Lanes(repeating: 1)
             while i < full {
                 let v = z.lanes(at: i)
-                let inactive = .!(v .> 0)
-                a.store(v.replacing(with: belowZero(v), where: inactive), at: i)
-                let one = T.Lanes(repeating: 1)
-                d1?.store(one.replacing(with: belowZero(one), where: inactive), at: i)
+                a.store(T.select(zero, lessThan: v, v, else: belowZero(v)), at: i)
+                d1?.store(T.select(zero, lessThan: v, one, else: belowZero(one)), at: i)
                 i += width
             }
             for i in full..<count {

@@ -66,9 +66,10 @@ extension MLP.Layout {
             let lanes = T.Lanes.scalarCount
             let full = count / lanes * lanes
             var i = 0
+            let zero = T.Lanes(repeating: 0)
             while i < full {
                 let x = target.lanes(at: i)
-                target.store(x.replacing(with: activation.belowZero(x), where: .!(a.lanes(at: i) .> 0)), at: i)
+                target.store(T.select(zero, lessThan: a.lanes(at: i), x, else: activation.belowZero(x)), at: i)
                 i += lanes
             }
             for i in full..<count where !(a[i] > 0) { target[i] = activation.belowZero(target[i]) }

@@ -11,7 +11,7 @@ extension Double {
     @inline(__always)
     public static func expNonPositive(_ x: SoftplusLanes) -> SoftplusLanes {
         let floor = SoftplusLanes(repeating: -708)
-        let y = x.replacing(with: floor, where: x .< floor)
+        let y = select(x, lessThan: floor, floor, else: x)
         let shifter = SoftplusLanes(repeating: 6_755_399_441_055_744.0)  // 1.5·2⁵²
         let t = y * 1.4426950408889634 + shifter
         let n = t - shifter
@@ -56,7 +56,7 @@ extension Float {
     @inline(__always)
     public static func expNonPositive(_ x: SoftplusLanes) -> SoftplusLanes {
         let floor = SoftplusLanes(repeating: -87)
-        let y = x.replacing(with: floor, where: x .< floor)
+        let y = select(x, lessThan: floor, floor, else: x)
         let shifter = SoftplusLanes(repeating: 12_582_912)  // 1.5·2²³
         let t = y * 1.44269504 + shifter
         let n = t - shifter

@@ -30,6 +30,11 @@ where Lanes.Scalar == Self, SoftplusLanes.Scalar == Self {
     /// Correctly rounded √ of every lane (vsqrtps/vsqrtpd; `squareRoot()` per lane is a libm call).
     static func squareRoot(_ x: Lanes) -> Lanes
 
+    /// a < b ? x : y on every lane, IEEE's < (false with a NaN). In C (`CSIMD.h`): Swift's lane
+    /// comparisons on eight floats compiled to a scalar loop, and were a third of an ML iteration.
+    static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes
+    static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes, else y: SoftplusLanes) -> SoftplusLanes
+
     /// eˣ for x ≤ 0, accurate to the type's precision (no libm call, vectorisable).
     static func expNonPositive(_ x: SoftplusLanes) -> SoftplusLanes
     /// log(1 + e) for e ∈ [0, 1], accurate to the type's precision.
@@ -47,6 +52,11 @@ extension Float: Scalar {
     public typealias SoftplusLanes = SIMD16<Float>
     public static var precision: Precision { .float32 }
     @inline(__always) public static func squareRoot(_ x: Lanes) -> Lanes { ebm_sqrt8f(x) }
+    @inline(__always) public static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes {
+        ebm_less8f(a, b, x, y)
+    }
+    @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
+                                                else y: SoftplusLanes) -> SoftplusLanes { ebm_less16f(a, b, x, y) }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
     @inline(__always) public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
@@ -58,6 +68,11 @@ extension Double: Scalar {
     public typealias SoftplusLanes = SIMD8<Double>
     public static var precision: Precision { .float64 }
     @inline(__always) public static func squareRoot(_ x: Lanes) -> Lanes { ebm_sqrt4(x) }
+    @inline(__always) public static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes {
+        ebm_less4(a, b, x, y)
+    }
+    @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
+                                                else y: SoftplusLanes) -> SoftplusLanes { ebm_less8(a, b, x, y) }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inline(__always) public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }
@@ -83,5 +98,5 @@ extension UnsafeMutablePointer where Pointee: Scalar {
 
 extension Array where Element == Double {
     /// Each value rounded to `T` (exact for float64, and for values a float32 run produced).
-    func converted<T: Scalar>(to _: T.Type) -> [T] { map { T($0) } }
+    public func converted<T: Scalar>(to _: T.Type) -> [T] { map { T($0) } }
 }
