@@ -32,6 +32,9 @@ where Lanes.Scalar == Self, SoftplusLanes.Scalar == Self {
 
     /// a < b ? x : y on every lane, IEEE's < (false with a NaN). In C (`CSIMD.h`): Swift's lane
     /// comparisons on eight floats compiled to a scalar loop, and were a third of an ML iteration.
+    /// Two-register groups go through the C function half by half: a C function taking 512-bit
+    /// vectors by value has another calling convention without AVX-512, and Swift and clang
+    /// disagreed on it (a corrupted stack).
     static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes
     static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes, else y: SoftplusLanes) -> SoftplusLanes
 
@@ -56,7 +59,10 @@ extension Float: Scalar {
         ebm_less8f(a, b, x, y)
     }
     @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
-                                                else y: SoftplusLanes) -> SoftplusLanes { ebm_less16f(a, b, x, y) }
+                                                else y: SoftplusLanes) -> SoftplusLanes {
+        SoftplusLanes(lowHalf: select(a.lowHalf, lessThan: b.lowHalf, x.lowHalf, else: y.lowHalf),
+                      highHalf: select(a.highHalf, lessThan: b.highHalf, x.highHalf, else: y.highHalf))
+    }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
     @inline(__always) public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
@@ -72,7 +78,10 @@ extension Double: Scalar {
         ebm_less4(a, b, x, y)
     }
     @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
-                                                else y: SoftplusLanes) -> SoftplusLanes { ebm_less8(a, b, x, y) }
+                                                else y: SoftplusLanes) -> SoftplusLanes {
+        SoftplusLanes(lowHalf: select(a.lowHalf, lessThan: b.lowHalf, x.lowHalf, else: y.lowHalf),
+                      highHalf: select(a.highHalf, lessThan: b.highHalf, x.highHalf, else: y.highHalf))
+    }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
     @inline(__always) public static func log1p(_ x: Double) -> Double { Foundation.log1p(x) }

@@ -13,26 +13,20 @@ static inline ebm_double4 ebm_sqrt4(ebm_double4 x) { return __builtin_elementwis
 typedef float ebm_float8 __attribute__((ext_vector_type(8)));
 static inline ebm_float8 ebm_sqrt8f(ebm_float8 x) { return __builtin_elementwise_sqrt(x); }
 
-// Wider groups: two AVX registers each (softplus's lanes).
-typedef double ebm_double8 __attribute__((ext_vector_type(8)));
-typedef float ebm_float16 __attribute__((ext_vector_type(16)));
 typedef long ebm_long4 __attribute__((ext_vector_type(4)));
-typedef long ebm_long8 __attribute__((ext_vector_type(8)));
 typedef int ebm_int8 __attribute__((ext_vector_type(8)));
-typedef int ebm_int16 __attribute__((ext_vector_type(16)));
 
 // a < b ? x : y on every lane (false where either is NaN, as IEEE's <), as one compare and a
 // blend. Swift's lane comparisons build their mask one lane at a time when specialised for
-// eight floats (a scalar loop of compares and stores); these are vector instructions for every width.
+// eight floats (a scalar loop of compares and stores); these are vector instructions. One AVX
+// register only: wider vectors passed by value change the C calling convention without AVX-512.
 #define EBM_LESS(name, vector, mask) \
     static inline vector name(vector a, vector b, vector x, vector y) { \
         mask m = a < b; \
         return (vector)((m & (mask)x) | (~m & (mask)y)); \
     }
 EBM_LESS(ebm_less4, ebm_double4, ebm_long4)
-EBM_LESS(ebm_less8, ebm_double8, ebm_long8)
 EBM_LESS(ebm_less8f, ebm_float8, ebm_int8)
-EBM_LESS(ebm_less16f, ebm_float16, ebm_int16)
 #undef EBM_LESS
 
 // The widest vector registers the CPU has, in bits (512 with AVX-512, 256 with AVX, 128 for
