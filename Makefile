@@ -1,7 +1,7 @@
 # ebm-sweep — the two commands of the quick start, each installing what it needs first.
 #   make sweep   run the shipped ML swiss-roll sweep on this machine (local workers)
 #   make test    build and run every test
-#   make crosscheck  the four objectives against PyTorch float64 (needs torch; not part of make test)
+#   make crosscheck  the four objectives against PyTorch, float64 and float32 (needs torch; not part of make test)
 SHELL := /bin/bash
 # Swift's Linux toolchain may not be on PATH yet (the Debian images put it in /opt/swift).
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -47,7 +47,7 @@ bench: build
 	$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ebm-sweep bench
 
 # The objectives' losses and gradients (template layouts, 16 rows, fixed noise and samples) against
-# an independent PyTorch float64 implementation: the Swift test exports them, the script compares.
+# an independent PyTorch implementation, in float64 and float32: the Swift test exports them, the script compares.
 crosscheck: deps
 	@$(TORCH_PYTHON) -c 'import torch' || { echo "crosscheck needs PyTorch: set TORCH_PYTHON to a python with torch" >&2; exit 1; }
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests

@@ -22,14 +22,16 @@ public final class LocalWorkers {
     public init() {}
 
     /// Starts `count` workers connected to `endpoint`; their output goes to `logDirectory`.
-    public func start(count: Int, endpoint: String, executable: URL, logDirectory: URL, extraArguments: [String] = []) throws {
+    /// `portable` starts them with `--portable` (the common BLAS kernels, the same bits on every node).
+    public func start(count: Int, endpoint: String, executable: URL, logDirectory: URL, extraArguments: [String] = [],
+                      portable: Bool = false) throws {
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
             // --parent-pid: the worker exits when this process dies, however it dies.
             process.arguments = ["--connect", endpoint, "--name", "local-\(index + 1)", "--parent-pid", "\(getpid())"]
-                + extraArguments
+                + extraArguments + (portable ? ["--portable"] : [])
             let log = logDirectory.appendingPathComponent("worker-\(index + 1).log")
             // Appended, never truncated: a restart must not delete what the last run's workers said.
             let fd = open(log.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -38,9 +40,8 @@ public final class LocalWorkers {
             process.standardOutput = handle
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
-            var environment = ProcessInfo.processInfo.environment
-            for (name, value) in OpenBLASEnvironment.required where environment[name] == nil { environment[name] = value }
-            process.environment = environment
+            // The worker starts with OpenBLAS set up as it would set itself up, so it need not re-execute.
+            process.environment = OpenBLASEnvironment.adjusted(ProcessInfo.processInfo.environment, portable: portable)
             try process.run()
             try? handle.close()   // the child has its own copy
             processes.append(process)

@@ -1,33 +1,47 @@
+import EBMCore
 import Foundation
 
 /// What OpenBLAS reads from the environment when it loads, put there before it does.
 ///
-/// Debian's OpenBLAS picks its GEMM kernels for the CPU when the library loads, and kernels of
-/// different CPU families sum in different orders. Measured on this project's machine: an NCE
-/// run's loss history is bit-identical under OpenBLAS's Zen and Haswell kernels, and differs under
-/// its SandyBridge and Nehalem ones; AVX-512 CPUs get kernels of their own. So that one build gives
-/// the same bits for the same job on every worker, our processes run the Haswell kernels on x86-64
-/// (every CPU this build runs on has AVX2, see Package.swift), with one BLAS thread. OpenBLAS reads
-/// both only at load, before `main`, so a process started without them executes itself again,
-/// once, with them set: same PID, same arguments. Values already in the environment are kept, so
-/// `OPENBLAS_CORETYPE=SkylakeX` still chooses speed over cross-node bits.
+/// OpenBLAS reads `OPENBLAS_CORETYPE` (its kernel family) and `OPENBLAS_NUM_THREADS` only at load,
+/// before `main`. Our processes want one BLAS thread (one job per core) and the fastest kernels the
+/// CPU's features allow (`Hardware.fastestBLASKernel`: OpenBLAS 0.3.21's own detection goes by
+/// CPU model and falls back to SSE3 kernels on CPUs newer than itself). A process started
+/// without them executes itself again, once, with them set: same PID, same arguments.
+///
+/// A value already in the environment is the user's choice and stays, except that `portable`
+/// (`ebm-worker --portable`, a spec's `reproducible: portable`) pins the common family,
+/// `Hardware.portableBLASKernel`, so every node computes the same bits (docs/design.md,
+/// "Determinism").
 public enum OpenBLASEnvironment {
-    /// The variables and the values our processes need.
-    public static var required: [String: String] {
-        #if arch(x86_64)
-        return ["OPENBLAS_NUM_THREADS": "1", "OPENBLAS_CORETYPE": "Haswell"]
-        #else
-        return ["OPENBLAS_NUM_THREADS": "1"]
-        #endif
+    static let coreType = "OPENBLAS_CORETYPE"
+    static let threads = "OPENBLAS_NUM_THREADS"
+    /// Set on the one re-execution.
+    static let marker = "EBM_OPENBLAS_PINNED"
+
+    /// `environment` with what our processes need added: one thread, and the kernel family unless
+    /// one is set (or, when `portable`, the portable family whatever is set).
+    public static func adjusted(_ environment: [String: String], portable: Bool) -> [String: String] {
+        var result = environment
+        if result[threads] == nil { result[threads] = "1" }
+        if portable, let family = Hardware.portableBLASKernel {
+            result[coreType] = family
+        } else if result[coreType] == nil, let family = Hardware.fastestBLASKernel {
+            result[coreType] = family
+        }
+        return result
     }
 
-    /// Re-executes this process with the missing `required` variables set; returns when none is
-    /// missing, or when the exec fails (then OpenBLAS keeps the kernels it chose).
-    public static func ensure() {
+    /// Re-executes this process with `adjusted` variables when any differs; returns when none
+    /// does, or when the exec fails (then OpenBLAS keeps the kernels it chose, which every result
+    /// records).
+    public static func ensure(portable: Bool = false) {
         #if os(Linux)
-        let missing = required.filter { getenv($0.key) == nil }
+        let current = ProcessInfo.processInfo.environment
+        let wanted = adjusted(current, portable: portable)
+        let changes = wanted.filter { current[$0.key] != $0.value }
         // The marker makes a second exec impossible, whatever the environment does.
-        guard !missing.isEmpty, getenv(marker) == nil else { return }
+        guard !changes.isEmpty, getenv(marker) == nil else { return }
         // /proc/self/exe is what the kernel ran: under `ld.so ./ebm-worker` or an emulator it is
         // the loader, which must not be re-run with our arguments.
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -35,16 +49,17 @@ public enum OpenBLASEnvironment {
         guard length > 0 else { return }
         let name = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             .split(separator: "/").last.map(String.init) ?? ""
+        let settings = changes.keys.sorted().map { "\($0)=\(changes[$0] ?? "")" }.joined(separator: " ")
         guard !name.hasPrefix("ld-") && !name.hasPrefix("ld.so") && !name.hasPrefix("qemu") else {
-            FileHandle.standardError.write(Data("note: started through \(name); OpenBLAS keeps the kernels it chose (set \(missing.keys.sorted().joined(separator: ", ")) to pin them)\n".utf8))
+            FileHandle.standardError.write(Data("note: started through \(name); OpenBLAS keeps the kernels it chose (set \(settings) to choose them)\n".utf8))
             return
         }
-        for (name, value) in missing { setenv(name, value, 0) }
+        if portable, let set = current[coreType], set != wanted[coreType] {
+            FileHandle.standardError.write(Data("note: --portable runs OpenBLAS's \(wanted[coreType] ?? "") kernels, not \(coreType)=\(set)\n".utf8))
+        }
+        for (name, value) in changes { setenv(name, value, 1) }
         setenv(marker, "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         #endif
     }
-
-    /// Set on the one re-execution.
-    static let marker = "EBM_OPENBLAS_PINNED"
 }

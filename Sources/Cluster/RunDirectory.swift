@@ -92,7 +92,7 @@ public enum RunDirectory {
             case nil: break
             }
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "status": result.status.rawValue,
             "error": result.error as Any? ?? NSNull(),
             "seconds": result.seconds,
@@ -103,6 +103,8 @@ public enum RunDirectory {
             "evaluation": ["samples": evaluation.samples, "init": evaluation.initDistribution.rawValue,
                            "init_scale": evaluation.initScale, "step_size": evaluation.stepSize, "steps": evaluation.steps],
         ]
+        if let kernel = result.blasKernel { object["blas_kernel"] = kernel }
+        if let width = result.vectorWidth { object["vector_width"] = width }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

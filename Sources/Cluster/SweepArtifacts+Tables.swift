@@ -70,12 +70,20 @@ extension SweepArtifacts {
         return table
     }
 
+    /// A metric's column name where hyperparameter columns stand beside it: `precision` is both a
+    /// metric (k-NN precision) and a hyperparameter (float32 | float64), so the metric's column is
+    /// then `precision_metric`, and no table has two columns of one name.
+    static func metricColumn(_ metric: String, beside hyperparameters: [String]) -> String {
+        hyperparameters.contains(metric) ? "\(metric)_metric" : metric
+    }
+
     static func runsTable(_ stored: [StoredJob], results: [JobResult], hyperparameters: [String], metrics: [String]) -> Table {
         let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var table = Table(columns: ["job_id", "config_id", "seed", "status", "attempts", "worker", "started_at", "finished_at",
-                                    "seconds", "seconds_per_iteration"] + hyperparameters + metrics + ["error"],
+                                    "seconds", "seconds_per_iteration", "blas_kernel", "vector_width"] + hyperparameters
+                                    + metrics.map { metricColumn($0, beside: hyperparameters) } + ["error"],
                           significantDigits: 6)
         for s in stored {
             let result = resultByJob[s.job.id]
@@ -84,7 +92,8 @@ extension SweepArtifacts {
                                  s.startedAt.map { .text(iso.string(from: $0)) } ?? .empty,
                                  s.finishedAt.map { .text(iso.string(from: $0)) } ?? .empty,
                                  s.seconds.map(Cell.number) ?? .empty,
-                                 result.map { .number($0.secondsPerIteration) } ?? .empty]
+                                 result.map { .number($0.secondsPerIteration) } ?? .empty,
+                                 result?.blasKernel.map(Cell.text) ?? .empty, result?.vectorWidth.map(Cell.integer) ?? .empty]
             cells += hyperparameters.map { cell(s.job.config.value(of: $0)) }
             cells += metrics.map { name in result?.metrics[name].map(Cell.number) ?? .empty }
             cells.append((s.error ?? result?.error).map(Cell.text) ?? .empty)

@@ -28,7 +28,8 @@ public enum TrialRunner {
         func failure(_ message: String) -> Output {
             Output(result: JobResult(jobID: jobID, attempt: attempt, status: .failed, metrics: [:], error: message,
                                      worker: worker, seconds: elapsed(), secondsPerIteration: 0, lossHistory: [],
-                                     samples: Matrix(rows: 0, columns: 2), checkpoint: []), model: nil)
+                                     samples: Matrix(rows: 0, columns: 2), checkpoint: [],
+                                     blasKernel: Hardware.blasKernel, vectorWidth: Hardware.vectorWidth), model: nil)
         }
         // Validation happens at plan time; a worker still refuses what it cannot run, as data.
         do throws(ConfigError) {
@@ -50,7 +51,8 @@ public enum TrialRunner {
         let result = JobResult(jobID: jobID, attempt: attempt, status: scored.status, metrics: scored.metrics,
                                error: scored.reason, worker: worker, seconds: elapsed(),
                                secondsPerIteration: run.secondsPerIteration, lossHistory: run.losses,
-                               samples: scored.samples, checkpoint: checkpoint.encoded())
+                               samples: scored.samples, checkpoint: checkpoint.encoded(),
+                               blasKernel: Hardware.blasKernel, vectorWidth: Hardware.vectorWidth)
         return Output(result: result, model: run.model)
     }
 

@@ -1,6 +1,4 @@
-import Foundation
-
-/// The activations of the MLP: value, first and second derivative side by side.
+/// The activations of the MLP: value, first and second derivative side by side, in either precision.
 ///
 /// The second derivative is needed by implicit score matching, whose parameter gradient reverses
 /// through the forward-mode tangent ȧ = φ′(z)·ż, giving a φ″(z) term.
@@ -21,9 +19,9 @@ extension ActivationKind {
 
     /// Logistic sigmoid, stable for both signs (never exp of a large positive number).
     @inline(__always)
-    static func sigmoid(_ z: Double) -> Double {
-        if z >= 0 { return 1 / (1 + exp(-z)) }
-        let e = exp(z)
+    static func sigmoid<T: Scalar>(_ z: T) -> T {
+        if z >= 0 { return 1 / (1 + T.exp(-z)) }
+        let e = T.exp(z)
         return e / (1 + e)
     }
 
@@ -33,39 +31,41 @@ extension ActivationKind {
     /// slope·x, the piecewise-linear activations' branch below zero (for φ, φ′ and the reverse
     /// pass alike). Relu selects 0 rather than multiplying by it, so −0 and ∞·0 never appear.
     @inline(__always)
-    func belowZero(_ x: Lanes) -> Lanes { self == .relu ? Lanes(repeating: 0) : Self.leakySlope * x }
+    func belowZero<L: SIMD>(_ x: L) -> L where L.Scalar: Scalar {
+        self == .relu ? L(repeating: 0) : L.Scalar(Self.leakySlope) * x
+    }
 
     @inline(__always)
-    func belowZero(_ x: Double) -> Double { self == .relu ? 0 : Self.leakySlope * x }
+    func belowZero<T: Scalar>(_ x: T) -> T { self == .relu ? 0 : T(Self.leakySlope) * x }
 
     /// φ(z).
-    public func value(_ z: Double) -> Double {
+    public func value<T: Scalar>(_ z: T) -> T {
         switch self {
         case .relu: return z > 0 ? z : 0
-        case .leakyRelu: return z > 0 ? z : Self.leakySlope * z
+        case .leakyRelu: return z > 0 ? z : T(Self.leakySlope) * z
         case .softplus: return Self.softplusScalar(z).value
         case .silu: return z * Self.sigmoid(z)
-        case .tanh: return Foundation.tanh(z)
+        case .tanh: return T.tanh(z)
         }
     }
 
     /// φ′(z).
-    public func derivative(_ z: Double) -> Double {
+    public func derivative<T: Scalar>(_ z: T) -> T {
         switch self {
         case .relu: return z > 0 ? 1 : 0
-        case .leakyRelu: return z > 0 ? 1 : Self.leakySlope
+        case .leakyRelu: return z > 0 ? 1 : T(Self.leakySlope)
         case .softplus: return Self.softplusScalar(z).sigma
         case .silu:
             let s = Self.sigmoid(z)
             return s * (1 + z * (1 - s))
         case .tanh:
-            let t = Foundation.tanh(z)
+            let t = T.tanh(z)
             return 1 - t * t
         }
     }
 
     /// φ″(z).
-    public func secondDerivative(_ z: Double) -> Double {
+    public func secondDerivative<T: Scalar>(_ z: T) -> T {
         switch self {
         case .relu, .leakyRelu:
             return 0
@@ -76,7 +76,7 @@ extension ActivationKind {
             let s = Self.sigmoid(z)
             return s * (1 - s) * (2 + z * (1 - 2 * s))
         case .tanh:
-            let t = Foundation.tanh(z)
+            let t = T.tanh(z)
             return -2 * t * (1 - t * t)
         }
     }
@@ -84,23 +84,23 @@ extension ActivationKind {
     /// Applies φ elementwise over `count` values: a[i] = φ(z[i]), and when given d1[i] = φ′(z[i]),
     /// d2[i] = φ″(z[i]). One switch outside the loop so each loop is tight.
     @inline(__always)
-    func apply(
-        count: Int, z: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>,
-        d1: UnsafeMutablePointer<Double>?, d2: UnsafeMutablePointer<Double>?
+    func apply<T: Scalar>(
+        count: Int, z: UnsafePointer<T>, a: UnsafeMutablePointer<T>,
+        d1: UnsafeMutablePointer<T>?, d2: UnsafeMutablePointer<T>?
     ) {
         switch self {
         case .relu, .leakyRelu:
             // In lanes explicitly: the forward pass calls this in place (z == a), which defeats
             // the auto-vectoriser's overlap check.
-            let full = count / Lanes.scalarCount * Lanes.scalarCount
+            let width = T.Lanes.scalarCount
+            let full = count / width * width
             var i = 0
+            let zero = T.Lanes(repeating: 0), one = T.Lanes(repeating: 1)
             while i < full {
                 let v = z.lanes(at: i)
-                let inactive = .!(v .> 0)
-                a.store(v.replacing(with: belowZero(v), where: inactive), at: i)
-                let one = Lanes(repeating: 1)
-                d1?.store(one.replacing(with: belowZero(one), where: inactive), at: i)
-                i += Lanes.scalarCount
+                a.store(T.select(zero, lessThan: v, v, else: belowZero(v)), at: i)
+                d1?.store(T.select(zero, lessThan: v, one, else: belowZero(one)), at: i)
+                i += width
             }
             for i in full..<count {
                 let v = z[i], p = v > 0
@@ -121,7 +121,7 @@ extension ActivationKind {
             }
         case .tanh:
             for i in 0..<count {
-                let t = Foundation.tanh(z[i])
+                let t = T.tanh(z[i])
                 a[i] = t
                 d1?[i] = 1 - t * t
                 d2?[i] = -2 * t * (1 - t * t)
@@ -132,8 +132,8 @@ extension ActivationKind {
 
 extension ActivationKind {
     /// The batch kernel with first derivatives, exposed for tests of its accuracy.
-    public func applyForTesting(count: Int, z: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>,
-                                d1: UnsafeMutablePointer<Double>) {
+    public func applyForTesting<T: Scalar>(count: Int, z: UnsafePointer<T>, a: UnsafeMutablePointer<T>,
+                                           d1: UnsafeMutablePointer<T>) {
         apply(count: count, z: z, a: a, d1: d1, d2: nil)
     }
 }

@@ -1,4 +1,5 @@
-/// Speed of the trainer against the machine's single-thread dgemm, at the template defaults.
+/// Speed of the trainer against the machine's single-thread GEMM in the same precision (sgemm for
+/// float32, dgemm for float64), at the template defaults.
 ///
 /// FLOP count per iteration (GEMM work only; activations, noise and the optimiser are O(B·H) and
 /// O(P), a few percent): a GEMM of shapes [m, k]·[k, n] counts 2mnk. With B = batch, H = width,
@@ -14,14 +15,15 @@ public struct TrainerBenchmark {
     /// One measured configuration; the lead prints it.
     public struct Row: Sendable, CustomStringConvertible {
         public var method: Method
+        public var precision: Precision
         public var millisecondsPerIteration: Double
         /// Analytic GEMM FLOPs of one iteration.
         public var flopsPerIteration: Double
         /// flopsPerIteration / time.
         public var achievedGFLOPS: Double
-        /// The same GEMMs timed with cblas_dgemm on one thread, between the trainer's rounds.
-        public var dgemmGFLOPS: Double
-        /// Median over rounds of achieved ÷ dgemm: the share of the machine's GEMM speed the
+        /// The same GEMMs timed with cblas_sgemm or cblas_dgemm on one thread, between the trainer's rounds.
+        public var gemmGFLOPS: Double
+        /// Median over rounds of achieved ÷ GEMM rate: the share of the machine's GEMM speed the
         /// trainer reaches, each round's pair measured back to back.
         public var ratio: Double
 
@@ -30,7 +32,8 @@ public struct TrainerBenchmark {
                 let p = pow(10, Double(digits))
                 return String((x * p).rounded() / p)
             }
-            return "\(method.rawValue): \(f(millisecondsPerIteration, 2)) ms/iteration, \(f(flopsPerIteration / 1e9, 3)) GFLOP/iteration, \(f(achievedGFLOPS, 1)) GFLOP/s vs dgemm \(f(dgemmGFLOPS, 1)) GFLOP/s (ratio \(f(ratio, 2)))"
+            let gemm = precision == .float32 ? "sgemm" : "dgemm"
+            return "\(method.rawValue) \(precision.rawValue): \(f(millisecondsPerIteration, 2)) ms/iteration, \(f(flopsPerIteration / 1e9, 3)) GFLOP/iteration, \(f(achievedGFLOPS, 1)) GFLOP/s vs \(gemm) \(f(gemmGFLOPS, 1)) GFLOP/s (ratio \(f(ratio, 2)))"
         }
     }
 
@@ -85,10 +88,17 @@ public struct TrainerBenchmark {
 
     /// Trains on a seeded Gaussian blob (speed does not depend on the data's shape), discarding
     /// `warmupIterations`, then times `measuredIterations` in up to ten rounds. After each round
-    /// the same run times its dominant GEMMs with cblas_dgemm, so both rates see the same state
-    /// of the machine (a shared host's speed drifts by ±20 % over seconds); each figure reported
-    /// is the median over rounds.
+    /// the same run times its dominant GEMMs with the GEMM of `config.precision`, so both rates see
+    /// the same state of the machine (a shared host's speed drifts by ±20 % over seconds); each
+    /// figure reported is the median over rounds.
     public func run() -> Row {
+        switch config.precision {
+        case .float32: run(GemmSequence<Float>(shapes: shapes()))
+        case .float64: run(GemmSequence<Double>(shapes: shapes()))
+        }
+    }
+
+    private func run<T: Scalar>(_ gemms: GemmSequence<T>) -> Row {
         BLAS.setSingleThreaded()
         var c = config
         c.iterations = warmupIterations + measuredIterations
@@ -96,11 +106,10 @@ public struct TrainerBenchmark {
         var data = Matrix(rows: c.dataSize, columns: 2)
         for i in 0..<data.count { data.storage[i] = random.gaussian() }
         var trainer = Trainer(config: c, data: data)
-        let gemms = GemmSequence(shapes: shapes())
         let rounds = max(1, min(10, measuredIterations))
         let perRound = max(1, measuredIterations / rounds)
         let flops = flopsPerIteration
-        var secondsPerIteration: [Double] = [], dgemmRates: [Double] = [], ratios: [Double] = []
+        var secondsPerIteration: [Double] = [], gemmRates: [Double] = [], ratios: [Double] = []
         let clock = ContinuousClock()
         var mark = clock.now
         _ = trainer.train { iteration, _ in
@@ -108,24 +117,24 @@ public struct TrainerBenchmark {
             if measured == 0 { mark = clock.now }
             if measured > 0, measured % perRound == 0, secondsPerIteration.count < rounds {
                 let seconds = Self.seconds(mark.duration(to: clock.now)) / Double(perRound)
-                let dgemm = gemms.rate()
+                let gemm = gemms.rate()
                 secondsPerIteration.append(seconds)
-                dgemmRates.append(dgemm)
-                ratios.append(flops / seconds / 1e9 / dgemm)
+                gemmRates.append(gemm)
+                ratios.append(flops / seconds / 1e9 / gemm)
                 mark = clock.now
             }
             return true
         }
         let seconds = Self.median(secondsPerIteration)
-        return Row(method: config.method, millisecondsPerIteration: seconds * 1e3, flopsPerIteration: flops,
-                   achievedGFLOPS: flops / seconds / 1e9, dgemmGFLOPS: Self.median(dgemmRates),
+        return Row(method: config.method, precision: config.precision, millisecondsPerIteration: seconds * 1e3,
+                   flopsPerIteration: flops, achievedGFLOPS: flops / seconds / 1e9, gemmGFLOPS: Self.median(gemmRates),
                    ratio: Self.median(ratios))
     }
 
     /// The iteration's dominant GEMMs on preallocated operands, timed back to back on one thread.
-    final class GemmSequence {
+    final class GemmSequence<T: Scalar> {
         let shapes: [Shape]
-        let a, b, c: UnsafeMutablePointer<Double>
+        let a, b, c: UnsafeMutablePointer<T>
         let size: Int
         let flops: Double
 
@@ -134,7 +143,7 @@ public struct TrainerBenchmark {
             size = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
             var random = RandomSource(seed: 3)
             a = .allocate(capacity: size); b = .allocate(capacity: size); c = .allocate(capacity: size)
-            for i in 0..<size { a[i] = random.uniform(-1, 1); b[i] = random.uniform(-1, 1); c[i] = 0 }
+            for i in 0..<size { a[i] = T(random.uniform(-1, 1)); b[i] = T(random.uniform(-1, 1)); c[i] = 0 }
             flops = shapes.reduce(0) { $0 + 2 * Double($1.m) * Double($1.n) * Double($1.k) * Double($1.times) }
         }
 

@@ -4,16 +4,21 @@ import Foundation
 ///
 /// Layout (all integers little-endian):
 ///   bytes 0..<8    magic "EBMCKPT\0"
-///   bytes 8..<12   format version (UInt32, currently 1)
+///   bytes 8..<12   format version (UInt32, currently 2)
 ///   bytes 12..<20  header length h (UInt64)
 ///   h bytes        JSON header {"config": TrainingConfig, "metrics": {name: value}, "parameter_count": n}
-///   8·n bytes      the flat parameters as IEEE-754 binary64, little-endian
+///   w·n bytes      the flat parameters in the config's precision: IEEE-754 binary32 (w = 4) for
+///                  float32, binary64 (w = 8) for float64, little-endian
+/// Version 1 (before `precision`) is read too: its configs have no precision, which means float64,
+/// and its parameters are binary64, so the same rule reads it.
 /// Parameters are raw bits, so they round-trip exactly (NaN payloads included). Metrics go through
 /// JSON with shortest round-trip formatting (exact for finite values); non-finite metrics are
 /// written as the strings "nan", "inf", "-inf".
 public struct Checkpoint: Equatable, Sendable {
     public static let magic: [UInt8] = Array("EBMCKPT".utf8) + [0]
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
+    /// Versions this build reads.
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
     /// The largest checkpoint a RESULT carries (the wire's payload limit leaves room beside it
     /// for 100 000 samples and a million losses); `ResourceEstimate` refuses larger models.
     public static let maxBytes = 48 << 20
@@ -32,6 +37,9 @@ public struct Checkpoint: Equatable, Sendable {
     public init(model: Model, config: TrainingConfig, metrics: [String: Double] = [:]) {
         self.init(config: config, parameters: model.parameters, metrics: metrics)
     }
+
+    /// Bytes per stored parameter.
+    static func width(of precision: Precision) -> Int { precision == .float32 ? 4 : 8 }
 
     /// Bit-exact equality of the parameters (so NaN parameters of a diverged run still compare
     /// equal to their own round trip); metrics and config compare by value.
@@ -69,12 +77,15 @@ public struct Checkpoint: Equatable, Sendable {
         // Encoding plain Codable values with a string strategy for non-finite floats cannot fail.
         let json = (try? Self.makeEncoder().encode(header)).map { [UInt8]($0) } ?? []
         var bytes = Self.magic
-        bytes.reserveCapacity(20 + json.count + 8 * parameters.count)
+        bytes.reserveCapacity(20 + json.count + Self.width(of: config.precision) * parameters.count)
         withUnsafeBytes(of: Self.formatVersion.littleEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: json)
         for p in parameters {
-            withUnsafeBytes(of: p.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            switch config.precision {
+            case .float32: withUnsafeBytes(of: Float(p).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            case .float64: withUnsafeBytes(of: p.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            }
         }
         return bytes
     }
@@ -88,8 +99,8 @@ public struct Checkpoint: Equatable, Sendable {
             throw CheckpointError(.badMagic, "not an ebm-sweep checkpoint (wrong magic bytes); pass a file written by ebm-sweep")
         }
         let version = Self.readUInt32(bytes, at: 8)
-        guard version == Self.formatVersion else {
-            throw CheckpointError(.unsupportedVersion, "checkpoint format version \(version) is not supported (this build reads version \(Self.formatVersion)); use a matching ebm-sweep build")
+        guard Self.readableVersions.contains(version) else {
+            throw CheckpointError(.unsupportedVersion, "checkpoint format version \(version) is not supported (this build reads versions \(Self.readableVersions.lowerBound)–\(Self.readableVersions.upperBound)); use a matching ebm-sweep build")
         }
         let headerLength = Self.readUInt64(bytes, at: 12)
         guard headerLength <= UInt64(bytes.count - 20) else {
@@ -105,15 +116,18 @@ public struct Checkpoint: Equatable, Sendable {
         do { try header.config.validate() } catch {
             throw CheckpointError(.badHeader, "checkpoint config is invalid (\(error)); the file is corrupt or from an incompatible build")
         }
-        let n = header.parameterCount
-        guard n >= 0, bytes.count - headerEnd == 8 * n else {
-            throw CheckpointError(.truncated, "checkpoint should hold \(n) parameters (\(8 * n) bytes) after its header but has \(bytes.count - headerEnd) bytes; the file was cut off or padded")
+        let n = header.parameterCount, width = Self.width(of: header.config.precision)
+        guard n >= 0, n <= (bytes.count - headerEnd) / width, bytes.count - headerEnd == width * n else {
+            throw CheckpointError(.truncated, "checkpoint should hold \(n) \(header.config.precision.rawValue) parameters (\(n.multipliedReportingOverflow(by: width).partialValue) bytes) after its header but has \(bytes.count - headerEnd) bytes; the file was cut off or padded")
         }
         guard n == Model.parameterCount(for: header.config) else {
             throw CheckpointError(.badHeader, "checkpoint holds \(n) parameters but its config needs \(Model.parameterCount(for: header.config))")
         }
         var parameters = [Double](repeating: 0, count: n)
-        for i in 0..<n { parameters[i] = Double(bitPattern: Self.readUInt64(bytes, at: headerEnd + 8 * i)) }
+        for i in 0..<n {
+            parameters[i] = width == 4 ? Double(Float(bitPattern: Self.readUInt32(bytes, at: headerEnd + 4 * i)))
+                : Double(bitPattern: Self.readUInt64(bytes, at: headerEnd + 8 * i))
+        }
         self.init(config: header.config, parameters: parameters, metrics: header.metrics)
     }
 

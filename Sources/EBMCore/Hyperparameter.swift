@@ -133,6 +133,8 @@ extension Hyperparameter {
                        summary: "DSM noise scale σ"),
         Hyperparameter(name: "noise_std", kind: .real(0...100, positive: true), methods: [.nce],
                        summary: "NCE noise model N(0, noise_std²·I)"),
+        Hyperparameter(name: "precision", kind: .choice(Precision.allCases.map(\.rawValue)), methods: all,
+                       summary: "arithmetic of training and sampling (float32, the templates' dtype, or float64)"),
         Hyperparameter(name: "seed", kind: .integer(0...Int.max), methods: all, summary: "training seed"),
     ]
 
@@ -170,6 +172,7 @@ extension TrainingConfig {
         case ("energy_reg", .double(let d)): energyReg = d
         case ("sigma", .double(let d)): sigma = d
         case ("noise_std", .double(let d)): noiseStd = d
+        case ("precision", .string(let s)): precision = Precision(rawValue: s)!
         case ("seed", .int(let i)): seed = UInt64(i)
         default: preconditionFailure("registry and setter disagree on \(name)")
         }
@@ -196,6 +199,7 @@ extension TrainingConfig {
         case "energy_reg": .double(energyReg)
         case "sigma": .double(sigma)
         case "noise_std": .double(noiseStd)
+        case "precision": .string(precision.rawValue)
         case "seed": .int(Int(clamping: seed))
         default: nil
         }

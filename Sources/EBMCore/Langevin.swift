@@ -4,7 +4,9 @@
 /// ∇ₓf = −s. The sampler is generic over a gradient closure, so it runs on any energy (tests use
 /// closed-form Gaussians) and is the same code for training chains and evaluation sampling.
 ///
-/// Allocation-free: the caller passes the chain buffer and a gradient buffer of the same size.
+/// Runs in the chains' precision; the noise is drawn in Double and rounded, so both precisions see
+/// the same draws. Allocation-free: the caller passes the chain buffer and a gradient buffer of
+/// the same size.
 public struct LangevinSampler: Sendable {
     /// ε.
     public var stepSize: Double
@@ -18,27 +20,27 @@ public struct LangevinSampler: Sendable {
     /// `gradient(x, g)` must write ∇ₓf at the current chains `x` into `g` (`count` values).
     /// The noise is drawn in buffer order, one step after another, from `random`.
     @inline(__always)
-    public func run(
-        chains x: UnsafeMutablePointer<Double>, gradientBuffer g: UnsafeMutablePointer<Double>, count: Int,
+    public func run<T: Scalar>(
+        chains x: UnsafeMutablePointer<T>, gradientBuffer g: UnsafeMutablePointer<T>, count: Int,
         steps: Int, random: inout RandomSource,
-        gradient: (_ x: UnsafePointer<Double>, _ into: UnsafeMutablePointer<Double>) -> Void
+        gradient: (_ x: UnsafePointer<T>, _ into: UnsafeMutablePointer<T>) -> Void
     ) {
-        let eps = stepSize
-        let noiseScale = (2 * eps).squareRoot()
+        let eps = T(stepSize)
+        let noiseScale = T((2 * stepSize).squareRoot())
         for _ in 0..<steps {
             gradient(UnsafePointer(x), g)
             for i in 0..<count {
-                x[i] += -eps * g[i] + noiseScale * random.gaussian()
+                x[i] += -eps * g[i] + noiseScale * T(random.gaussian())
             }
         }
     }
 
     /// Array convenience (allocates one gradient buffer).
-    public func run(
-        chains: inout [Double], steps: Int, random: inout RandomSource,
-        gradient: (_ x: UnsafePointer<Double>, _ into: UnsafeMutablePointer<Double>) -> Void
+    public func run<T: Scalar>(
+        chains: inout [T], steps: Int, random: inout RandomSource,
+        gradient: (_ x: UnsafePointer<T>, _ into: UnsafeMutablePointer<T>) -> Void
     ) {
-        var g = [Double](repeating: 0, count: chains.count)
+        var g = [T](repeating: 0, count: chains.count)
         let n = chains.count
         chains.withUnsafeMutableBufferPointer { x in
             g.withUnsafeMutableBufferPointer { gb in

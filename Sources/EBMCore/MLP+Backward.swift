@@ -10,9 +10,9 @@ extension MLP.Layout {
     ///   - gradient: when given, receives ∂loss/∂parameters (overwritten, `parameterCount` values).
     ///   - inputGradient: when true, the tape's `inputGradient` receives ∂loss/∂x [rows, inputs].
     /// Allocation-free.
-    public func backward(
-        parameters p: UnsafePointer<Double>, tape t: Tape,
-        gradient g: UnsafeMutablePointer<Double>?, inputGradient: Bool
+    public func backward<T: Scalar>(
+        parameters p: UnsafePointer<T>, tape t: Tape<T>,
+        gradient g: UnsafeMutablePointer<T>?, inputGradient: Bool
     ) {
         let rows = t.rows
         let last = linearLayers - 1
@@ -58,17 +58,19 @@ extension MLP.Layout {
     /// activation's sign (the forward pass did not store it), as PyTorch's threshold backward
     /// does: a select, not a multiply by 0 or 1.
     @inline(__always)
-    func applySlopes(layer l: Int, tape t: Tape, to target: UnsafeMutablePointer<Double>, from offset: Int, count: Int) {
+    func applySlopes<T: Scalar>(layer l: Int, tape t: Tape<T>, to target: UnsafeMutablePointer<T>, from offset: Int, count: Int) {
         let target = target + offset
         switch activation {
         case .relu, .leakyRelu:
             let a = UnsafePointer(t.a[l] + offset)
-            let full = count / Lanes.scalarCount * Lanes.scalarCount
+            let lanes = T.Lanes.scalarCount
+            let full = count / lanes * lanes
             var i = 0
+            let zero = T.Lanes(repeating: 0)
             while i < full {
                 let x = target.lanes(at: i)
-                target.store(x.replacing(with: activation.belowZero(x), where: .!(a.lanes(at: i) .> 0)), at: i)
-                i += Lanes.scalarCount
+                target.store(T.select(zero, lessThan: a.lanes(at: i), x, else: activation.belowZero(x)), at: i)
+                i += lanes
             }
             for i in full..<count where !(a[i] > 0) { target[i] = activation.belowZero(target[i]) }
         case .softplus, .silu, .tanh:
@@ -80,8 +82,8 @@ extension MLP.Layout {
     /// ā = upstream · W_next [rows, width]; for the thin output layer (fanOut ≤ 2) a direct
     /// loop, since a GEMM with k ≤ 2 is mostly overhead.
     @inline(__always)
-    func adjoint(of next: Int, parameters p: UnsafePointer<Double>, upstream: UnsafePointer<Double>, rows: Int,
-                 into target: UnsafeMutablePointer<Double>) {
+    func adjoint<T: Scalar>(of next: Int, parameters p: UnsafePointer<T>, upstream: UnsafePointer<T>, rows: Int,
+                            into target: UnsafeMutablePointer<T>) {
         let k = fanOut(next)
         let w = p + weightOffset(next)
         if k <= 2 {
@@ -102,9 +104,9 @@ extension MLP.Layout {
 
     /// ∂W_l = upstreamᵀ·input over `rows` rows, ∂b_l = upstreamᵀ·1 (both overwritten).
     @inline(__always)
-    func weightGradient(
-        layer l: Int, upstream: UnsafePointer<Double>, input: UnsafePointer<Double>, rows: Int,
-        gradient g: UnsafeMutablePointer<Double>, tape t: Tape
+    func weightGradient<T: Scalar>(
+        layer l: Int, upstream: UnsafePointer<T>, input: UnsafePointer<T>, rows: Int,
+        gradient g: UnsafeMutablePointer<T>, tape t: Tape<T>
     ) {
         let n = fanOut(l), k = fanIn(l)
         if k <= 2 {

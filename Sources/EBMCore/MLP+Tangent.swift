@@ -15,8 +15,8 @@ extension MLP.Layout {
     /// Forward pass of primal and `inputs` tangents over `rows` points, keeping φ′ and φ″.
     /// Afterwards the tape's `output` holds s in rows 0..<B and ṡ^k in rows (k+1)B..<(k+2)B.
     /// - Precondition: `(inputs + 1)·rows <= tape.capacity`.
-    public func forwardWithTangents(
-        parameters p: UnsafePointer<Double>, input x: UnsafePointer<Double>, rows: Int, tape t: Tape
+    public func forwardWithTangents<T: Scalar>(
+        parameters p: UnsafePointer<T>, input x: UnsafePointer<T>, rows: Int, tape t: Tape<T>
     ) {
         let blocks = inputs + 1
         let total = blocks * rows
@@ -49,7 +49,7 @@ extension MLP.Layout {
     }
 
     @inline(__always)
-    private func addBias(_ b: UnsafePointer<Double>, to z: UnsafeMutablePointer<Double>, rows: Int, columns: Int) {
+    private func addBias<T: Scalar>(_ b: UnsafePointer<T>, to z: UnsafeMutablePointer<T>, rows: Int, columns: Int) {
         for r in 0..<rows {
             let zr = z + r * columns
             for j in 0..<columns { zr[j] += b[j] }
@@ -58,7 +58,7 @@ extension MLP.Layout {
 
     /// a = φ(z), φ′, φ″ on the primal block; ȧ^k = φ′(z) ⊙ ż^k on each tangent block.
     @inline(__always)
-    private func activateWithTangents(layer l: Int, rows: Int, tape t: Tape) {
+    private func activateWithTangents<T: Scalar>(layer l: Int, rows: Int, tape t: Tape<T>) {
         let n = rows * width
         let d1 = t.d1[l]
         activation.apply(count: n, z: t.z[l], a: t.a[l], d1: d1, d2: t.d2[l])
@@ -71,8 +71,8 @@ extension MLP.Layout {
     /// Reverse pass through `forwardWithTangents`. The caller fills the tape's `outputGradient`
     /// for all (inputs + 1)·B rows (s̄ in block 0, ṡ̄^k in block k + 1); `gradient` receives
     /// ∂loss/∂parameters (overwritten). Allocation-free.
-    public func backwardThroughTangents(parameters p: UnsafePointer<Double>, tape t: Tape,
-                                        gradient g: UnsafeMutablePointer<Double>) {
+    public func backwardThroughTangents<T: Scalar>(parameters p: UnsafePointer<T>, tape t: Tape<T>,
+                                                   gradient g: UnsafeMutablePointer<T>) {
         let total = t.rows
         let rows = total / (inputs + 1)
         let n = rows * width
@@ -123,9 +123,9 @@ extension MLP.Layout {
 
     /// ∂W_l = upstreamᵀ·input over all stacked rows; ∂b_l over the primal rows only.
     @inline(__always)
-    private func stackedWeightGradient(
-        layer l: Int, upstream: UnsafePointer<Double>, input: UnsafePointer<Double>, total: Int, rows: Int,
-        gradient g: UnsafeMutablePointer<Double>, tape t: Tape
+    private func stackedWeightGradient<T: Scalar>(
+        layer l: Int, upstream: UnsafePointer<T>, input: UnsafePointer<T>, total: Int, rows: Int,
+        gradient g: UnsafeMutablePointer<T>, tape t: Tape<T>
     ) {
         let n = fanOut(l), k = fanIn(l)
         if n <= 2 {

@@ -1,5 +1,8 @@
 /// A multilayer perceptron with all parameters in one flat buffer (design.md §2).
 ///
+/// `parameters` are kept as Double whatever the precision; a float32 network's values are float32
+/// numbers (exactly representable), and every evaluation runs in `precision`.
+///
 /// Linear(inputs, H), then `hiddenLayers` × Linear(H, H), the activation after each of these, and
 /// an output Linear(H, outputs): out = 1 is an energy f(x), out = 2 a score s(x).
 ///
@@ -10,6 +13,8 @@ public struct MLP: Hashable, Sendable {
     public var layout: Layout
     /// The flat parameter vector (`layout.parameterCount` values).
     public var parameters: [Double]
+    /// The arithmetic of every evaluation (and of training, for the trainer's networks).
+    public var precision: Precision
 
     /// The shape of the network and where each layer's weight and bias sit in the flat buffer.
     public struct Layout: Hashable, Sendable {
@@ -54,45 +59,55 @@ public struct MLP: Hashable, Sendable {
     }
 
     /// A network with PyTorch's `nn.Linear` initialisation: every weight and bias of a layer
-    /// uniform in ±1/√fan_in, drawn layer by layer, weight before bias, from `random`.
-    public init(layout: Layout, random: inout RandomSource) {
+    /// uniform in ±1/√fan_in, drawn layer by layer, weight before bias, from `random` (and rounded
+    /// to float32 for a float32 network, so both precisions start from the same draws).
+    public init(layout: Layout, precision: Precision = .float64, random: inout RandomSource) {
         self.layout = layout
+        self.precision = precision
         var p = [Double](repeating: 0, count: layout.parameterCount)
         for l in 0..<layout.linearLayers {
             let bound = 1 / Double(layout.fanIn(l)).squareRoot()
             let start = layout.weightOffset(l)
             let end = layout.biasOffset(l) + layout.fanOut(l)
-            for i in start..<end { p[i] = random.uniform(-bound, bound) }
+            for i in start..<end { p[i] = precision.rounded(random.uniform(-bound, bound)) }
         }
         parameters = p
     }
 
     /// - Precondition: `parameters.count == layout.parameterCount`.
-    public init(layout: Layout, parameters: [Double]) {
+    public init(layout: Layout, precision: Precision = .float64, parameters: [Double]) {
         precondition(parameters.count == layout.parameterCount,
                      "MLP needs \(layout.parameterCount) parameters, got \(parameters.count)")
         self.layout = layout
+        self.precision = precision
         self.parameters = parameters
     }
 
-    /// The network's outputs [rows, outputs] at `points` [rows, inputs] (allocates; cold code).
+    /// The network's outputs [rows, outputs] at `points` [rows, inputs], computed in `precision`
+    /// (allocates; cold code).
     /// - Precondition: `points.columns == layout.inputs`.
     public func callAsFunction(_ points: Matrix) -> Matrix {
         precondition(points.columns == layout.inputs, "points must have \(layout.inputs) columns")
+        switch precision {
+        case .float32: return outputs(points, in: Float.self)
+        case .float64: return outputs(points, in: Double.self)
+        }
+    }
+
+    private func outputs<T: Scalar>(_ points: Matrix, in _: T.Type) -> Matrix {
         var out = Matrix(rows: points.rows, columns: layout.outputs)
         let chunk = 1024
-        let tape = Tape(layout: layout, capacity: min(max(points.rows, 1), chunk))
-        parameters.withUnsafeBufferPointer { p in
-            points.storage.withUnsafeBufferPointer { x in
-                out.storage.withUnsafeMutableBufferPointer { o in
-                    var start = 0
-                    while start < points.rows {
-                        let n = min(chunk, points.rows - start)
-                        layout.forward(parameters: p.baseAddress!, input: x.baseAddress! + start * layout.inputs,
-                                       rows: n, tape: tape, derivatives: .none)
-                        (o.baseAddress! + start * layout.outputs).update(from: tape.output, count: n * layout.outputs)
-                        start += n
-                    }
+        let tape = Tape<T>(layout: layout, capacity: min(max(points.rows, 1), chunk))
+        let p = parameters.converted(to: T.self), x = points.storage.converted(to: T.self)
+        p.withUnsafeBufferPointer { p in
+            x.withUnsafeBufferPointer { x in
+                var start = 0
+                while start < points.rows {
+                    let n = min(chunk, points.rows - start)
+                    layout.forward(parameters: p.baseAddress!, input: x.baseAddress! + start * layout.inputs,
+                                   rows: n, tape: tape, derivatives: .none)
+                    for i in 0..<(n * layout.outputs) { out.storage[start * layout.outputs + i] = Double(tape.output[i]) }
+                    start += n
                 }
             }
         }
@@ -121,9 +136,9 @@ extension MLP.Layout {
     /// activated in place. For relu and leaky relu φ′ is not stored either: it is 1 where a > 0
     /// and the slope elsewhere, so the reverse pass reads it off a.
     /// - Precondition: `rows <= tape.capacity` and the tape was made for this layout.
-    public func forward(
-        parameters p: UnsafePointer<Double>, input x: UnsafePointer<Double>, rows: Int,
-        tape t: Tape, derivatives: DerivativeOrder
+    public func forward<T: Scalar>(
+        parameters p: UnsafePointer<T>, input x: UnsafePointer<T>, rows: Int,
+        tape t: Tape<T>, derivatives: DerivativeOrder
     ) {
         precondition(rows <= t.capacity && t.layout == self, "tape too small or for another layout")
         t.rows = rows
@@ -159,8 +174,8 @@ extension MLP.Layout {
 
     /// output [rows, fanOut] = input [rows, fanIn] · Wᵀ + b for linear layer `l`.
     @inline(__always)
-    func affine(layer l: Int, parameters p: UnsafePointer<Double>, input: UnsafePointer<Double>,
-                rows: Int, output: UnsafeMutablePointer<Double>) {
+    func affine<T: Scalar>(layer l: Int, parameters p: UnsafePointer<T>, input: UnsafePointer<T>,
+                           rows: Int, output: UnsafeMutablePointer<T>) {
         let n = fanOut(l), k = fanIn(l)
         let w = p + weightOffset(l), b = p + biasOffset(l)
         if k <= 4 {
@@ -191,9 +206,10 @@ extension MLP.Layout {
     /// (`columns[i·width + j]` = W_0[j, i]), so the loop over units runs in lanes. Per element
     /// (b_j + x_0·W_j0) + x_1·W_j1 + …, the order of `affine`'s direct loop: the same bits.
     @inline(__always)
-    func thinInputAffine(columns: UnsafePointer<Double>, bias b: UnsafePointer<Double>, input x: UnsafePointer<Double>,
-                         rows: Int, output: UnsafeMutablePointer<Double>) {
-        let full = width / Lanes.scalarCount * Lanes.scalarCount
+    func thinInputAffine<T: Scalar>(columns: UnsafePointer<T>, bias b: UnsafePointer<T>, input x: UnsafePointer<T>,
+                                    rows: Int, output: UnsafeMutablePointer<T>) {
+        let lanes = T.Lanes.scalarCount
+        let full = width / lanes * lanes
         for r in 0..<rows {
             let xr = x + r * inputs, o = output + r * width
             var j = 0
@@ -201,7 +217,7 @@ extension MLP.Layout {
                 var s = b.lanes(at: j)
                 for i in 0..<inputs { s += xr[i] * columns.lanes(at: i * width + j) }
                 o.store(s, at: j)
-                j += Lanes.scalarCount
+                j += lanes
             }
             for j in full..<width {
                 var s = b[j]
@@ -209,5 +225,12 @@ extension MLP.Layout {
                 o[j] = s
             }
         }
+    }
+}
+
+extension Precision {
+    /// `value` as this precision stores it (float32: rounded to the nearest float).
+    public func rounded(_ value: Double) -> Double {
+        self == .float32 ? Double(Float(value)) : value
     }
 }

@@ -9,24 +9,32 @@ extension Model {
     ///
     /// Randomness, from `RandomSource(seed: seed)`: all starting points first (row by row), then
     /// the chains run in blocks of 1000, each block's steps drawing its noise in order. The same
-    /// model, settings and seed give the same bits.
+    /// model, settings and seed give the same bits. The chains run in the model's precision.
     public func sample(_ evaluation: EvaluationConfig, seed: UInt64) -> Matrix {
+        switch precision {
+        case .float32: return sample(evaluation, seed: seed, in: Float.self)
+        case .float64: return sample(evaluation, seed: seed, in: Double.self)
+        }
+    }
+
+    private func sample<T: Scalar>(_ evaluation: EvaluationConfig, seed: UInt64, in _: T.Type) -> Matrix {
         var random = RandomSource(seed: seed)
         let d = network.layout.inputs
-        var chains = Matrix(rows: evaluation.samples, columns: d)
+        var chains = [T](repeating: 0, count: evaluation.samples * d)
         let scale = evaluation.initScale
         for i in 0..<chains.count {
-            chains.storage[i] = evaluation.initDistribution == .normal
-                ? scale * random.gaussian() : random.uniform(-scale, scale)
+            chains[i] = T(evaluation.initDistribution == .normal
+                ? scale * random.gaussian() : random.uniform(-scale, scale))
         }
         let layout = network.layout
-        let tape = Tape(layout: layout, capacity: max(1, min(evaluation.samples, Self.samplingBlock)))
+        let tape = Tape<T>(layout: layout, capacity: max(1, min(evaluation.samples, Self.samplingBlock)))
         let sampler = LangevinSampler(stepSize: evaluation.stepSize)
         let energy = isEnergyModel
-        var gradient = [Double](repeating: 0, count: min(evaluation.samples, Self.samplingBlock) * d)
-        network.parameters.withUnsafeBufferPointer { pb in
+        var gradient = [T](repeating: 0, count: min(evaluation.samples, Self.samplingBlock) * d)
+        let parameters = network.parameters.converted(to: T.self)
+        parameters.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
-            chains.storage.withUnsafeMutableBufferPointer { xb in
+            chains.withUnsafeMutableBufferPointer { xb in
                 gradient.withUnsafeMutableBufferPointer { gb in
                     guard let x0 = xb.baseAddress, let g = gb.baseAddress else { return }
                     var start = 0
@@ -46,6 +54,6 @@ extension Model {
                 }
             }
         }
-        return chains
+        return Matrix(rows: evaluation.samples, columns: d, storage: chains.map { Double($0) })
     }
 }

@@ -2,7 +2,8 @@
 /// and NCE's log(1/z).
 ///
 /// Energy models (ML, NCE) output f(x) with p(x) ∝ e^{−f(x)}; score models (ISM, DSM) output
-/// s(x) ≈ ∇ₓ log p(x). Usable outside training; every call allocates its own tape.
+/// s(x) ≈ ∇ₓ log p(x). Usable outside training; every call allocates its own tape and runs in the
+/// model's precision (the config's).
 public struct Model: Hashable, Sendable {
     public let method: Method
     public var network: MLP
@@ -23,8 +24,8 @@ public struct Model: Hashable, Sendable {
     /// A freshly initialised model: PyTorch's `nn.Linear` initialisation, then (NCE) c ~ U[−1, 1].
     public init(config: TrainingConfig, random: inout RandomSource) {
         method = config.method
-        network = MLP(layout: Self.layout(for: config), random: &random)
-        logNormalizer = config.method == .nce ? random.uniform(-1, 1) : nil
+        network = MLP(layout: Self.layout(for: config), precision: config.precision, random: &random)
+        logNormalizer = config.method == .nce ? config.precision.rounded(random.uniform(-1, 1)) : nil
     }
 
     /// Rebuilds a model from its flat parameter vector (as stored in a checkpoint).
@@ -33,7 +34,7 @@ public struct Model: Hashable, Sendable {
         precondition(parameters.count == Self.parameterCount(for: config), "parameter count does not match the config")
         method = config.method
         let layout = Self.layout(for: config)
-        network = MLP(layout: layout, parameters: Array(parameters.prefix(layout.parameterCount)))
+        network = MLP(layout: layout, precision: config.precision, parameters: Array(parameters.prefix(layout.parameterCount)))
         logNormalizer = config.method == .nce ? parameters.last : nil
     }
 
@@ -43,6 +44,9 @@ public struct Model: Hashable, Sendable {
     }
 
     public var isEnergyModel: Bool { !method.isScoreModel }
+
+    /// The arithmetic it evaluates and samples in.
+    public var precision: Precision { network.precision }
 
     /// f at every row of `points` [n, 2].
     /// - Precondition: an energy model (ML or NCE) and two columns.
@@ -57,13 +61,21 @@ public struct Model: Hashable, Sendable {
     public func score(at points: Matrix) -> Matrix {
         if !isEnergyModel { return network(points) }
         precondition(points.columns == network.layout.inputs, "points must have two columns")
-        var result = Matrix(rows: points.rows, columns: points.columns)
+        switch precision {
+        case .float32: return energyScore(at: points, in: Float.self)
+        case .float64: return energyScore(at: points, in: Double.self)
+        }
+    }
+
+    private func energyScore<T: Scalar>(at points: Matrix, in _: T.Type) -> Matrix {
         let layout = network.layout
+        var result = [T](repeating: 0, count: points.count)
         let chunk = 1024
-        let tape = Tape(layout: layout, capacity: max(1, min(points.rows, chunk)))
-        network.parameters.withUnsafeBufferPointer { p in
-            points.storage.withUnsafeBufferPointer { x in
-                result.storage.withUnsafeMutableBufferPointer { r in
+        let tape = Tape<T>(layout: layout, capacity: max(1, min(points.rows, chunk)))
+        let p = network.parameters.converted(to: T.self), x = points.storage.converted(to: T.self)
+        p.withUnsafeBufferPointer { p in
+            x.withUnsafeBufferPointer { x in
+                result.withUnsafeMutableBufferPointer { r in
                     var start = 0
                     while start < points.rows {
                         let n = min(chunk, points.rows - start)
@@ -76,6 +88,6 @@ public struct Model: Hashable, Sendable {
                 }
             }
         }
-        return result
+        return Matrix(rows: points.rows, columns: points.columns, storage: result.map { Double($0) })
     }
 }

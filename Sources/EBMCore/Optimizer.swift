@@ -9,8 +9,10 @@ import Foundation
 /// SGD (`torch.optim.SGD`, dampening 0, no Nesterov):
 ///   g ← g + λ·θ;  if μ ≠ 0: b ← g at t = 1, else b ← μb + g;  g ← b;  θ ← θ − lr·g.
 ///
+/// In precision `T` throughout, as `torch.optim` runs in its parameters' dtype: the bias
+/// corrections are computed in Double (Python floats in PyTorch), then rounded to `T`.
 /// The state buffers are allocated once in init; `step` allocates nothing.
-public final class Optimizer {
+public final class Optimizer<T: Scalar> {
     public let kind: OptimizerKind
     public let learningRate: Double
     public let momentum: Double
@@ -21,8 +23,8 @@ public final class Optimizer {
     public let count: Int
     /// Steps taken so far.
     public private(set) var steps = 0
-    private let first: UnsafeMutablePointer<Double>   // Adam m, or the SGD momentum buffer
-    private let second: UnsafeMutablePointer<Double>  // Adam v
+    private let first: UnsafeMutablePointer<T>   // Adam m, or the SGD momentum buffer
+    private let second: UnsafeMutablePointer<T>  // Adam v
 
     /// - Precondition: `count >= 0`, `learningRate` finite.
     public init(kind: OptimizerKind, count: Int, learningRate: Double, momentum: Double = 0, weightDecay: Double = 0) {
@@ -57,42 +59,44 @@ public final class Optimizer {
     /// One lane group of parameters at a time, then a scalar tail with the same operations in the same
     /// order, so each parameter's bits do not depend on where it sits in the buffer.
     @discardableResult
-    public func step(parameters theta: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>) -> Bool {
+    public func step(parameters theta: UnsafeMutablePointer<T>, gradient g: UnsafePointer<T>) -> Bool {
         steps += 1
-        let lambda = weightDecay
-        let full = count / Lanes.scalarCount * Lanes.scalarCount
+        let lambda = T(weightDecay)
+        let lanes = T.Lanes.scalarCount
+        let full = count / lanes * lanes
         // 0·x is 0 for finite x and NaN for ±∞ or NaN, so one sum of them flags any non-finite value.
-        var poison = Lanes(repeating: 0)
-        var tailPoison = 0.0
+        var poison = T.Lanes(repeating: 0)
+        var tailPoison: T = 0
         switch kind {
         case .adam:
             let t = Double(steps)
-            let b1 = beta1, b2 = beta2, eps = epsilon
-            let stepSize = learningRate / (1 - pow(b1, t))
-            let correction2 = (1 - pow(b2, t)).squareRoot()
+            // 1 − β in Double, then rounded (as PyTorch passes Python floats): 1 − Float(0.999) is 1e-3·(1 − 1.3e-5).
+            let b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), c2 = T(1 - beta2), eps = T(epsilon)
+            let stepSize = T(learningRate / (1 - pow(beta1, t)))
+            let correction2 = T((1 - pow(beta2, t)).squareRoot())
             let m = first, v = second
             // torch: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − step·m / (√v / √(1−β₂ᵗ) + ε)
             var i = 0
             while i < full {
                 let gi = g.lanes(at: i) + lambda * theta.lanes(at: i)
-                let mi = b1 * m.lanes(at: i) + (1 - b1) * gi
-                let vi = b2 * v.lanes(at: i) + (1 - b2) * gi * gi
-                let updated = theta.lanes(at: i) - stepSize * mi / (vi.laneSquareRoot / correction2 + eps)
+                let mi = b1 * m.lanes(at: i) + c1 * gi
+                let vi = b2 * v.lanes(at: i) + c2 * gi * gi
+                let updated = theta.lanes(at: i) - stepSize * mi / (T.squareRoot(vi) / correction2 + eps)
                 m.store(mi, at: i)
                 v.store(vi, at: i)
                 theta.store(updated, at: i)
                 poison += updated * 0
-                i += Lanes.scalarCount
+                i += lanes
             }
             for i in full..<count {
                 let gi = g[i] + lambda * theta[i]
-                m[i] = b1 * m[i] + (1 - b1) * gi
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                m[i] = b1 * m[i] + c1 * gi
+                v[i] = b2 * v[i] + c2 * gi * gi
                 theta[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
                 tailPoison += theta[i] * 0
             }
         case .sgd:
-            let lr = learningRate, mu = momentum
+            let lr = T(learningRate), mu = T(momentum)
             let buffer = first
             for i in 0..<count {
                 var gi = g[i] + lambda * theta[i]
@@ -110,7 +114,7 @@ public final class Optimizer {
     /// Convenience over arrays (for tests and cold code).
     /// - Precondition: both arrays have `count` values.
     @discardableResult
-    public func step(parameters: inout [Double], gradient: [Double]) -> Bool {
+    public func step(parameters: inout [T], gradient: [T]) -> Bool {
         precondition(parameters.count == count && gradient.count == count, "optimiser size mismatch")
         return parameters.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in step(parameters: p.baseAddress!, gradient: g.baseAddress!) }

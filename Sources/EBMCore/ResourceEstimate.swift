@@ -5,7 +5,8 @@
 /// "Resource limits").
 ///
 /// An upper estimate, not an exact count: every buffer the trainer, the evaluation sampler and
-/// the metrics allocate is counted, with the copies a finished run makes of its parameters.
+/// the metrics allocate is counted, with the copies a finished run makes of its parameters, all
+/// at 8 bytes a value (a float32 run's buffers take half).
 public struct ResourceEstimate: Hashable, Sendable {
     /// Memory one run may need. A worker host of the course's kind has a few of these to spare;
     /// the template's largest configuration (ISM, 2 × 512, batch 512) needs about 100 MiB.
@@ -50,16 +51,11 @@ public struct ResourceEstimate: Hashable, Sendable {
         let batch = config.batchSize
         batchSize = batch
         parameters = Model.parameterCount(for: config)
-        tapeRows = switch config.method {
-        case .ml: MaximumLikelihood.tapeRows(batchSize: batch, layout: layout)
-        case .nce: NoiseContrastive.tapeRows(batchSize: batch, layout: layout)
-        case .ism: ImplicitScoreMatching.tapeRows(batchSize: batch, layout: layout)
-        case .dsm: DenoisingScoreMatching.tapeRows(batchSize: batch, layout: layout)
-        }
-        activationBytes = 8 * Tape.doubleCount(layout: layout, capacity: tapeRows)
+        tapeRows = layout.tapeRows(for: config.method, batchSize: batch)
+        activationBytes = 8 * layout.tapeValueCount(capacity: tapeRows)
         parameterBytes = 8 * Self.parameterCopies * parameters
         dataBytes = 8 * (2 * 2 * config.dataSize + config.dataSize + Self.doublesPerBatchRow * batch + 2 * config.iterations)
-        evaluationBytes = 8 * (Tape.doubleCount(layout: layout, capacity: Self.evaluationTapeRows)
+        evaluationBytes = 8 * (layout.tapeValueCount(capacity: Self.evaluationTapeRows)
                                + EvaluationData.validationCount * Metrics.maxKDESamples
                                + 2 * EvaluationConfig.maxSamples)
         checkpointBytes = 20 + 4096 + 8 * parameters

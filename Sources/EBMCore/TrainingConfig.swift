@@ -79,9 +79,11 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var noiseStd: Double
     /// Training seed: initialisation, data draw, batches, chains.
     public var seed: UInt64
+    /// The arithmetic of training, Langevin sampling and the checkpoint (metrics are float64).
+    public var precision: Precision
 
     enum CodingKeys: String, CodingKey {
-        case method, dataset, activation, optimizer, momentum, chains, sigma, seed, iterations, neurons, lr
+        case method, dataset, activation, optimizer, momentum, chains, sigma, seed, iterations, neurons, lr, precision
         case dataSize = "data_size"
         case hiddenLayers = "hidden_layers"
         case batchSize = "batch_size"
@@ -98,7 +100,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             method: method, dataset: .swissRoll, dataSize: 16384, hiddenLayers: 2, neurons: 128,
             activation: .relu, batchSize: 512, iterations: 3000, lr: 1e-3, optimizer: .adam,
             momentum: 0, weightDecay: 0, langevinStepSize: 5e-4, langevinSteps: 20,
-            chains: .persistent, energyReg: 0, sigma: 0.1, noiseStd: 2, seed: 0)
+            chains: .persistent, energyReg: 0, sigma: 0.1, noiseStd: 2, seed: 0, precision: .float32)
         switch method {
         case .ml:
             break
@@ -116,6 +118,27 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             c.batchSize = 512; c.iterations = 5000
         }
         return c
+    }
+}
+
+extension TrainingConfig {
+    /// Every key required except `precision`: configurations written before it existed (old
+    /// stores, checkpoints, peers) trained in float64, so that is what its absence means. New
+    /// configurations always carry it.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            method: try c.decode(Method.self, forKey: .method), dataset: try c.decode(DatasetName.self, forKey: .dataset),
+            dataSize: try c.decode(Int.self, forKey: .dataSize), hiddenLayers: try c.decode(Int.self, forKey: .hiddenLayers),
+            neurons: try c.decode(Int.self, forKey: .neurons), activation: try c.decode(ActivationKind.self, forKey: .activation),
+            batchSize: try c.decode(Int.self, forKey: .batchSize), iterations: try c.decode(Int.self, forKey: .iterations),
+            lr: try c.decode(Double.self, forKey: .lr), optimizer: try c.decode(OptimizerKind.self, forKey: .optimizer),
+            momentum: try c.decode(Double.self, forKey: .momentum), weightDecay: try c.decode(Double.self, forKey: .weightDecay),
+            langevinStepSize: try c.decode(Double.self, forKey: .langevinStepSize),
+            langevinSteps: try c.decode(Int.self, forKey: .langevinSteps), chains: try c.decode(ChainMode.self, forKey: .chains),
+            energyReg: try c.decode(Double.self, forKey: .energyReg), sigma: try c.decode(Double.self, forKey: .sigma),
+            noiseStd: try c.decode(Double.self, forKey: .noiseStd), seed: try c.decode(UInt64.self, forKey: .seed),
+            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? .float64)
     }
 }
 

@@ -32,14 +32,14 @@ extension SweepStore {
             guard !known.isEmpty else { throw unknownJob(result.jobID) }
             try database.execute(
                 "INSERT INTO results (job_id, attempt, status, metrics_json, error, worker, seconds, "
-                    + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, "
+                    + "blas_kernel, vector_width) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.text(result.jobID), .integer(Int64(result.attempt)), .text(result.status.rawValue),
                  .text(try StoreCoding.metricsJSON(result.metrics, path: path)), .text(result.error),
                  .text(result.worker), .real(result.seconds), .real(result.secondsPerIteration),
                  .blob(StoreCoding.blob(result.lossHistory)), .blob(StoreCoding.blob(result.samples.storage)),
                  .integer(Int64(result.samples.rows)), .integer(Int64(result.samples.columns)),
-                 .blob(result.checkpoint)])
+                 .blob(result.checkpoint), .text(result.blasKernel), result.vectorWidth.map { .integer(Int64($0)) } ?? .null])
             try database.execute(
                 "UPDATE jobs SET status = ?, attempts = max(attempts, ?), worker = ?, finished_at = ?, seconds = ?, "
                     + "error = ? WHERE job_id = ?",
@@ -72,7 +72,8 @@ extension SweepStore {
     }
 
     static let resultColumns = "SELECT job_id, attempt, status, metrics_json, error, worker, seconds, "
-        + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint FROM results"
+        + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, blas_kernel, vector_width "
+        + "FROM results"
 
     private func jobResult(_ row: Statement) throws(StoreError) -> JobResult {
         let statusText = row.string(at: 2)
@@ -89,6 +90,7 @@ extension SweepStore {
             metrics: try StoreCoding.metrics(row.string(at: 3), path: path), error: row.optionalString(at: 4),
             worker: row.string(at: 5), seconds: row.double(at: 6), secondsPerIteration: row.double(at: 7),
             lossHistory: try StoreCoding.doubles(row.blob(at: 8), column: "results.loss_history", path: path),
-            samples: Matrix(rows: rows, columns: columns, storage: samples), checkpoint: row.blob(at: 12))
+            samples: Matrix(rows: rows, columns: columns, storage: samples), checkpoint: row.blob(at: 12),
+            blasKernel: row.optionalString(at: 13), vectorWidth: row.optionalInt64(at: 14).map { Int(clamping: $0) })
     }
 }

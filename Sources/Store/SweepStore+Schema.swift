@@ -111,6 +111,12 @@ extension SweepStore {
         CREATE INDEX jobs_by_config ON jobs (config_id);
         CREATE INDEX jobs_by_status ON jobs (status);
         """,
+        // 2 → 3: each result's BLAS kernel family and the worker CPU's vector width (docs/design.md,
+        // "Determinism"); NULL for results stored before, which did not report them.
+        """
+        ALTER TABLE results ADD COLUMN blas_kernel TEXT;
+        ALTER TABLE results ADD COLUMN vector_width INTEGER;
+        """,
     ]
 
     /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing

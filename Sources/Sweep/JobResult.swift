@@ -21,10 +21,15 @@ public struct JobResult: Sendable, Equatable {
     public var samples: Matrix
     /// The checkpoint file's bytes (EBMCore's versioned format).
     public var checkpoint: [UInt8]
+    /// OpenBLAS's kernel family on the worker ("SkylakeX", "Haswell"): results of one config and
+    /// seed are bit-identical within a family (`Hardware`); nil when not reported.
+    public var blasKernel: String?
+    /// The worker CPU's vector width in bits (512 with AVX-512); nil when not reported.
+    public var vectorWidth: Int?
 
     public init(jobID: String, attempt: Int, status: RunStatus, metrics: [String: Double], error: String? = nil,
                 worker: String, seconds: Double, secondsPerIteration: Double, lossHistory: [Double],
-                samples: Matrix, checkpoint: [UInt8]) {
+                samples: Matrix, checkpoint: [UInt8], blasKernel: String? = nil, vectorWidth: Int? = nil) {
         self.jobID = jobID
         self.attempt = attempt
         self.status = status
@@ -36,5 +41,7 @@ public struct JobResult: Sendable, Equatable {
         self.lossHistory = lossHistory
         self.samples = samples
         self.checkpoint = checkpoint
+        self.blasKernel = blasKernel
+        self.vectorWidth = vectorWidth
     }
 }

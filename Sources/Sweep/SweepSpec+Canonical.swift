@@ -24,6 +24,7 @@ extension SweepSpec {
         e.append(("evaluation.sampler.steps", String(evaluation.steps)))
         e.append(("keep_best", String(keepBest)))
         e.append(("max_attempts", String(maxAttempts)))
+        e.append(("reproducible", reproducible.rawValue))
         return e
     }
 
@@ -39,7 +40,9 @@ extension SweepSpec {
     public var planHash: String {
         let ids = Planner.plan(self).map(\.id).sorted().joined(separator: "\n")
         let e = evaluation
-        let text = """
+        // Portable kernels change the bits of every job; written only then, so native sweeps keep their hash.
+        let kernels = reproducible == .portable ? "reproducible: portable\n" : ""
+        let text = kernels + """
             metric: \(metric.rawValue)
             evaluation: \(e.samples) \(e.initDistribution.rawValue) \(HyperparameterValue.format(e.initScale)) \
             \(HyperparameterValue.format(e.stepSize)) \(e.steps)

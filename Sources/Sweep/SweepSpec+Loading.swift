@@ -4,7 +4,7 @@ import Yams
 
 extension SweepSpec {
     static let topLevelKeys = ["name", "description", "method", "dataset", "metric", "fixed", "grid", "random",
-                               "seeds", "evaluation", "keep_best", "max_attempts"]
+                               "seeds", "evaluation", "keep_best", "max_attempts", "reproducible"]
 
     /// A spec file's largest size: a hand-written sweep is a few KiB; a grid needing more is
     /// better drawn by `random:`. Reading stops here, so a 1 GB file (or /dev/zero) costs 1 MiB.
@@ -138,11 +138,15 @@ extension SpecReader {
             ?? SweepSpec.defaultKeepBest
         let maxAttempts = nodes["max_attempts"].flatMap { integer($0.value, "max_attempts", in: 1...100) }
             ?? SweepSpec.defaultMaxAttempts
+        let reproducible = nodes["reproducible"].flatMap {
+            word($0.value, "reproducible", from: Reproducibility.allCases.map(\.rawValue)).flatMap(Reproducibility.init(rawValue:))
+        } ?? .native
 
         guard let method else { return nil }
         let spec = SweepSpec(file: file, name: name, description: description, method: method, dataset: dataset,
                              metric: metric, fixed: fixed, grid: grid, random: random, seeds: seeds,
-                             evaluation: evaluation, keepBest: keepBest, maxAttempts: maxAttempts, keyLines: keyLines)
+                             evaluation: evaluation, keepBest: keepBest, maxAttempts: maxAttempts,
+                             reproducible: reproducible, keyLines: keyLines)
         if issues.isEmpty && checkJobCount(spec) { checkPlannedConfigurations(spec, root: root) }
         return spec
     }

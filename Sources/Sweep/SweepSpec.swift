@@ -32,6 +32,8 @@ public struct SweepSpec: Sendable, Equatable {
     public var keepBest: Int
     /// Attempts (lost workers, crashes) before a job is marked failed.
     public var maxAttempts: Int
+    /// Which nodes must compute the same bits (`reproducible:`; docs/design.md, "Determinism").
+    public var reproducible: Reproducibility = .native
     /// Line of each key path that was written in the file (`fixed.lr` → 7), for later messages.
     public var keyLines: [String: Int]
 
@@ -55,6 +57,16 @@ public struct SweepSpec: Sendable, Equatable {
     public var variedNames: [String] {
         grid.map(\.name) + (random?.axes.map(\.name) ?? [])
     }
+}
+
+/// Which workers give bit-identical results for the same job.
+public enum Reproducibility: String, CaseIterable, Sendable {
+    /// Each worker runs its CPU's fastest BLAS kernels: the same bits on workers of one kernel family
+    /// (every result records its family, and the report notes a sweep that mixed them).
+    case native
+    /// Every worker runs the common kernels (Haswell on x86-64): the same bits on every node, slower
+    /// on CPUs with AVX-512. Local workers start with `--portable`; remote ones must be given it.
+    case portable
 }
 
 /// One hyperparameter and one value.

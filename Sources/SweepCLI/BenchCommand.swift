@@ -3,16 +3,18 @@ import Cluster
 import EBMCore
 import Foundation
 
-/// `ebm-sweep bench`: the trainer's speed at the four template configurations, against the dgemm
-/// rate the same run measures at the same shapes on one thread.
+/// `ebm-sweep bench`: the trainer's speed at the four template configurations in each precision,
+/// against the sgemm or dgemm rate the same run measures at the same shapes on one thread.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time training iterations at the template defaults and compare with dgemm on one thread.")
+        abstract: "Time training iterations at the template defaults and compare with sgemm/dgemm on one thread.")
 
     @Option(help: "Measured iterations per method.") var iterations: Int = 20
     @Option(help: "Warm-up iterations per method.") var warmup: Int = 5
     @Option(parsing: .upToNextOption, help: "Methods to time (default all four).") var methods: [Method] = Method.allCases
+    @Option(parsing: .upToNextOption, help: "Precisions to time, each method in each (default float32 float64).")
+    var precisions: [Precision] = Precision.allCases
     @Flag(help: "Time the coordinator instead: no-op jobs over in-process workers on TCP loopback.") var coordinator = false
     @Option(parsing: .upToNextOption, help: "Worker counts for --coordinator.") var workers: [Int] = [1, 4, 16]
     @Option(help: "No-op jobs per measurement for --coordinator.") var jobs: Int = 2000
@@ -25,13 +27,27 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         BLAS.setSingleThreaded()
         if coordinator { return try benchCoordinator() }
-        print("| method | ms / iteration | GFLOP / iteration | achieved GFLOP/s | dgemm GFLOP/s (same shapes) | ratio |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("CPU: \(Self.cpuName()), vector width \(Hardware.vectorWidth) bits; OpenBLAS kernels: \(Hardware.blasKernel); one thread")
+        print("| method | precision | ms / iteration | GFLOP / iteration | achieved GFLOP/s | gemm GFLOP/s (same shapes, same precision) | ratio |")
+        print("|---|---|---:|---:|---:|---:|---:|")
         for method in methods {
-            let row = TrainerBenchmark(config: .defaults(for: method), warmupIterations: warmup, measuredIterations: iterations).run()
-            print(String(format: "| %@ | %.2f | %.3f | %.1f | %.1f | %.2f |", method.rawValue, row.millisecondsPerIteration,
-                         row.flopsPerIteration / 1e9, row.achievedGFLOPS, row.dgemmGFLOPS, row.ratio))
+            for precision in precisions {
+                var config = TrainingConfig.defaults(for: method)
+                config.precision = precision
+                let row = TrainerBenchmark(config: config, warmupIterations: warmup, measuredIterations: iterations).run()
+                print(String(format: "| %@ | %@ | %.2f | %.3f | %.1f | %.1f (%@) | %.2f |", method.rawValue, precision.rawValue,
+                             row.millisecondsPerIteration, row.flopsPerIteration / 1e9, row.achievedGFLOPS, row.gemmGFLOPS,
+                             precision == .float32 ? "sgemm" : "dgemm", row.ratio))
+            }
         }
+    }
+
+    /// The CPU's model name from /proc/cpuinfo (Linux), or the architecture.
+    static func cpuName() -> String {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("model name") }
+        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) }
+            ?? ProcessInfo.processInfo.operatingSystemVersionString
     }
 
     func benchCoordinator() throws {

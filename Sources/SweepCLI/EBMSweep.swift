@@ -18,7 +18,7 @@ struct EBMSweep: ParsableCommand {
         subcommands: [RunCommand.self, TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
                       PlotCommand.self, KeygenCommand.self, BenchCommand.self])
 
-    /// Pins OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
+    /// Sets OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
     static func main() {
         OpenBLASEnvironment.ensure()
         main(nil)

@@ -90,10 +90,11 @@ struct RunCommand: ParsableCommand {
             let connectTo = bound.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
             try workers.start(count: count, endpoint: connectTo, executable: executable,
                               logDirectory: URL(fileURLWithPath: directory).appendingPathComponent("logs"),
-                              extraArguments: ["--heartbeat", "\(heartbeat)"] + (curve.map { ["--curve", $0] } ?? []))
+                              extraArguments: ["--heartbeat", "\(heartbeat)"] + (curve.map { ["--curve", $0] } ?? []),
+                              portable: sweep.reproducible == .portable)
             say("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
         } else {
-            say("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")")
+            say("waiting for workers: ebm-worker --connect \(bound)\(curve != nil ? " --curve KEYDIR" : "")\(sweep.reproducible == .portable ? " --portable" : "")")
         }
 
         StopSignal.install()

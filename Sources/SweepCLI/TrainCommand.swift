@@ -29,6 +29,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("energy-reg"), help: "ML: weight of α·mean(f(x)² + f(x̂)²).") var energyReg: Double?
     @Option(help: "DSM: noise scale σ.") var sigma: Double?
     @Option(name: .customLong("noise-std"), help: "NCE: noise model N(0, noise_std²·I).") var noiseStd: Double?
+    @Option(help: "float32 (the templates' dtype, default) | float64: the arithmetic of training and sampling.") var precision: Precision?
     @Option(help: "Training seed.") var seed: Int = 0
     @Option(name: .customLong("eval-samples"), help: "Evaluation samples (default: the template's chain count).") var evalSamples: Int?
     @Option(name: .customLong("eval-steps"), help: "Evaluation Langevin steps (default 1000).") var evalSteps: Int?
@@ -52,7 +53,8 @@ struct TrainCommand: ParsableCommand {
             ("langevin_step_size", langevinStepSize.map(HyperparameterValue.double)),
             ("langevin_steps", langevinSteps.map(HyperparameterValue.int)), ("chains", chains.map { .string($0.rawValue) }),
             ("energy_reg", energyReg.map(HyperparameterValue.double)), ("sigma", sigma.map(HyperparameterValue.double)),
-            ("noise_std", noiseStd.map(HyperparameterValue.double)), ("seed", .int(seed)),
+            ("noise_std", noiseStd.map(HyperparameterValue.double)), ("precision", precision.map { .string($0.rawValue) }),
+            ("seed", .int(seed)),
         ]
         for case let (name, value?) in given {
             do { try config.set(name, to: value) } catch {
@@ -111,3 +113,4 @@ extension ActivationKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ChainMode: ExpressibleByArgument {}
 extension SamplerInit: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}

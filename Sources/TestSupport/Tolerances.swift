@@ -13,6 +13,15 @@ public enum Tolerance {
     /// Two evaluations of the same elementary function by different exact-to-rounding
     /// formulas: a few ulps (2.2e-16 each) apart.
     public static let ulps = 1e-15
+    /// Elementary functions computed in float32 against libm in double: a few float32 ulps
+    /// (2⁻²³ ≈ 1.2e-7 each) from the polynomial, the division and the final additions.
+    public static let floatUlps = 5e-7
+    /// A whole objective's gradient in float32 against float64 at the same point, normwise.
+    /// Each entry passes through ≈ 2L + 4 products and element-wise steps, each rounding with
+    /// u = 6e-8 and summing ≤ 2B = 128 terms (error ≈ √n·u per sum for random-signed terms,
+    /// ≈ 7e-7). Measured on the test's points: 6e-8 (NCE) to 9e-7 (DSM, ML with five Langevin
+    /// steps, which feed each step's rounding into the next); 1e-5 is about 170 u.
+    public static let float32Gradient = 1e-5
     /// BLAS against naive loops: different summation orders on k ≤ 64 terms of O(1) values
     /// differ by a few ulps times k.
     public static let blas = 1e-12

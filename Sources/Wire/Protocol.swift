@@ -13,7 +13,8 @@ import EBMCore
 /// - `READY`     {worker_id, host, pid, slots, build}         on connect and every reconnect
 /// - `HEARTBEAT` {worker_id, running: [{job_id, attempt, iteration, loss}]}   every second
 /// - `PROGRESS`  {job_id, attempt, iteration, loss}
-/// - `RESULT`    {job_id, attempt, status, metrics, error?, seconds, seconds_per_iteration} + payload
+/// - `RESULT`    {job_id, attempt, status, metrics, error?, seconds, seconds_per_iteration,
+///               blas_kernel?, vector_width?} + payload
 /// - `BYE`       {worker_id}                                  on orderly exit
 ///
 /// Coordinator → worker (`CoordinatorMessage`):

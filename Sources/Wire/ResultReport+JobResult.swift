@@ -11,6 +11,8 @@ extension ResultReport {
                   secondsPerIteration: result.secondsPerIteration,
                   payload: ResultPayload(checkpoint: result.checkpoint, samples: result.samples,
                                          lossHistory: result.lossHistory))
+        blasKernel = result.blasKernel
+        vectorWidth = result.vectorWidth
     }
 
     /// The stored record of this RESULT, received from `worker`.
@@ -20,6 +22,6 @@ extension ResultReport {
         JobResult(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error,
                          worker: worker, seconds: seconds, secondsPerIteration: secondsPerIteration,
                          lossHistory: payload.lossHistory, samples: payload.samples,
-                         checkpoint: payload.checkpoint)
+                         checkpoint: payload.checkpoint, blasKernel: blasKernel, vectorWidth: vectorWidth)
     }
 }

@@ -15,6 +15,9 @@ public struct ResultReport: Codable, Equatable, Sendable {
     /// Wall time of the attempt on the worker.
     public var seconds: Double
     public var secondsPerIteration: Double
+    /// The worker's BLAS kernel family and CPU vector width (`Hardware`); absent from older workers.
+    public var blasKernel: String?
+    public var vectorWidth: Int?
     public var payload: ResultPayload = ResultPayload()
 
     public init(jobID: String, attempt: Int, status: RunStatus, metrics: [String: Double], error: String? = nil,
@@ -32,6 +35,8 @@ public struct ResultReport: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id"
         case secondsPerIteration = "seconds_per_iteration"
+        case blasKernel = "blas_kernel"
+        case vectorWidth = "vector_width"
         case attempt, status, metrics, error, seconds
     }
 
@@ -47,6 +52,8 @@ public struct ResultReport: Codable, Equatable, Sendable {
         self.error = try c.decodeIfPresent(String.self, forKey: .error)
         seconds = try c.decode(Double.self, forKey: .seconds)
         secondsPerIteration = try c.decode(Double.self, forKey: .secondsPerIteration)
+        blasKernel = try c.decodeIfPresent(String.self, forKey: .blasKernel)
+        vectorWidth = try c.decodeIfPresent(Int.self, forKey: .vectorWidth)
         let word = try c.decode(String.self, forKey: .status)
         if let known = RunStatus(rawValue: word), known.endsAttempt {
             status = known
@@ -63,6 +70,7 @@ public struct ResultReport: Codable, Equatable, Sendable {
     public static func == (a: Self, b: Self) -> Bool {
         a.jobID == b.jobID && a.attempt == b.attempt && a.status == b.status && a.error == b.error
             && sameNumber(a.seconds, b.seconds) && sameNumber(a.secondsPerIteration, b.secondsPerIteration)
+            && a.blasKernel == b.blasKernel && a.vectorWidth == b.vectorWidth
             && a.metrics.count == b.metrics.count
             && a.metrics.allSatisfy { key, value in b.metrics[key].map { sameNumber($0, value) } ?? false }
             && a.payload == b.payload

@@ -120,6 +120,8 @@ extension ResultReport {
         if let error { try Check.text(error, "error", maxLength: WireLimits.maxErrorLength, allowEmpty: true) }
         try Check.duration(seconds, "seconds")
         try Check.duration(secondsPerIteration, "seconds_per_iteration")
+        if let blasKernel { try Check.identifier(blasKernel, "blas_kernel") }
+        if let vectorWidth { try Check.range(vectorWidth, 0...65536, "vector_width") }
         try payload.validate()
     }
 }

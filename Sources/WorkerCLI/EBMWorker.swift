@@ -23,6 +23,8 @@ struct EBMWorker: ParsableCommand {
     @Option(help: "Seconds between heartbeats; the coordinator's --heartbeat.") var heartbeat: Double = 1
     @Option(help: "Exit as soon as process PID is no longer this worker's parent (ebm-sweep passes its own pid to its local workers).")
     var parentPid: Int32?
+    @Flag(help: "Run OpenBLAS's common kernels (Haswell on x86-64) instead of the CPU's fastest, so every node computes the same bits.")
+    var portable = false
 
     func validate() throws {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") || connect.hasPrefix("inproc://"),
@@ -49,6 +51,9 @@ struct EBMWorker: ParsableCommand {
 
     func run() throws {
         BLAS.setSingleThreaded()
+        if portable, let family = Hardware.portableBLASKernel, BLAS.kernel != family {
+            throw ValidationError("--portable needs OpenBLAS's \(family) kernels, but it runs \(BLAS.kernel) (started through a loader or emulator?): start ebm-worker directly, or with OPENBLAS_CORETYPE=\(family)")
+        }
         StopSignal.install()
         if let parentPid {
             ParentWatch.start(parent: parentPid) { FileHandle.standardError.write(Data((Self.timestamp() + " worker: " + $0 + "\n").utf8)) }
@@ -63,9 +68,9 @@ struct EBMWorker: ParsableCommand {
         _ = try worker.run()
     }
 
-    /// Pins OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
+    /// Sets OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
     static func main() {
-        OpenBLASEnvironment.ensure()
+        OpenBLASEnvironment.ensure(portable: CommandLine.arguments.dropFirst().contains("--portable"))
         main(nil)
     }
 

@@ -28,12 +28,14 @@ struct AllocationTests {
         return (warmup..<iterations).map { counts[$0 + 1] - counts[$0] }
     }
 
-    @Test("after warm-up, training iterations make no heap allocation", arguments: Method.allCases)
-    func trainingDoesNotAllocate(method: Method) throws {
-        let config = Fixtures.smallConfig(method, iterations: Self.warmup + Self.measured)
+    @Test("after warm-up, training iterations make no heap allocation, in either precision",
+          arguments: Method.allCases, Precision.allCases)
+    func trainingDoesNotAllocate(method: Method, precision: Precision) throws {
+        var config = Fixtures.smallConfig(method, iterations: Self.warmup + Self.measured)
+        config.precision = precision
         var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 5))
         let allocations = try Self.allocationsPerIteration(&trainer)
-        #expect(allocations.allSatisfy { $0 == 0 }, "\(method): allocations per iteration \(allocations)")
+        #expect(allocations.allSatisfy { $0 == 0 }, "\(method) \(precision): allocations per iteration \(allocations)")
     }
 
     @Test("the same measurement sees one small allocation per iteration")

@@ -4,15 +4,16 @@ import TestSupport
 
 @Suite("Checkpoint format")
 struct CheckpointTests {
-    static func trained(_ method: Method) -> (TrainingConfig, Model) {
-        let config = Fixtures.smallConfig(method, iterations: 5)
+    static func trained(_ method: Method, _ precision: Precision = .float32) -> (TrainingConfig, Model) {
+        var config = Fixtures.smallConfig(method, iterations: 5)
+        config.precision = precision
         var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 1))
         return (config, trainer.train().model)
     }
 
-    @Test("encoding then decoding gives back the same checkpoint, bit for bit", arguments: Method.allCases)
-    func roundTrip(method: Method) throws {
-        let (config, model) = Self.trained(method)
+    @Test("encoding then decoding gives back the same checkpoint, bit for bit", arguments: Method.allCases, Precision.allCases)
+    func roundTrip(method: Method, precision: Precision) throws {
+        let (config, model) = Self.trained(method, precision)
         let checkpoint = Checkpoint(model: model, config: config,
                                     metrics: ["kde_nll": 0.8123456789012345, "mmd": 1e-300, "escaped": 0])
         let bytes = checkpoint.encoded()
@@ -21,6 +22,28 @@ struct CheckpointTests {
         #expect(decoded.parameters.map(\.bitPattern) == model.parameters.map(\.bitPattern))
         #expect(decoded.encoded() == bytes)
         #expect(decoded.model == model)
+        // Parameters are stored in the run's precision: 4 bytes each for float32, 8 for float64.
+        let width = precision == .float32 ? 4 : 8
+        #expect(bytes.count == 20 + Self.headerLength(bytes) + width * model.parameters.count)
+    }
+
+    static func headerLength(_ bytes: [UInt8]) -> Int {
+        (0..<8).reduce(0) { $0 | Int(bytes[12 + $1]) << (8 * $1) }
+    }
+
+    @Test("a version-1 checkpoint (before precision) still reads, as float64")
+    func versionOne() throws {
+        let (config, model) = Self.trained(.dsm, .float64)
+        let bytes = Checkpoint(model: model, config: config, metrics: ["kde_nll": 1.5]).encoded()
+        let json = String(decoding: bytes[20..<(20 + Self.headerLength(bytes))], as: UTF8.self)
+        let old = Array(json.replacingOccurrences(of: "\"precision\":\"float64\",", with: "").utf8)
+        #expect(old.count < json.utf8.count)
+        var v1 = Array(bytes[0..<8]) + [1, 0, 0, 0]
+        withUnsafeBytes(of: UInt64(old.count).littleEndian) { v1.append(contentsOf: $0) }
+        v1 += old + bytes[(20 + json.utf8.count)...]
+        let decoded = try Checkpoint(decoding: v1)
+        #expect(decoded.config == config && decoded.config.precision == .float64)
+        #expect(decoded.parameters.map(\.bitPattern) == model.parameters.map(\.bitPattern))
     }
 
     @Test("non-finite metrics and parameters survive the round trip")

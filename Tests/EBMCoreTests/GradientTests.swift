@@ -61,7 +61,7 @@ struct GradientTests {
         let model = Fixtures.smallMLP(outputs: outputs, activation: kind)
         let x = Fixtures.gaussianBlob(rows: 5, seed: 11)
         let layout = model.layout
-        let tape = Tape(layout: layout, capacity: x.rows)
+        let tape = Tape<Double>(layout: layout, capacity: x.rows)
         var gradient = [Double](repeating: 0, count: layout.parameterCount)
         var inputGradient = [Double](repeating: 0, count: x.count)
         model.parameters.withUnsafeBufferPointer { p in
@@ -106,7 +106,7 @@ struct GradientTests {
           arguments: smooth)
     func maximumLikelihood(kind: ActivationKind) {
         let model = Fixtures.smallMLP(outputs: 1, activation: kind)
-        let objective = MaximumLikelihood(layout: model.layout, batchSize: 6, stepSize: 0.01, steps: 1,
+        let objective = MaximumLikelihood<Double>(layout: model.layout, batchSize: 6, stepSize: 0.01, steps: 1,
                                           chainMode: .persistent, energyReg: 0.3)
         let data = Fixtures.gaussianBlob(rows: 6, seed: 1), samples = Fixtures.gaussianBlob(rows: 6, scale: 2, seed: 2)
         let report = data.storage.withUnsafeBufferPointer { d in samples.storage.withUnsafeBufferPointer { s in
@@ -120,7 +120,7 @@ struct GradientTests {
     @Test("NCE's gradient, including log(1/z), matches finite differences", arguments: smooth + [.leakyRelu])
     func noiseContrastive(kind: ActivationKind) {
         let model = Fixtures.smallMLP(outputs: 1, activation: kind)
-        let objective = NoiseContrastive(layout: model.layout, batchSize: 6, noiseStd: 1.5)
+        let objective = NoiseContrastive<Double>(layout: model.layout, batchSize: 6, noiseStd: 1.5)
         let data = Fixtures.gaussianBlob(rows: 6, seed: 3), noise = Fixtures.gaussianBlob(rows: 6, scale: 1.5, seed: 4)
         let parameters = model.parameters + [0.37]
         let report = data.storage.withUnsafeBufferPointer { d in noise.storage.withUnsafeBufferPointer { y in
@@ -134,7 +134,7 @@ struct GradientTests {
     @Test("ISM's loss has the exact trace and its gradient matches finite differences", arguments: smooth)
     func implicitScoreMatching(kind: ActivationKind) {
         let model = Fixtures.smallMLP(outputs: 2, activation: kind)
-        let objective = ImplicitScoreMatching(layout: model.layout, batchSize: 5)
+        let objective = ImplicitScoreMatching<Double>(layout: model.layout, batchSize: 5)
         let data = Fixtures.gaussianBlob(rows: 5, seed: 5)
         var random = RandomSource(seed: 0)
         let (loss, gradient) = objective.evaluate(parameters: model.parameters, batch: data, random: &random)
@@ -161,7 +161,7 @@ struct GradientTests {
     @Test("DSM's gradient (fixed noise) matches finite differences", arguments: smooth + [.relu])
     func denoisingScoreMatching(kind: ActivationKind) {
         let model = Fixtures.smallMLP(outputs: 2, activation: kind)
-        let objective = DenoisingScoreMatching(layout: model.layout, batchSize: 6, sigma: 0.3)
+        let objective = DenoisingScoreMatching<Double>(layout: model.layout, batchSize: 6, sigma: 0.3)
         let data = Fixtures.gaussianBlob(rows: 6, seed: 6), z = Fixtures.gaussianBlob(rows: 6, seed: 7)
         let report = data.storage.withUnsafeBufferPointer { d in z.storage.withUnsafeBufferPointer { zb in
             Self.check(model.parameters) { p, g in

@@ -8,9 +8,11 @@ struct TrainerTests {
         Fixtures.rings(rows: config.dataSize, seed: 5)
     }
 
-    @Test("same config and seed give bit-identical losses and parameters", arguments: Method.allCases)
-    func determinism(method: Method) {
-        let config = Fixtures.smallConfig(method, iterations: 15)
+    @Test("same config and seed give bit-identical losses and parameters, in either precision",
+          arguments: Method.allCases, Precision.allCases)
+    func determinism(method: Method, precision: Precision) {
+        var config = Fixtures.smallConfig(method, iterations: 15)
+        config.precision = precision
         var first = Trainer(config: config, data: Self.data(config))
         var second = Trainer(config: config, data: Self.data(config))
         let a = first.train(), b = second.train()
@@ -21,6 +23,12 @@ struct TrainerTests {
         other.seed = 1
         var third = Trainer(config: other, data: Self.data(config))
         #expect(third.train().losses != a.losses)
+        // A float32 model's parameters are float32 numbers; the other precision trains differently.
+        #expect(a.model.parameters.allSatisfy { precision == .float64 || Double(Float($0)) == $0 })
+        var flipped = config
+        flipped.precision = precision == .float32 ? .float64 : .float32
+        var fourth = Trainer(config: flipped, data: Self.data(config))
+        #expect(fourth.train().losses != a.losses)
     }
 
     /// Windows of 30 iterations smooth the batch noise of the loss.
@@ -94,7 +102,7 @@ struct TrainerTests {
     func energyScore() {
         var random = RandomSource(seed: 1)
         var config = TrainingConfig.defaults(for: .ml)
-        config.neurons = 8; config.activation = .softplus
+        config.neurons = 8; config.activation = .softplus; config.precision = .float64  // finite differences need float64
         let model = Model(config: config, random: &random)
         let points = Fixtures.gaussianBlob(rows: 3, seed: 2)
         let score = model.score(at: points)

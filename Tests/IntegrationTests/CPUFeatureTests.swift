@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import EBMCore
 
 /// The trainer is compiled for AVX2 on x86-64 (Package.swift). On a CPU without it the programs
 /// must stop with a sentence, not die of SIGILL. A CPU without AVX2 is emulated with qemu-user
@@ -33,22 +34,57 @@ struct CPUFeatureTests {
         #expect(new == 0, "\(newOutput)")
     }
 
-    @Test("both programs run OpenBLAS's Haswell kernels unless told otherwise (the same bits on every node)",
-          .enabled(if: pinsKernels && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil),
+    @Test("both programs run the fastest BLAS kernels the CPU's features allow, unless told otherwise",
+          .enabled(if: choosesKernels && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil),
           arguments: ["ebm-sweep", "ebm-worker"])
-    func pinsBLASKernels(product: String) throws {
+    func choosesBLASKernels(product: String) throws {
+        let fastest = try #require(Hardware.fastestBLASKernel)
         let harness = try ProcessHarness(label: "kernels-\(product)")
-        // OPENBLAS_VERBOSE=2 makes OpenBLAS print the kernels it loads, once per exec.
+        // OPENBLAS_VERBOSE=2 makes OpenBLAS print the kernels it loads, once per exec; the last is the one that runs.
         let (status, output) = try harness.run(product, ["--version"], environment: ["OPENBLAS_VERBOSE": "2"])
         #expect(status == 0)
-        #expect(output.contains("Core: Haswell"), "\(output)")
+        #expect(Self.lastCore(output) == fastest, "\(output)")
         let chosen = try harness.run(product, ["--version"], environment: ["OPENBLAS_VERBOSE": "2", "OPENBLAS_CORETYPE": "Sandybridge"])
-        #expect(chosen.output.contains("Core: Sandybridge") && !chosen.output.contains("Core: Haswell"), "\(chosen.output)")
+        #expect(Self.lastCore(chosen.output) == "Sandybridge", "\(chosen.output)")
+    }
+
+    @Test("ebm-worker --portable runs the common Haswell kernels, whatever OPENBLAS_CORETYPE says",
+          .enabled(if: choosesKernels), arguments: [nil, "SkylakeX"])
+    func portableWorker(coreType: String?) throws {
+        let harness = try ProcessHarness(label: "portable")
+        var environment = ["OPENBLAS_VERBOSE": "2"]
+        environment["OPENBLAS_CORETYPE"] = coreType
+        let (status, output) = try harness.run("ebm-worker", ["--portable", "--version"], environment: environment)
+        #expect(status == 0)
+        #expect(Self.lastCore(output) == "Haswell", "\(output)")
+    }
+
+    @Test("train records the BLAS kernel it ran with and the CPU's vector width in metrics.json",
+          .enabled(if: choosesKernels), arguments: [nil, "Haswell"])
+    func recordsKernel(coreType: String?) throws {
+        let harness = try ProcessHarness(label: "record")
+        let out = harness.directory.appendingPathComponent("run").path
+        var environment: [String: String] = [:]
+        environment["OPENBLAS_CORETYPE"] = coreType
+        let (status, output) = try harness.run("ebm-sweep", [
+            "train", "--method", "dsm", "--iterations", "3", "--neurons", "8", "--data-size", "64", "--batch-size", "16",
+            "--eval-samples", "16", "--eval-steps", "2", "--quiet", "--out", out], environment: environment)
+        #expect(status == 0, "\(output)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))
+        let metrics = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let expected = coreType ?? ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? Hardware.fastestBLASKernel
+        #expect(metrics["blas_kernel"] as? String == expected, "\(metrics)")
+        #expect(metrics["vector_width"] as? Int == Hardware.vectorWidth && Hardware.vectorWidth >= 256)
+    }
+
+    /// The kernel family of OpenBLAS's last "Core: NAME" line.
+    static func lastCore(_ output: String) -> String? {
+        output.split(separator: "\n").last { $0.hasPrefix("Core: ") }.map { String($0.dropFirst(6)) }
     }
 
     #if arch(x86_64) && os(Linux)
-    static let pinsKernels = true
+    static let choosesKernels = true
     #else
-    static let pinsKernels = false
+    static let choosesKernels = false
     #endif
 }

@@ -27,12 +27,14 @@ struct ResourceEstimateTests {
         try config.set("hidden_layers", to: .int(2))
         try config.set("iterations", to: .int(1))
         try config.set("langevin_steps", to: .int(1))
+        // The estimate counts 8 bytes a value, what a float64 run allocates (float32 takes half).
+        try config.set("precision", to: .string("float64"))
         return config
     }
 
     func flags(neurons: Int, batch: Int) -> [String] {
         ["--neurons", "\(neurons)", "--batch-size", "\(batch)", "--data-size", "\(batch)", "--hidden-layers", "2",
-         "--iterations", "1", "--langevin-steps", "1", "--eval-samples", "100", "--eval-steps", "1"]
+         "--iterations", "1", "--langevin-steps", "1", "--eval-samples", "100", "--eval-steps", "1", "--precision", "float64"]
     }
 
     @Test("the memory estimate of a tape-heavy run is an upper bound within 30 % of the measured growth",

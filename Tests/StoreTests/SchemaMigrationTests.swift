@@ -126,8 +126,8 @@ struct SchemaMigrationTests {
             // The foreign key survived the rebuild: a result for no job is still refused.
             let orphan = storeError { () throws(StoreError) in
                 try store.database.execute("INSERT INTO results SELECT 'nobody', attempt, status, metrics_json, error, worker, "
-                    + "seconds, seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint "
-                    + "FROM results LIMIT 1")
+                    + "seconds, seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, "
+                    + "blas_kernel, vector_width FROM results LIMIT 1")
             }
             #expect(orphan?.code == .constraint)
         }

@@ -28,7 +28,8 @@ struct SweepStoreTests {
         try withTemporaryDirectory { directory in
             let jobs = makeJobs(2)
             let store = try makeStore(in: directory, jobs: jobs)
-            let result = makeResult(jobID: jobs[0].id, attempt: 2, checkpointBytes: 100_000)
+            var result = makeResult(jobID: jobs[0].id, attempt: 2, checkpointBytes: 100_000)
+            result.blasKernel = "SkylakeX"; result.vectorWidth = 512
             var diverged = makeResult(jobID: jobs[1].id, status: .diverged, checkpointBytes: 0)
             diverged.samples = Matrix(rows: 0, columns: 2)
             diverged.lossHistory = []
@@ -45,6 +46,7 @@ struct SweepStoreTests {
             #expect(back.samples.rows == 3 && back.samples.columns == 2)
             #expect(bitsEqual(back.samples.storage, result.samples.storage))
             #expect(back.checkpoint == result.checkpoint)
+            #expect(back.blasKernel == "SkylakeX" && back.vectorWidth == 512)
             let keys = result.metrics.keys.sorted()
             #expect(back.metrics.keys.sorted() == keys)
             // NaN has no canonical bits through JSON ("NaN" decodes to Double.nan): compare it by kind.
@@ -55,6 +57,7 @@ struct SweepStoreTests {
             let empty = try #require(try reopened.result(jobID: jobs[1].id))
             #expect(empty.status == .diverged && empty.error == diverged.error)
             #expect(empty.checkpoint.isEmpty && empty.lossHistory.isEmpty && empty.samples.count == 0)
+            #expect(empty.blasKernel == nil && empty.vectorWidth == nil)
             #expect(try reopened.results().map(\.jobID) == [jobs[0].id, jobs[1].id])
 
             let finished = try reopened.jobs()

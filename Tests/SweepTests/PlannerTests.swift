@@ -49,6 +49,19 @@ struct PlannerTests {
         #expect(a.planHash != c.planHash)
     }
 
+    @Test("reproducible: portable keeps the jobs but changes the plan hash; native is the default")
+    func reproducible() throws {
+        let native = try spec("method: ml\n"), explicit = try spec("method: ml\nreproducible: native\n")
+        let portable = try spec("method: ml\nreproducible: portable\n")
+        #expect(native.reproducible == .native && explicit.reproducible == .native && portable.reproducible == .portable)
+        #expect(native.planHash == explicit.planHash)
+        #expect(Planner.plan(native).map(\.id) == Planner.plan(portable).map(\.id))
+        #expect(native.planHash != portable.planHash)
+        let refused = issues("method: ml\nreproducible: portabel\n")
+        #expect(refused.count == 1 && refused.first?.keyPath == "reproducible" && refused.first?.line == 2, "\(refused)")
+        #expect(refused.first?.message.contains("portable") == true, "\(refused)")
+    }
+
     @Test("a fixed value equal to the default gives the same configuration id as leaving it out")
     func defaultsAreResolved() throws {
         let a = try spec("method: ml\n")

@@ -53,10 +53,13 @@ struct MessageGenerator {
     mutating func resultReport() -> ResultReport {
         var metrics: [String: Double] = [:]
         for _ in 0..<int(0...12) { metrics[identifier()] = anyDouble() }
-        return ResultReport(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt),
-                            status: [RunStatus.ok, .diverged, .failed, .cancelled][int(0...3)], metrics: metrics,
-                            error: bool() ? nil : (bool() ? "" : text()),
-                            seconds: duration(), secondsPerIteration: duration(), payload: payload())
+        var report = ResultReport(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt),
+                                  status: [RunStatus.ok, .diverged, .failed, .cancelled][int(0...3)], metrics: metrics,
+                                  error: bool() ? nil : (bool() ? "" : text()),
+                                  seconds: duration(), secondsPerIteration: duration(), payload: payload())
+        report.blasKernel = bool() ? nil : identifier()
+        report.vectorWidth = bool() ? nil : int(0...65536)
+        return report
     }
 
     mutating func workerMessage() -> WorkerMessage {

@@ -9,4 +9,32 @@ typedef double ebm_double4 __attribute__((ext_vector_type(4)));
 // width the including module is compiled for. IEEE-exact, so the bits equal sqrt's.
 static inline ebm_double4 ebm_sqrt4(ebm_double4 x) { return __builtin_elementwise_sqrt(x); }
 
+// Eight floats, one AVX register; Swift sees it as SIMD8<Float>. Same reason, vsqrtps.
+typedef float ebm_float8 __attribute__((ext_vector_type(8)));
+static inline ebm_float8 ebm_sqrt8f(ebm_float8 x) { return __builtin_elementwise_sqrt(x); }
+
+typedef long ebm_long4 __attribute__((ext_vector_type(4)));
+typedef int ebm_int8 __attribute__((ext_vector_type(8)));
+
+// a < b ? x : y on every lane (false where either is NaN, as IEEE's <), as one compare and a
+// blend. Swift's lane comparisons build their mask one lane at a time when specialised for
+// eight floats (a scalar loop of compares and stores); these are vector instructions. One AVX
+// register only: wider vectors passed by value change the C calling convention without AVX-512.
+#define EBM_LESS(name, vector, mask) \
+    static inline vector name(vector a, vector b, vector x, vector y) { \
+        mask m = a < b; \
+        return (vector)((m & (mask)x) | (~m & (mask)y)); \
+    }
+EBM_LESS(ebm_less4, ebm_double4, ebm_long4)
+EBM_LESS(ebm_less8f, ebm_float8, ebm_int8)
+#undef EBM_LESS
+
+// The widest vector registers the CPU has, in bits (512 with AVX-512, 256 with AVX, 128 for
+// SSE or NEON; 0 when unknown).
+int ebm_cpu_vector_bits(void);
+
+// The OpenBLAS kernel family (an OPENBLAS_CORETYPE name) for this CPU's features: "SkylakeX" with
+// AVX-512, "Haswell" with AVX2 and FMA; NULL when OpenBLAS's own choice should stand.
+const char *ebm_cpu_blas_kernel(void);
+
 #endif

@@ -5,25 +5,23 @@
 /// the trace from one forward-mode tangent per input dimension (`MLP+Tangent.swift`), and ∂L/∂θ
 /// exact by reversing through primal and tangents: s̄ = s/B on the primal block and ṡ̄^k = e_k/B
 /// on tangent block k. Primal and both tangents run as one [3B, H]·[H, H]ᵀ GEMM per layer.
-public final class ImplicitScoreMatching: Objective {
+public final class ImplicitScoreMatching<T: Scalar>: Objective {
     public let layout: MLP.Layout
     public let batchSize: Int
     public var parameterCount: Int { layout.parameterCount }
-    private let tape: Tape
+    private let tape: Tape<T>
 
     /// - Precondition: the layout is a score model (outputs == inputs).
     public init(layout: MLP.Layout, batchSize: Int) {
         precondition(layout.outputs == layout.inputs, "score matching trains a score model")
         self.layout = layout
         self.batchSize = batchSize
-        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
+        tape = Tape<T>(layout: layout, capacity: layout.tapeRows(for: .ism, batchSize: batchSize))
     }
 
-    /// Rows of the tape: the primal and one tangent block per input dimension.
-    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { (layout.inputs + 1) * batchSize }
 
-    public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                         batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {
+    public func evaluate(parameters p: UnsafePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                         batch: UnsafePointer<T>, rows: Int, random: inout RandomSource) -> Double {
         precondition(rows <= batchSize)
         let d = layout.inputs
         layout.forwardWithTangents(parameters: p, input: batch, rows: rows, tape: tape)
@@ -31,14 +29,14 @@ public final class ImplicitScoreMatching: Objective {
         let invB = 1 / Double(rows)
         var total = 0.0
         for i in 0..<(rows * d) {
-            total += 0.5 * out[i] * out[i]
-            bar[i] = out[i] * invB
+            total += Double(0.5 * out[i] * out[i])
+            bar[i] = out[i] * T(invB)
         }
         for k in 0..<d {
             let block = (k + 1) * rows * d
             for r in 0..<rows {
-                for j in 0..<d { bar[block + r * d + j] = j == k ? invB : 0 }
-                total += out[block + r * d + k]
+                for j in 0..<d { bar[block + r * d + j] = j == k ? T(invB) : 0 }
+                total += Double(out[block + r * d + k])
             }
         }
         layout.backwardThroughTangents(parameters: p, tape: tape, gradient: g)

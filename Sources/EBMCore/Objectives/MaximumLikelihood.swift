@@ -7,7 +7,7 @@
 /// with `batchSize` chains, and treated as a constant (no gradient through the sampler).
 /// ∂L/∂θ flows through f only: ∂L/∂f(x_i) = (1 + 2α f(x_i))/B, ∂L/∂f(x̂_j) = (−1 + 2α f(x̂_j))/B.
 /// Data and samples are stacked into one [2B, 2] forward/backward pass.
-public final class MaximumLikelihood: Objective {
+public final class MaximumLikelihood<T: Scalar>: Objective {
     public let layout: MLP.Layout
     public let batchSize: Int
     public let sampler: LangevinSampler
@@ -16,11 +16,11 @@ public final class MaximumLikelihood: Objective {
     public let energyReg: Double
     public var parameterCount: Int { layout.parameterCount }
 
-    private let tape: Tape
+    private let tape: Tape<T>
     /// [batchSize, 2] chains: the current x̂.
-    private let chains: UnsafeMutablePointer<Double>
-    private let chainGradient: UnsafeMutablePointer<Double>
-    private let stacked: UnsafeMutablePointer<Double>
+    private let chains: UnsafeMutablePointer<T>
+    private let chainGradient: UnsafeMutablePointer<T>
+    private let stacked: UnsafeMutablePointer<T>
     private var started = false
 
     /// - Precondition: the layout is an energy model (one output).
@@ -32,7 +32,7 @@ public final class MaximumLikelihood: Objective {
         self.steps = steps
         self.chainMode = chainMode
         self.energyReg = energyReg
-        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
+        tape = Tape<T>(layout: layout, capacity: layout.tapeRows(for: .ml, batchSize: batchSize))
         let n = batchSize * layout.inputs
         chains = .allocate(capacity: n); chains.initialize(repeating: 0, count: n)
         chainGradient = .allocate(capacity: n); chainGradient.initialize(repeating: 0, count: n)
@@ -43,20 +43,18 @@ public final class MaximumLikelihood: Objective {
         chains.deallocate(); chainGradient.deallocate(); stacked.deallocate()
     }
 
-    /// Rows of the tape: data and samples stacked.
-    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { 2 * batchSize }
 
     public var stateIsFinite: Bool {
         for i in 0..<(batchSize * layout.inputs) where !chains[i].isFinite { return false }
         return true
     }
 
-    public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                         batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {
+    public func evaluate(parameters p: UnsafePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                         batch: UnsafePointer<T>, rows: Int, random: inout RandomSource) -> Double {
         precondition(rows <= batchSize)
         let n = rows * layout.inputs
         if chainMode == .fresh || !started {
-            for i in 0..<(batchSize * layout.inputs) { chains[i] = random.gaussian() }
+            for i in 0..<(batchSize * layout.inputs) { chains[i] = T(random.gaussian()) }
             started = true
         }
         let layout = layout, tape = tape
@@ -67,23 +65,23 @@ public final class MaximumLikelihood: Objective {
     }
 
     /// The loss and gradient for given samples x̂ (the deterministic part; gradient checks use it).
-    public func contrast(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                         data: UnsafePointer<Double>, samples: UnsafePointer<Double>, rows: Int) -> Double {
+    public func contrast(parameters p: UnsafePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                         data: UnsafePointer<T>, samples: UnsafePointer<T>, rows: Int) -> Double {
         let d = layout.inputs
         stacked.update(from: data, count: rows * d)
         (stacked + rows * d).update(from: samples, count: rows * d)
         layout.forward(parameters: p, input: stacked, rows: 2 * rows, tape: tape, derivatives: .first)
         let f = tape.output, fBar = tape.outputGradient
-        let invB = 1 / Double(rows), alpha = energyReg
+        let invB = 1 / Double(rows), alpha = T(energyReg), scale = T(invB)
         var dataSum = 0.0, sampleSum = 0.0, squares = 0.0
         for i in 0..<rows {
             let fx = f[i], fs = f[rows + i]
-            dataSum += fx; sampleSum += fs; squares += fx * fx + fs * fs
-            fBar[i] = (1 + 2 * alpha * fx) * invB
-            fBar[rows + i] = (-1 + 2 * alpha * fs) * invB
+            dataSum += Double(fx); sampleSum += Double(fs); squares += Double(fx * fx + fs * fs)
+            fBar[i] = (1 + 2 * alpha * fx) * scale
+            fBar[rows + i] = (-1 + 2 * alpha * fs) * scale
         }
         layout.backward(parameters: p, tape: tape, gradient: g, inputGradient: false)
-        return (dataSum - sampleSum + alpha * squares) * invB
+        return (dataSum - sampleSum + energyReg * squares) * invB
     }
 }
 
@@ -91,8 +89,8 @@ extension MLP.Layout {
     /// ∇ₓf at `rows` points of an energy network, into `into` [rows, inputs]: a forward pass and
     /// a reverse pass seeded with ∂f/∂f = 1, without parameter gradients. Allocation-free.
     @inline(__always)
-    public func energyGradient(parameters p: UnsafePointer<Double>, at x: UnsafePointer<Double>, rows: Int,
-                               tape: Tape, into: UnsafeMutablePointer<Double>) {
+    public func energyGradient<T: Scalar>(parameters p: UnsafePointer<T>, at x: UnsafePointer<T>, rows: Int,
+                                          tape: Tape<T>, into: UnsafeMutablePointer<T>) {
         forward(parameters: p, input: x, rows: rows, tape: tape, derivatives: .first)
         tape.outputGradient.update(repeating: 1, count: rows)
         backward(parameters: p, tape: tape, gradient: nil, inputGradient: true)

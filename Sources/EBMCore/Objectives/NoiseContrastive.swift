@@ -8,15 +8,15 @@ import Foundation
 /// τ = `noiseStd`. log σ(t) = min(t, 0) − log1p(e^−|t|) only (never a log of a sum of exps).
 /// With d/dt log σ(t) = σ(−t):  ∂L/∂f(x_i) = σ(−a(x_i))/B,  ∂L/∂f(y_j) = −σ(a(y_j))/B, and
 /// ∂L/∂c = −Σ_i ∂L/∂f(x_i) − Σ_j ∂L/∂f(y_j). c is the LAST element of the parameter vector.
-public final class NoiseContrastive: Objective {
+public final class NoiseContrastive<T: Scalar>: Objective {
     public let layout: MLP.Layout
     public let batchSize: Int
     public let noiseStd: Double
     public var parameterCount: Int { layout.parameterCount + 1 }
 
-    private let tape: Tape
-    private let noise: UnsafeMutablePointer<Double>
-    private let stacked: UnsafeMutablePointer<Double>
+    private let tape: Tape<T>
+    private let noise: UnsafeMutablePointer<T>
+    private let stacked: UnsafeMutablePointer<T>
 
     /// - Precondition: the layout is an energy model (one output).
     public init(layout: MLP.Layout, batchSize: Int, noiseStd: Double) {
@@ -24,7 +24,7 @@ public final class NoiseContrastive: Objective {
         self.layout = layout
         self.batchSize = batchSize
         self.noiseStd = noiseStd
-        tape = Tape(layout: layout, capacity: Self.tapeRows(batchSize: batchSize, layout: layout))
+        tape = Tape<T>(layout: layout, capacity: layout.tapeRows(for: .nce, batchSize: batchSize))
         let n = batchSize * layout.inputs
         noise = .allocate(capacity: n); noise.initialize(repeating: 0, count: n)
         stacked = .allocate(capacity: 2 * n); stacked.initialize(repeating: 0, count: 2 * n)
@@ -32,43 +32,41 @@ public final class NoiseContrastive: Objective {
 
     deinit { noise.deallocate(); stacked.deallocate() }
 
-    /// Rows of the tape: data and noise stacked.
-    public static func tapeRows(batchSize: Int, layout: MLP.Layout) -> Int { 2 * batchSize }
 
-    public func evaluate(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                         batch: UnsafePointer<Double>, rows: Int, random: inout RandomSource) -> Double {
+    public func evaluate(parameters p: UnsafePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                         batch: UnsafePointer<T>, rows: Int, random: inout RandomSource) -> Double {
         precondition(rows <= batchSize)
-        for i in 0..<(rows * layout.inputs) { noise[i] = noiseStd * random.gaussian() }
+        for i in 0..<(rows * layout.inputs) { noise[i] = T(noiseStd * random.gaussian()) }
         return contrast(parameters: p, gradient: g, data: batch, noise: noise, rows: rows)
     }
 
     /// log q(u) of the noise model.
     @inline(__always)
-    func logNoiseDensity(_ u: UnsafePointer<Double>) -> Double {
+    func logNoiseDensity(_ u: UnsafePointer<T>) -> T {
         let d = layout.inputs
         let variance = noiseStd * noiseStd
-        var s = 0.0
+        var s: T = 0
         for k in 0..<d { s += u[k] * u[k] }
-        return -0.5 * s / variance - 0.5 * Double(d) * log(2 * Double.pi * variance)
+        return -0.5 * s / T(variance) - T(0.5 * Double(d) * log(2 * Double.pi * variance))
     }
 
     /// The loss and gradient for given noise draws y (the deterministic part; gradient checks use it).
-    public func contrast(parameters p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                         data: UnsafePointer<Double>, noise y: UnsafePointer<Double>, rows: Int) -> Double {
+    public func contrast(parameters p: UnsafePointer<T>, gradient g: UnsafeMutablePointer<T>,
+                         data: UnsafePointer<T>, noise y: UnsafePointer<T>, rows: Int) -> Double {
         let d = layout.inputs
         let c = p[layout.parameterCount]
         stacked.update(from: data, count: rows * d)
         (stacked + rows * d).update(from: y, count: rows * d)
         layout.forward(parameters: p, input: stacked, rows: 2 * rows, tape: tape, derivatives: .first)
         let f = tape.output, fBar = tape.outputGradient
-        let invB = 1 / Double(rows)
-        var total = 0.0, cBar = 0.0
+        let invB = 1 / Double(rows), scale = T(invB)
+        var total = 0.0, cBar: T = 0
         for i in 0..<rows {
             let ax = -f[i] + c - logNoiseDensity(stacked + i * d)
             let ay = -f[rows + i] + c - logNoiseDensity(stacked + (rows + i) * d)
-            total += LogSigmoid.value(ax) + LogSigmoid.value(-ay)
-            let gx = LogSigmoid.sigmoid(-ax) * invB
-            let gy = -LogSigmoid.sigmoid(ay) * invB
+            total += Double(LogSigmoid.value(ax) + LogSigmoid.value(-ay))
+            let gx = LogSigmoid.sigmoid(-ax) * scale
+            let gy = -LogSigmoid.sigmoid(ay) * scale
             fBar[i] = gx
             fBar[rows + i] = gy
             cBar -= gx + gy
