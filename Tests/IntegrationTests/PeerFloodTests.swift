@@ -62,7 +62,8 @@ extension HostilePeerTests {
                 if sent % 100 == 0 { peer.heartbeatHeld() }
             }
             let answered = ProcessHarness.poll(timeout: 120) { peer.drain(); peer.heartbeatHeld(); return peer.acks >= count }
-            #expect(answered, "\(peer.acks) ACKs for \(sent) RESULTs")
+            let running = coordinator.process.isRunning
+            #expect(answered, "\(peer.acks) ACKs for \(sent) RESULTs; coordinator running: \(running)\n\(coordinator.process.output.suffix(3000))")
             #expect(coordinator.interrupt(timeout: 10) != nil)
             let events = try SweepFixtures.events(in: coordinator.out)
             let log = coordinator.process.output
