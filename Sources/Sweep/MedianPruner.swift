@@ -14,8 +14,13 @@ public struct MedianPruner: Pruner, Equatable {
     public static let minimumPeers = 3
     var state: PrunerState
 
-    public init(jobs: [Job], metric: RankingMetric, seedAware: Bool) {
+    /// - Parameter jobs: every job of the sweep and its configuration.
+    public init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool) {
         state = PrunerState(jobs: jobs, metric: metric, seedAware: seedAware)
+    }
+
+    public init(jobs: [Job], metric: RankingMetric, seedAware: Bool) {
+        self.init(jobs: jobs.map { ($0.id, $0.configID) }, metric: metric, seedAware: seedAware)
     }
 
     public mutating func record(_ report: RungReport) -> PruneDecision {

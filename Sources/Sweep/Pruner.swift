@@ -83,7 +83,8 @@ extension EarlyStopping {
     /// The pruner for this rule over `jobs`: seed-aware (a configuration judged on its seeds'
     /// mean, what sweeps use) or not (each job its own trial, for comparison in `ebm-sweep replay`).
     /// nil for `none`.
-    public func makePruner(jobs: [Job], metric: RankingMetric, seedAware: Bool = true) -> (any Pruner)? {
+    public func makePruner(jobs: [(job: String, configuration: String)], metric: RankingMetric,
+                           seedAware: Bool = true) -> (any Pruner)? {
         switch rule {
         case .none: nil
         case .asha: ASHAPruner(jobs: jobs, metric: metric, reductionFactor: reductionFactor, seedAware: seedAware)

@@ -19,10 +19,10 @@ struct PrunerState: Sendable, Equatable {
     /// jobID → the last rung it reported, to drop repeats (a retried attempt) and disorder.
     private var lastRung: [String: Int] = [:]
 
-    init(jobs: [Job], metric: RankingMetric, seedAware: Bool) {
+    init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool) {
         self.seedAware = seedAware
         lowerIsBetter = !metric.higherIsBetter
-        configuration = Dictionary(jobs.map { ($0.id, $0.configID) }, uniquingKeysWith: { a, _ in a })
+        configuration = Dictionary(jobs.map { ($0.job, $0.configuration) }, uniquingKeysWith: { a, _ in a })
         var counts: [String: Int] = [:]
         for (_, config) in configuration { counts[config, default: 0] += 1 }
         seedCount = counts
