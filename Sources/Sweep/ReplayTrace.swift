@@ -19,6 +19,12 @@ public struct ReplayTrace: Sendable, Equatable {
         public var iteration: Int
         public var metric: Double
         public var escaped: Double
+
+        public init(iteration: Int, metric: Double, escaped: Double) {
+            self.iteration = iteration
+            self.metric = metric
+            self.escaped = escaped
+        }
     }
 
     public struct TracedJob: Sendable, Equatable {
@@ -36,6 +42,19 @@ public struct ReplayTrace: Sendable, Equatable {
         public var finalIteration: Int
         /// The sweep's evaluation; nil unless the run ended ok.
         public var finalMetric: Double?
+
+        public init(id: String, configID: String, seed: UInt64, iterations: Int, seconds: Double, status: RunStatus,
+                    rungs: [Evaluation], finalIteration: Int, finalMetric: Double?) {
+            self.id = id
+            self.configID = configID
+            self.seed = seed
+            self.iterations = iterations
+            self.seconds = seconds
+            self.status = status
+            self.rungs = rungs
+            self.finalIteration = finalIteration
+            self.finalMetric = finalMetric
+        }
     }
 
     public var metric: RankingMetric
@@ -65,16 +84,19 @@ public struct ReplayTrace: Sendable, Equatable {
 
     /// The CSV text `parse` reads back.
     public var text: String {
-        var lines = [Self.header.map { $0 == "<metric>" ? metric.rawValue : $0 }.joined(separator: ",")]
-        for j in jobs {
-            let prefix = "\(j.id),\(j.configID),\(j.seed),\(j.iterations),\(HyperparameterValue.format(j.seconds)),\(j.status.rawValue)"
-            for r in j.rungs {
-                lines.append("\(prefix),rung,\(r.iteration),\(HyperparameterValue.format(r.metric)),\(HyperparameterValue.format(r.escaped))")
-            }
-            let final = j.finalMetric.map(HyperparameterValue.format) ?? ""
-            lines.append("\(prefix),final,\(j.finalIteration),\(final),")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        ([headerLine] + jobs.flatMap(Self.rows(of:))).joined(separator: "\n") + "\n"
+    }
+
+    /// The header, naming this trace's metric.
+    public var headerLine: String { Self.header.map { $0 == "<metric>" ? metric.rawValue : $0 }.joined(separator: ",") }
+
+    /// One job's rows: its rungs, then its final row.
+    public static func rows(of j: TracedJob) -> [String] {
+        let prefix = "\(j.id),\(j.configID),\(j.seed),\(j.iterations),\(HyperparameterValue.format(j.seconds)),\(j.status.rawValue)"
+        let final = j.finalMetric.map(HyperparameterValue.format) ?? ""
+        return j.rungs.map {
+            "\(prefix),rung,\($0.iteration),\(HyperparameterValue.format($0.metric)),\(HyperparameterValue.format($0.escaped))"
+        } + ["\(prefix),final,\(j.finalIteration),\(final),"]
     }
 }
 

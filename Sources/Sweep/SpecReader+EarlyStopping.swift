@@ -7,7 +7,8 @@ import Yams
 ///   type: asha              # asha | median | none (the default: every job runs to its end)
 ///   min_iterations: 100     # the first rung
 ///   reduction_factor: 3     # η: rungs at min_iterations·η^k; ASHA keeps the best 1/η
-///   evaluation: {samples: 500, steps: 200}   # the cheap evaluation at each rung
+///   evaluation: {samples: 500, steps: 200}   # the cheap evaluation at each rung (step_size:
+///                                             # default, the final evaluation's ε·T over these steps)
 /// ```
 extension SpecReader {
     static let earlyStoppingKeys = ["type", "min_iterations", "reduction_factor", "evaluation"]
@@ -49,27 +50,37 @@ extension SpecReader {
         return settings
     }
 
-    /// `samples` and `steps` of the rung evaluation; the sampler's start and step size are the
-    /// sweep's (`final`), so a rung and the final evaluation differ only in how much they sample.
+    /// `samples`, `steps` and `step_size` of the rung evaluation; the sampler's start is the
+    /// sweep's (`final`), so a rung and the final evaluation differ only in how much they sample
+    /// (`EarlyStopping.cheapEvaluation`).
     private mutating func readCheapEvaluation(_ node: Node, final: EvaluationConfig) -> EvaluationConfig? {
         guard let map = mapping(node, "early_stopping.evaluation") else { return nil }
-        var cheap = EarlyStopping.defaults(rule: .none, final: final).evaluation
+        var samples: Int?, steps: Int?, stepSize: Double?
         var ok = true
         for entry in entries(map, "early_stopping.evaluation") {
             let path = "early_stopping.evaluation.\(entry.key)"
             switch entry.key {
             case "samples":
-                if let v = integer(entry.value, path, in: 1...100_000) { cheap.samples = v } else { ok = false }
+                samples = integer(entry.value, path, in: 1...100_000)
+                ok = ok && samples != nil
             case "steps":
-                if let v = integer(entry.value, path, in: 0...1_000_000) { cheap.steps = v } else { ok = false }
+                steps = integer(entry.value, path, in: 0...1_000_000)
+                ok = ok && steps != nil
+            case "step_size":
+                stepSize = number(entry.value, path)
+                if let v = stepSize, !(v > 0 && v <= 10) {
+                    report(entry.value, path, "must be a number greater than 0 and at most 10, got \(HyperparameterValue.format(v))")
+                    stepSize = nil
+                }
+                ok = ok && stepSize != nil
             default:
                 ok = false
                 report(entry.keyNode, path, "unknown key '\(entry.key)'"
-                       + EditDistance.hint(for: entry.key, among: ["samples", "steps"])
-                       + "; the rung evaluation samples like evaluation.sampler, only less")
+                       + EditDistance.hint(for: entry.key, among: ["samples", "steps", "step_size"])
+                       + "; the rung evaluation starts like evaluation.sampler")
             }
         }
-        return ok ? cheap : nil
+        return ok ? EarlyStopping.cheapEvaluation(final: final, samples: samples, steps: steps, stepSize: stepSize) : nil
     }
 
     /// A rule with no rung below any configuration's iterations would never judge anything:

@@ -21,9 +21,10 @@ struct EarlyStoppingSpecTests {
         #expect(e.rungs(forIterations: 2700) == [100, 300, 900])
         #expect(e.rungs(forIterations: 2701) == [100, 300, 900, 2700])
         #expect(e.rungs(forIterations: 100).isEmpty)
-        // The cheap evaluation: the sweep's sampler, at most 500 samples × 200 steps.
+        // The cheap evaluation: the sweep's sampler, at most 500 samples × 200 steps, each step
+        // longer so the chains run as long as the final evaluation's (3000 × 1000 of 5e-4 for ML).
         #expect(e.evaluation.samples == 500 && e.evaluation.steps == 200)
-        #expect(e.evaluation.stepSize == s.evaluation.stepSize && e.evaluation.initDistribution == s.evaluation.initDistribution)
+        #expect(abs(e.evaluation.stepSize - 2.5e-3) < 1e-15 && e.evaluation.initDistribution == s.evaluation.initDistribution)
     }
 
     @Test("defaults: η 3, first rung 100; a rung evaluation can be set; none has no rungs")
@@ -31,7 +32,9 @@ struct EarlyStoppingSpecTests {
         let s = try spec(base + "early_stopping: {type: median, evaluation: {samples: 64, steps: 10}}\n")
         let e = try #require(s.earlyStopping)
         #expect(e.rule == .median && e.minIterations == 100 && e.reductionFactor == 3)
-        #expect(e.evaluation.samples == 64 && e.evaluation.steps == 10)
+        #expect(e.evaluation.samples == 64 && e.evaluation.steps == 10 && abs(e.evaluation.stepSize - 0.05) < 1e-15)
+        let given = try #require(try spec(base + "early_stopping: {type: asha, evaluation: {steps: 10, step_size: 1.0e-3}}\n").earlyStopping)
+        #expect(given.evaluation.stepSize == 1e-3 && given.evaluation.samples == 500)
         let none = try #require(try spec(base + "early_stopping: {type: none}\n").earlyStopping)
         #expect(!none.isActive && none.rungs(forIterations: 1000).isEmpty)
     }
@@ -48,8 +51,10 @@ struct EarlyStoppingSpecTests {
         #expect(d.line == 8 && d.keyPath == "early_stopping.type" && d.message.contains("is required"))
         let e = try only(base + "early_stopping:\n  type: asha\n  min_iterations: 1000\n")
         #expect(e.line == 9 && e.keyPath == "early_stopping.min_iterations" && e.message.contains("at most 1000"))
-        let f = try only(base + "early_stopping:\n  type: asha\n  evaluation: {samples: 10, step_size: 0.1}\n")
-        #expect(f.line == 9 && f.keyPath == "early_stopping.evaluation.step_size" && f.message.contains("evaluation.sampler"))
+        let f = try only(base + "early_stopping:\n  type: asha\n  evaluation: {samples: 10, init: uniform}\n")
+        #expect(f.line == 9 && f.keyPath == "early_stopping.evaluation.init" && f.message.contains("evaluation.sampler"))
+        let f2 = try only(base + "early_stopping:\n  type: asha\n  evaluation: {step_size: -1}\n")
+        #expect(f2.keyPath == "early_stopping.evaluation.step_size" && f2.message.contains("greater than 0"))
         let g = try only(base + "early_stopping: asha\n")
         #expect(g.line == 7 && g.keyPath == "early_stopping" && g.message.contains("mapping"))
         let h = try only(base + "early_stoping: {type: asha}\n")
