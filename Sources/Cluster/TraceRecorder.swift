@@ -6,7 +6,7 @@ import Sweep
 /// `early_stopping:` section and never stopping one, and keeps what a replay needs
 /// (`ReplayTrace`): the full grid a stopping rule is measured against, without a coordinator.
 public enum TraceRecorder {
-    /// The trace rows of one finished job.
+    /// The trace rows of one finished job; `result.seconds` is its cost (CPU seconds in `run`).
     public static func tracedJob(_ job: Job, result: JobResult, rungs: [RungReport], metric: RankingMetric) -> ReplayTrace.TracedJob {
         var status = result.status
         var final = result.metrics[metric.rawValue]
@@ -36,9 +36,11 @@ public enum TraceRecorder {
                 while let job = queue.next() {
                     var reports: [RungReport] = []
                     let plan = TrialRunner.RungPlan(spec: spec, iterations: job.config.iterations)
-                    let result = TrialRunner.run(config: job.config, evaluation: spec.evaluation, jobID: job.id, attempt: 1,
+                    let cpu = threadCPUSeconds()
+                    var result = TrialRunner.run(config: job.config, evaluation: spec.evaluation, jobID: job.id, attempt: 1,
                                                  worker: "trace-\(t)", rungs: plan,
                                                  onRung: { reports.append($0); return true }).result
+                    result.seconds = threadCPUSeconds() - cpu
                     queue.locked { finished(tracedJob(job, result: result, rungs: reports, metric: spec.metric)) }
                 }
                 group.leave()
@@ -47,6 +49,14 @@ public enum TraceRecorder {
             thread.start()
         }
         group.wait()
+    }
+
+    /// CPU seconds of the calling thread: a job's cost without the time its neighbours on a shared
+    /// machine took from it (wall seconds there measure the neighbours).
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Jobs handed out one at a time to the threads, and a lock for their reports.

@@ -12,8 +12,9 @@ import EBMCore
 /// ```
 /// The ninth column's name is the ranking metric. A job's rows are contiguous: its rungs in
 /// ascending order, then one `final` row (the sweep's own evaluation; the iteration it stopped at
-/// and an empty metric when it diverged). `seconds` is the whole job's worker time. Jobs appear
-/// in the order the sweep listed them.
+/// and an empty metric when it diverged). `seconds` is the whole job's cost (`ebm-sweep trace`
+/// records its thread's CPU seconds, which a busy machine does not inflate). Jobs appear in the
+/// order the sweep listed them.
 public struct ReplayTrace: Sendable, Equatable {
     public struct Evaluation: Sendable, Equatable {
         public var iteration: Int
