@@ -32,6 +32,9 @@ public struct EarlyStopping: Hashable, Sendable {
     /// Share of a rung evaluation's samples that must escape for the run to count as diverged
     /// ("most samples"); divergence pruning is always on, whatever the rule.
     public static let divergedEscapedShare = 0.5
+    /// The key of a stopped job's result that holds the rung it was stopped at, beside its metric
+    /// there (metrics.json keeps diagnostics beside the contract metrics).
+    public static let stoppedAtKey = "stopped_at"
 
     public init(rule: Rule, minIterations: Int = defaultMinIterations,
                 reductionFactor: Int = defaultReductionFactor, evaluation: EvaluationConfig) {
