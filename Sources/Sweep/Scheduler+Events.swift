@@ -149,18 +149,21 @@ extension Scheduler {
         case wasRunning(worker: String, attempt: Int)
     }
 
-    /// The early-stopping rule stopped the job: it finishes as `stopped` at once, whatever it was
-    /// doing, so the decision holds even if the worker never hears of it.
+    /// The early-stopping rule stopped the job: it finishes as `status` (`stopped`, or `diverged`
+    /// when its rung evaluation blew up) at once, whatever it was doing, so the decision holds
+    /// even if the worker never hears of it.
+    /// - Precondition: `status.isFinished`.
     @discardableResult
-    public mutating func stop(jobID: String) -> StopEffect {
+    public mutating func stop(jobID: String, as status: RunStatus = .stopped) -> StopEffect {
+        precondition(status.isFinished, "a stopped job finishes; \(status) does not")
         guard let i = indexByID[jobID] else { return .unchanged }
         switch states[i] {
         case .finished: return .unchanged
         case .pending(let attempts):
-            states[i] = .finished(.stopped, attempts: attempts)
+            states[i] = .finished(status, attempts: attempts)
             return .wasPending
         case .running(let owner, let attempt, _):
-            states[i] = .finished(.stopped, attempts: attempt)
+            states[i] = .finished(status, attempts: attempt)
             workers[owner]?.leases.remove(i)
             return .wasRunning(worker: owner, attempt: attempt)
         }
