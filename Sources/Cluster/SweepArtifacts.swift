@@ -26,8 +26,9 @@ public enum SweepArtifacts {
         let varied = Ranking.variedNames(in: ranked)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
+        // A stopped job's rung is shown by its configuration's `stopped_at` column, not as a metric.
         let full = resultsTable(ranked, metric: spec.metric.rawValue, hyperparameters: hyperparameters,
-                                otherMetrics: metricNames, separateStd: true)
+                                otherMetrics: metricNames.filter { $0 != EarlyStopping.stoppedAtKey }, separateStd: true)
         try ReportFile.write(full.csv(), to: path("results.csv"))
         // The readable tables keep to what ranks and what explains a rank; results.csv has every metric,
         // and the floor and oracle anchors (the same for every row) go in the summary line.
@@ -47,7 +48,8 @@ public enum SweepArtifacts {
 
         let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory)
         let counts = try store.counts()
-        var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
+        let stopped = counts[.stopped].map { $0 > 0 ? ", \($0) stopped early" : "" } ?? ""
+        var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed\(stopped), \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         if let anchors { summary.append(anchors) }
         if !fixedLine.isEmpty { summary.append("Same in every configuration: \(fixedLine)") }
         var shown = Table(columns: readable.columns)
@@ -87,6 +89,9 @@ public enum SweepArtifacts {
         var columns = ["rank", "config_id"] + hyperparameters
         columns += separateStd ? ["\(metric)_mean", "\(metric)_std"] : [metric]
         columns += ["n_ok", "n_diverged", "n_failed", "status"]
+        // Only under early stopping, so tables of other sweeps keep their columns.
+        let stopping = ranked.contains { $0.status == .stopped }
+        if stopping { columns += ["n_stopped", "stopped_at"] }
         columns += separateStd ? otherMetrics.flatMap { ["\($0)_mean", "\($0)_std"] } : otherMetrics
         var table = Table(columns: columns)
         for row in ranked {
@@ -97,6 +102,7 @@ public enum SweepArtifacts {
                 cells.append(row.metricMean.map { .meanStd(mean: $0, std: row.metricStd ?? 0) } ?? .empty)
             }
             cells += [.integer(row.nOK), .integer(row.nDiverged), .integer(row.nFailed), .text(row.status.rawValue)]
+            if stopping { cells += [.integer(row.nStopped), row.stoppedAt.map(Cell.integer) ?? .empty] }
             for name in otherMetrics {
                 let summary = row.otherMetrics[name]
                 if separateStd {
