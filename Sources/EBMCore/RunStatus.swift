@@ -32,6 +32,7 @@ public enum RunStatus: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    /// The words an attempt can end with: the status a RESULT may carry.
-    public var endsAttempt: Bool { isFinished || self == .cancelled }
+    /// The words an attempt can end with: the status a RESULT may carry. Not `stopped`: the
+    /// coordinator's rule decides that, a worker never reports it.
+    public var endsAttempt: Bool { (isFinished && self != .stopped) || self == .cancelled }
 }
