@@ -6,10 +6,7 @@ import EBMCore
 /// each combined with every random sample (drawn once, in order, from `RandomSource(seed:)`);
 /// configurations that resolve to the same values are kept once. Jobs run seed by seed — every
 /// configuration's first seed, then every configuration's second seed — so a ranking is
-/// available early and refines as replicas finish. With an early-stopping rule they run
-/// configuration by configuration instead (all seeds of the first, then of the second, ...):
-/// a seed-aware rule judges a configuration on two of its seeds, so its seeds must reach the
-/// rungs together, and a stopped configuration's later seeds never start.
+/// available early and refines as replicas finish.
 public enum Planner {
     /// The resolved configurations (with `seed == 0`) in plan order, each once.
     /// - Precondition: every value in `spec` is valid for its method, as `SweepSpec.parse` ensures.
@@ -41,15 +38,16 @@ public enum Planner {
     /// Every job of the sweep: `configurations(for:)` × `spec.seeds`, ids `<configID>-s<seed>`.
     public static func plan(_ spec: SweepSpec) -> [Job] {
         let configs = configurations(for: spec).map { ($0, configID(for: $0)) }
-        let pairs = spec.earlyStopping?.isActive == true
-            ? configs.flatMap { c in spec.seeds.map { (c, $0) } }
-            : spec.seeds.flatMap { seed in configs.map { ($0, seed) } }
-        return pairs.map { pair in
-            let ((config, id), seed) = pair
-            var seeded = config
-            seeded.seed = seed
-            return Job(id: "\(id)-s\(seed)", configID: id, seed: seed, config: seeded)
+        var jobs: [Job] = []
+        jobs.reserveCapacity(configs.count * spec.seeds.count)
+        for seed in spec.seeds {
+            for (config, id) in configs {
+                var seeded = config
+                seeded.seed = seed
+                jobs.append(Job(id: "\(id)-s\(seed)", configID: id, seed: seed, config: seeded))
+            }
         }
+        return jobs
     }
 
     /// The cartesian product of the axes, the last axis varying fastest; one empty point if none.

@@ -2,8 +2,10 @@
 /// on virtual time (Syne Tune's simulator backend, for our traces): what the rule would have
 /// spent, picked and stopped had it run the sweep.
 ///
-/// Model: jobs start in the order a sweep with a rule runs them (configuration by configuration,
-/// in the trace's order of first appearance; `Planner.plan`), each on the first free worker; a
+/// Model: jobs start in the order the coordinator hands them out — by job id, so a
+/// configuration's seeds are neighbours and configurations come in hash order, unrelated to
+/// their quality (a grid's own order often is: the worst learning rate first) — each on the first
+/// free worker; a
 /// job's rung evaluation arrives after the share `rung / final iteration` of its recorded
 /// seconds, and its end after all of them. A job stopped at a rung costs its time up to then; a
 /// configuration stopped by a seed-aware rule ends its running seeds at that moment and never
@@ -33,7 +35,7 @@ public enum ReplaySimulator {
         let settings = rule.settings(minIterations: minIterations, reductionFactor: reductionFactor)
         var pruner = settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
                                          seedAware: rule != .ashaUnaware)
-        let order = configurationMajor(trace.jobs)
+        let order = trace.jobs.indices.sorted { trace.jobs[$0].id < trace.jobs[$1].id }
         var events = EventQueue()
         var start: [Int: Double] = [:]  // running job index → start time
         var ended: [Int: JobEnd] = [:]
@@ -86,17 +88,6 @@ public enum ReplaySimulator {
         }
         return ReplayOutcome(trace: trace, rule: rule, workers: workers, ended: ended, wallSeconds: now,
                              stoppedConfigurations: Set(trace.jobs.map(\.configID).filter { pruner?.isStopped(configuration: $0) == true }))
-    }
-
-    /// Job indices, configuration by configuration in order of first appearance.
-    static func configurationMajor(_ jobs: [ReplayTrace.TracedJob]) -> [Int] {
-        var byConfig: [String: [Int]] = [:]
-        var configs: [String] = []
-        for (i, j) in jobs.enumerated() {
-            if byConfig[j.configID] == nil { configs.append(j.configID) }
-            byConfig[j.configID, default: []].append(i)
-        }
-        return configs.flatMap { byConfig[$0] ?? [] }
     }
 
     /// How a started job ended: its worker-seconds, and the stop that ended it (nil: it ran out).
