@@ -87,6 +87,7 @@ extension Coordinator {
                          reason: decision.reason?.description)
         for c in cancels {
             workers[c.worker]?.progress[c.jobID] = nil
+            workers[c.worker]?.cancelled.insert(c.jobID)   // a later heartbeat's claim is not cancelled twice
             send(.cancel(jobID: c.jobID), to: c.worker)
         }
         if let reason = decision.reason {

@@ -68,19 +68,22 @@ struct CoordinatorEarlyStoppingTests {
             try channel.send(.ready(.init(workerID: "w", host: "test", pid: 1, slots: 2, build: "t")))
         }
 
-        /// Reads messages (JOBs held, CANCELs noted and dropped), heartbeating, until `done` holds or 5 s pass.
+        /// Reads messages (JOBs held, CANCELs noted and dropped) until `done` holds or 5 s pass,
+        /// heartbeating what it holds after each read-out, so no heartbeat leaves out a JOB that
+        /// has already arrived (three such and the coordinator takes the job back).
         func pump(until done: () -> Bool) throws {
             let deadline = Date().addingTimeInterval(5)
             while !done() && Date() < deadline {
+                while let d = try channel.receiveDelivery(timeout: .milliseconds(20)) {
+                    switch try Codec.decode(d.frames, as: CoordinatorMessage.self) {
+                    case .job(let a): held[a.jobID] = a
+                    case .cancel(let id): cancelled.append(id); held[id] = nil
+                    default: break
+                    }
+                }
                 try channel.send(.heartbeat(.init(workerID: "w", running: held.values.map {
                     .init(jobID: $0.jobID, attempt: $0.attempt, iteration: 1, loss: 0)
                 })))
-                guard let d = try channel.receiveDelivery(timeout: .milliseconds(20)) else { continue }
-                switch try Codec.decode(d.frames, as: CoordinatorMessage.self) {
-                case .job(let a): held[a.jobID] = a
-                case .cancel(let id): cancelled.append(id); held[id] = nil
-                default: break
-                }
             }
         }
 
