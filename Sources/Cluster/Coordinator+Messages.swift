@@ -46,6 +46,9 @@ extension Coordinator {
                   case .running(worker, progress.attempt, _)? = scheduler.state(of: progress.jobID) else { return }
             workers[worker]?.progress[progress.jobID] = (progress.iteration, progress.loss)
 
+        case .rung(let rung):
+            try judge(rung, from: worker, now: t)
+
         case .result(let report):
             try accept(report, frames: delivery.frames, from: worker, now: t)
 

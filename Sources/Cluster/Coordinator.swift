@@ -81,6 +81,8 @@ public final class Coordinator {
     /// For the ETA: jobs finished before this coordinator started, and where jobs' time goes.
     let finishedBefore: Int
     var times = SweepProgress.JobTimes()
+    /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
+    var earlyStopping: EarlyStoppingState?
 
     public struct GaveUp: Error, CustomStringConvertible {
         public let description: String
@@ -105,6 +107,7 @@ public final class Coordinator {
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
         finishedBefore = scheduler.counts.finished
         started = clock.now
+        earlyStopping = try restoreEarlyStopping()
     }
 
     var now: Double {
@@ -214,7 +217,7 @@ public final class Coordinator {
             while let (job, attempt) = scheduler.nextAssignment(for: worker, now: t) {
                 try store.markLeased(jobID: job.id, worker: worker, attempt: attempt)
                 let assignment = CoordinatorMessage.Assignment(jobID: job.id, attempt: attempt, config: job.config,
-                                                               evaluation: spec.evaluation)
+                                                               evaluation: spec.evaluation, rungs: rungs(for: job, now: t))
                 let outcome = send(.job(assignment), to: worker)
                 if outcome == .sent { continue }
                 // Not sent, so not an attempt: the job waits for someone who reads.
@@ -246,43 +249,5 @@ public final class Coordinator {
                 break
             }
         }
-    }
-
-    // MARK: Progress
-
-    func progress() -> SweepProgress {
-        var p = SweepProgress()
-        let counts = scheduler.counts
-        p.total = scheduler.jobs.count
-        p.ok = counts.ok
-        p.diverged = counts.diverged
-        p.failed = counts.failed
-        p.workers = workers.count
-        (p.elapsed, p.finishedBefore, p.trainingShare) = (now, finishedBefore, times.trainingShare)
-        for (worker, info) in workers {
-            for jobID in scheduler.leases(of: worker) {
-                let progress = info.progress[jobID]
-                p.running.append(.init(jobID: jobID, worker: worker, iteration: progress?.iteration ?? 0,
-                                       iterations: scheduler.job(withID: jobID)?.config.iterations ?? 1,
-                                       loss: progress?.loss ?? .nan))
-            }
-        }
-        p.best = bestSoFar()
-        return p
-    }
-
-    func bestSoFar() -> (configID: String, metric: String, mean: Double)? {
-        var sums: [String: (Double, Int)] = [:]
-        let metric = spec.metric.rawValue
-        for (jobID, metrics) in okMetrics {
-            guard let value = metrics[metric], value.isFinite, let job = scheduler.job(withID: jobID) else { continue }
-            let s = sums[job.configID, default: (0, 0)]
-            sums[job.configID] = (s.0 + value, s.1 + 1)
-        }
-        let means = sums.map { (id: $0.key, mean: $0.value.0 / Double($0.value.1)) }
-        let best = means.min { a, b in
-            a.mean == b.mean ? a.id < b.id : spec.metric.isBetter(a.mean, than: b.mean)
-        }
-        return best.map { ($0.id, metric, $0.mean) }
     }
 }

@@ -36,7 +36,7 @@ public enum DispatchBenchmark {
         try router.bind("tcp://127.0.0.1:*")
         let endpoint = try router.lastEndpoint
         // A no-op job: the smallest honest result (a one-point sample, one loss, a tiny checkpoint).
-        let run: Worker.Run = { assignment, worker, _ in
+        let run: Worker.Run = { assignment, worker, _, _ in
             JobResult(jobID: assignment.jobID, attempt: assignment.attempt, status: .ok, metrics: ["kde_nll": 1],
                       worker: worker, seconds: 0, secondsPerIteration: 0, lossHistory: [0],
                       samples: Matrix(rows: 1, columns: 2), checkpoint: [0])

@@ -18,6 +18,8 @@ public final class JobSlot: @unchecked Sendable {
     private var progressValue = Progress(iteration: 0, loss: .nan)
     private var resultValue: JobResult?
     private var cancelled = false
+    /// Rung reports made and not yet sent (a job has a handful of rungs).
+    private var rungReports: [RungReport] = []
     private var thread: Thread?
 
     public init(job: Job, attempt: Int) {
@@ -25,16 +27,22 @@ public final class JobSlot: @unchecked Sendable {
         self.attempt = attempt
     }
 
-    /// Starts `work` on a new thread. `work` reports progress through the callback and stops
-    /// early when it returns false (the job was cancelled).
-    public func start(_ work: @escaping @Sendable (Job, Int, _ progress: (Int, Double) -> Bool) -> JobResult) {
+    /// Starts `work` on a new thread. `work` reports progress and rung evaluations through the
+    /// callbacks and stops early when one returns false (the job was cancelled).
+    public func start(_ work: @escaping @Sendable (Job, Int, _ progress: (Int, Double) -> Bool,
+                                                   _ rung: (RungReport) -> Bool) -> JobResult) {
         let thread = Thread { [self] in
-            let result = work(job, attempt) { iteration, loss in
+            let result = work(job, attempt, { iteration, loss in
                 self.lock.withLock {
                     self.progressValue = Progress(iteration: iteration, loss: loss)
                     return !self.cancelled
                 }
-            }
+            }, { report in
+                self.lock.withLock {
+                    self.rungReports.append(report)
+                    return !self.cancelled
+                }
+            })
             lock.withLock { resultValue = result }
         }
         thread.name = "job \(job.id)"
@@ -45,6 +53,13 @@ public final class JobSlot: @unchecked Sendable {
     }
 
     public var progress: Progress { lock.withLock { progressValue } }
+    /// The rung reports made since the last call, oldest first.
+    public func takeRungReports() -> [RungReport] {
+        lock.withLock {
+            defer { rungReports.removeAll() }
+            return rungReports
+        }
+    }
     /// The result once the thread has finished, else nil.
     public var result: JobResult? { lock.withLock { resultValue } }
     public var isCancelled: Bool { lock.withLock { cancelled } }

@@ -22,6 +22,8 @@ public struct SweepProgress: Sendable {
     public var ok = 0
     public var diverged = 0
     public var failed = 0
+    /// Jobs the early-stopping rule stopped (at a rung, or before they started).
+    public var stopped = 0
     public var workers = 0
     public var running: [RunningJob] = []
     /// The best configuration so far: id, metric name, mean.
@@ -36,7 +38,7 @@ public struct SweepProgress: Sendable {
 
     public init() {}
 
-    public var finished: Int { ok + diverged + failed }
+    public var finished: Int { ok + diverged + failed + stopped }
     public var pending: Int { max(0, total - finished - running.count) }
 
     /// Seconds left at the rate this coordinator has worked: jobs it finished, plus the running
@@ -116,6 +118,7 @@ public final class ProgressView {
         var parts = ["jobs \(p.finished)/\(p.total) finished", "\(p.running.count) running", "\(p.pending) pending"]
         if p.failed > 0 { parts.append("\(p.failed) failed") }
         if p.diverged > 0 { parts.append("\(p.diverged) diverged") }
+        if p.stopped > 0 { parts.append("\(p.stopped) stopped early") }
         parts.append("\(p.workers) workers")
         if let best = p.best { parts.append("best \(best.configID) \(best.metric) \(format(best.mean))") }
         if let eta = p.eta { parts.append("eta \(duration(eta))") }

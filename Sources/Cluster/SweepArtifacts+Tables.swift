@@ -23,10 +23,12 @@ extension SweepArtifacts {
         return ranked.map { row in
             var values: [String: HyperparameterValue] = [:]
             for name in swept { values[name] = row.value(of: name) }
+            // A stopped configuration is not compared on the seeds that finished before its stop.
+            let stopped = row.status == .stopped
             return ConfigurationResults(rank: row.rank, configID: row.configID, values: values,
-                                        metricBySeed: metricByConfig[row.configID] ?? [:],
+                                        metricBySeed: stopped ? [:] : metricByConfig[row.configID] ?? [:],
                                         seeds: seedsByConfig[row.configID] ?? 0, diverged: row.nDiverged,
-                                        failed: row.nFailed, status: row.status)
+                                        failed: row.nFailed, status: row.status, stoppedAt: stopped ? row.stoppedAt : nil)
         }
     }
 
@@ -51,6 +53,9 @@ extension SweepArtifacts {
         var columns = ["rank", "config_id"] + hyperparameters
         columns += ["\(metric)_mean", "\(metric)_std", "\(metric)_ci95_low", "\(metric)_ci95_high"]
         columns += ["n_seeds", "n_ok", "n_diverged", "n_failed", "status"]
+        // Only under early stopping, so tables of other sweeps keep their columns.
+        let stopping = ranked.contains { $0.status == .stopped }
+        if stopping { columns += ["n_stopped", "stopped_at"] }
         columns += otherMetrics.flatMap { ["\($0)_mean", "\($0)_std"] }
         var table = Table(columns: columns, significantDigits: 6)
         let byID = Dictionary(configurations.map { ($0.configID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -61,6 +66,7 @@ extension SweepArtifacts {
                       interval.map { .number($0.lowerBound) } ?? .empty, interval.map { .number($0.upperBound) } ?? .empty]
             cells += [.integer(byID[row.configID]?.seeds ?? 0), .integer(row.nOK), .integer(row.nDiverged),
                       .integer(row.nFailed), .text(row.status.rawValue)]
+            if stopping { cells += [.integer(row.nStopped), row.stoppedAt.map(Cell.integer) ?? .empty] }
             for name in otherMetrics {
                 let summary = row.otherMetrics[name]
                 cells += [summary.map { .number($0.mean) } ?? .empty, summary.map { .number($0.std) } ?? .empty]

@@ -32,12 +32,14 @@ public enum SweepArtifacts {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
         try ReportFile.write(resultsCSV(ranked, configurations: configurations, metric: spec.metric.rawValue,
-                                        hyperparameters: hyperparameters, otherMetrics: metricNames).csv(),
+                                        hyperparameters: hyperparameters,
+                                        // A stopped job's rung is its configuration's `stopped_at` column, not a metric.
+                                        otherMetrics: metricNames.filter { $0 != EarlyStopping.stoppedAtKey }).csv(),
                              to: path("results.csv"))
         var tables = SweepTables(sweepName: spec.name, subject: "\(spec.method.rawValue) on \(spec.dataset.rawValue)",
                                  metric: spec.metric, swept: varied, configurations: configurations)
         let counts = try store.counts()
-        let finished = (counts[.ok] ?? 0) + (counts[.diverged] ?? 0) + (counts[.failed] ?? 0)
+        let finished = (counts[.ok] ?? 0) + (counts[.diverged] ?? 0) + (counts[.failed] ?? 0) + (counts[.stopped] ?? 0)
         let partial = finished < jobs.count
         let written = timestamp(now)
         let progress = partial
@@ -58,7 +60,8 @@ public enum SweepArtifacts {
         let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory, cache: bestCache)
         let figures = SweepFigures.make(tables: tables, results: results, jobs: jobs, spec: spec)
         let figureProblem = try SweepFigures.write(figures, to: directory)
-        var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed, \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
+        let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early" : ""
+        var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed\(stopped), \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         summary += notes.dropLast()
         summary.append(tables.legend())
         if let figureProblem { summary.append(figureProblem) }

@@ -17,8 +17,11 @@ public enum TrialRunner {
         public var model: Model?
     }
 
+    /// With `rungs`, the run is evaluated cheaply at each rung and `onRung` decides whether it goes
+    /// on (see `TrialRunner+Rungs`); a run told to stop ends `.cancelled`, its error saying where.
     public static func run(config: TrainingConfig, evaluation: EvaluationConfig, jobID: String, attempt: Int,
-                           worker: String, progress: (Int, Double) -> Bool = { _, _ in true }) -> Output {
+                           worker: String, rungs: RungPlan? = nil, progress: (Int, Double) -> Bool = { _, _ in true },
+                           onRung: (RungReport) -> Bool = { _ in true }) -> Output {
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double {
@@ -43,17 +46,21 @@ public enum TrialRunner {
         var dataRandom = RandomSource(seed: config.seed, stream: dataStream)
         let data = ToyData.sample(config.dataset, count: config.dataSize, using: &dataRandom)
         var trainer = Trainer(config: config, data: data)
-        let run = trainer.train(onStep: progress)
+        let run = train(&trainer, plan: rungs, jobID: jobID, samplingSeed: samplingSeed(config.seed),
+                        progress: progress, onRung: onRung)
 
         // The final status (a finite loss can still hide an explosion) is RunVerdict's to decide.
-        let scored = run.evaluated(with: evaluation, dataset: config.dataset, samplingSeed: samplingSeed(config.seed))
-        let checkpoint = Checkpoint(model: run.model, config: config, metrics: scored.metrics)
+        var scored = run.training.evaluated(with: evaluation, dataset: config.dataset, samplingSeed: samplingSeed(config.seed))
+        if let stop = run.stoppedAt {
+            scored.reason = "stopped at iteration \(stop.iteration) (rung \(stop.metric), \(stop.escaped) escaped)"
+        }
+        let checkpoint = Checkpoint(model: run.training.model, config: config, metrics: scored.metrics)
         let result = JobResult(jobID: jobID, attempt: attempt, status: scored.status, metrics: scored.metrics,
                                error: scored.reason, worker: worker, seconds: elapsed(),
-                               secondsPerIteration: run.secondsPerIteration, lossHistory: run.losses,
+                               secondsPerIteration: run.training.secondsPerIteration, lossHistory: run.training.losses,
                                samples: scored.samples, checkpoint: checkpoint.encoded(),
                                blasKernel: Hardware.blasKernel, vectorWidth: Hardware.vectorWidth)
-        return Output(result: result, model: run.model)
+        return Output(result: result, model: run.training.model)
     }
 
     /// Why this host cannot train `config`, if its memory estimate exceeds the host's physical

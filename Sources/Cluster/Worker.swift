@@ -31,8 +31,10 @@ public struct WorkerSettings: Sendable {
 /// The socket is owned by this loop's thread; training runs on `JobSlot` threads that only share
 /// progress and results through their locks.
 public final class Worker {
+    /// One job: `progress` sees every iteration and `rung` every rung evaluation (false from
+    /// either: the job was cancelled).
     public typealias Run = @Sendable (_ assignment: CoordinatorMessage.Assignment, _ worker: String,
-                                      _ progress: (Int, Double) -> Bool) -> JobResult
+                                      _ progress: (Int, Double) -> Bool, _ rung: (RungReport) -> Bool) -> JobResult
 
     public enum Exit: Equatable {
         /// The coordinator said the sweep is over.
@@ -60,9 +62,10 @@ public final class Worker {
     }
 
     /// The real job: TrialRunner with the trainer.
-    public static let trainingRun: Run = { assignment, worker, progress in
-        TrialRunner.run(config: assignment.config, evaluation: assignment.evaluation, jobID: assignment.jobID,
-                        attempt: assignment.attempt, worker: worker, progress: progress).result
+    public static let trainingRun: Run = { assignment, worker, progress, rung in
+        let plan = assignment.rungs.map { TrialRunner.RungPlan(iterations: $0.iterations, evaluation: $0.evaluation, metric: $0.metric) }
+        return TrialRunner.run(config: assignment.config, evaluation: assignment.evaluation, jobID: assignment.jobID,
+                               attempt: assignment.attempt, worker: worker, rungs: plan, progress: progress, onRung: rung).result
     }
 
     var now: Double {
@@ -88,6 +91,7 @@ public final class Worker {
                 backoff = settings.reconnectInitial
                 if try handle(delivery, socket) { return .shutdown }
             }
+            deliverRungs(socket)
             deliverFinished(socket)
             let t = now
             if t >= nextHeartbeat {
@@ -179,7 +183,7 @@ public final class Worker {
             let slot = JobSlot(job: job, attempt: assignment.attempt)
             let run = runJob
             let name = settings.name
-            slot.start { _, _, progress in run(assignment, name, progress) }
+            slot.start { _, _, progress, rung in run(assignment, name, progress, rung) }
             slots[assignment.jobID] = (slot, assignment)
             log("worker \(settings.name): job \(assignment.jobID) attempt \(assignment.attempt)")
         case .cancel(let jobID):
@@ -194,6 +198,16 @@ public final class Worker {
             return true
         }
         return false
+    }
+
+    /// Sends the rung reports the slots made since the last call. A report lost on the way is
+    /// not sent again: the rule then judges the job at its next rung.
+    func deliverRungs(_ socket: Socket) {
+        for (_, entry) in slots {
+            for report in entry.slot.takeRungReports() {
+                _ = try? socket.send(.rung(.init(report, attempt: entry.assignment.attempt)), timeout: .milliseconds(100))
+            }
+        }
     }
 
     /// Sends each finished slot's result and keeps it until the coordinator acknowledges it.

@@ -19,15 +19,20 @@ public enum RunStatus: String, Codable, CaseIterable, Sendable {
     case failed
     /// Stopped on request (the progress callback returned false, or the coordinator asked).
     case cancelled
+    /// Stopped early by the sweep's early-stopping rule at a rung (its configuration judged worse
+    /// than the rule's threshold), or never started because its configuration was: a result that
+    /// keeps its last rung's metric, ranked after the configurations that completed.
+    case stopped
 
     /// A finished run never changes again and is never run again.
     public var isFinished: Bool {
         switch self {
-        case .ok, .diverged, .failed: true
+        case .ok, .diverged, .failed, .stopped: true
         case .pending, .running, .cancelled: false
         }
     }
 
-    /// The words an attempt can end with: the status a RESULT may carry.
-    public var endsAttempt: Bool { isFinished || self == .cancelled }
+    /// The words an attempt can end with: the status a RESULT may carry. Not `stopped`: the
+    /// coordinator's rule decides that, a worker never reports it.
+    public var endsAttempt: Bool { (isFinished && self != .stopped) || self == .cancelled }
 }

@@ -64,7 +64,7 @@ extension TrainingRun {
             return notSampled("diverged at iteration \(iterations): non-finite loss or parameters")
         case .cancelled:
             return notSampled("cancelled at iteration \(iterations)")
-        case .failed, .pending, .running:
+        case .failed, .pending, .running, .stopped:
             // Not a word the trainer returns; kept a failure rather than a trap.
             return Evaluation(status: .failed, reason: "the trainer ended as \(status.rawValue)",
                               samples: Matrix(rows: 0, columns: 2), metrics: [:])

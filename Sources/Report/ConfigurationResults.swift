@@ -17,9 +17,11 @@ public struct ConfigurationResults: Sendable, Equatable {
     public var diverged: Int
     public var failed: Int
     public var status: RunStatus
+    /// The rung iteration an early-stopped configuration reached (nil unless `status` is stopped).
+    public var stoppedAt: Int?
 
     public init(rank: Int, configID: String, values: [String: HyperparameterValue], metricBySeed: [UInt64: Double],
-                seeds: Int, diverged: Int = 0, failed: Int = 0, status: RunStatus) {
+                seeds: Int, diverged: Int = 0, failed: Int = 0, status: RunStatus, stoppedAt: Int? = nil) {
         self.rank = rank
         self.configID = configID
         self.values = values
@@ -28,6 +30,7 @@ public struct ConfigurationResults: Sendable, Equatable {
         self.diverged = diverged
         self.failed = failed
         self.status = status
+        self.stoppedAt = stoppedAt
     }
 
     /// Ok seeds with a finite metric.

@@ -51,7 +51,7 @@ public struct SweepTables: Sendable {
                 cells.append(s.interval.map { .numeral("[" + ColumnFormat.fixed($0.lowerBound, decimals) + ", "
                                                        + ColumnFormat.fixed($0.upperBound, decimals) + "]") } ?? .numeral("–"))
             } else {
-                cells += [.numeral(row.status.rawValue), .numeral("–")]
+                cells += [.numeral(row.stoppedAt.map { "stopped at \($0)" } ?? row.status.rawValue), .numeral("–")]
             }
             cells.append(.numeral("\(row.okCount)/\(row.seeds)"))
             cells.append(versus(comparison.entries[row.configID]))

@@ -27,6 +27,8 @@ public struct StoreEvent: Sendable, Equatable {
         public static let workerLost: Kind = "worker_lost"
         /// Malformed messages were dropped; `detail` holds the count and reason.
         public static let malformed: Kind = "malformed"
+        /// The early-stopping rule stopped a job that had no rung report (`markStopped`).
+        public static let stopped: Kind = "stopped"
     }
 
     public var at: Date

@@ -117,6 +117,23 @@ extension SweepStore {
         ALTER TABLE results ADD COLUMN blas_kernel TEXT;
         ALTER TABLE results ADD COLUMN vector_width INTEGER;
         """,
+        // 3 → 4: early stopping's rung reports, in arrival order (the row id): a restarted
+        // coordinator replays them into its stopping rule and gets every decision back. One per
+        // job and rung (a retried attempt reports the same values again). A non-finite metric is
+        // stored as NULL.
+        """
+        CREATE TABLE rungs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL REFERENCES jobs (job_id),
+            attempt INTEGER NOT NULL,
+            worker TEXT NOT NULL,
+            iteration INTEGER NOT NULL CHECK (iteration > 0),
+            metric REAL,
+            escaped REAL NOT NULL CHECK (escaped >= 0 AND escaped <= 1),
+            at TEXT NOT NULL,
+            UNIQUE (job_id, iteration)
+        );
+        """,
     ]
 
     /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing

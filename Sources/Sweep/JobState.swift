@@ -9,7 +9,7 @@ public enum JobState: Hashable, Sendable {
     /// Leased to `worker` as attempt number `attempt` (1-based) until `deadline` (the worker's
     /// liveness expiry, pushed back by each heartbeat).
     case running(worker: String, attempt: Int, deadline: Double)
-    /// Over with `status` (ok, diverged or failed); `attempts` is the attempt that finished it
+    /// Over with `status` (ok, diverged, failed or stopped); `attempts` is the attempt that finished it
     /// (or the last lost one, for a job that gave up).
     case finished(RunStatus, attempts: Int)
 
@@ -64,7 +64,8 @@ public struct SchedulerCounts: Sendable, Equatable {
     public var ok = 0
     public var diverged = 0
     public var failed = 0
+    public var stopped = 0
 
     public var total: Int { pending + running + finished }
-    public var finished: Int { ok + diverged + failed }
+    public var finished: Int { ok + diverged + failed + stopped }
 }

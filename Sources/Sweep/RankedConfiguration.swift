@@ -36,8 +36,16 @@ public struct RankedConfiguration: Sendable {
     public var nOK: Int
     public var nDiverged: Int
     public var nFailed: Int
-    /// What its seeds add up to: `ok` if one seed finished ok (ranked by the metric), else
-    /// `diverged` if one diverged, else `failed` if one failed, else `pending`.
+    /// Seeds the early-stopping rule stopped (at a rung, or before they started).
+    public var nStopped: Int = 0
+    /// For a stopped configuration: the highest rung its stopped seeds reached, and their mean
+    /// rung metric there (the cheap evaluation's, not comparable with `metricMean`).
+    public var stoppedAt: Int?
+    public var rungMean: Double?
+    /// What its seeds add up to: `stopped` if the early-stopping rule stopped it (its mean is then
+    /// left out: the seeds that finished before the stop are not its whole story), else `ok` if
+    /// one seed finished ok (ranked by the metric), else `diverged` if one diverged, else `failed`
+    /// if one failed, else `pending`.
     public var status: RunStatus
     /// Every metric other than the ranking one, over the same ok seeds.
     public var otherMetrics: [String: MetricSummary]

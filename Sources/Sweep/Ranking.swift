@@ -7,13 +7,16 @@ public enum Ranking {
     ///
     /// - Parameters:
     ///   - jobs: the sweep's jobs (they give each result its configuration and hyperparameters).
-    ///   - statuses: stored job statuses; jobs marked `.failed` (no result) count in `nFailed`.
+    ///   - statuses: stored job statuses; jobs marked `.failed` or `.stopped` without a result
+    ///     count in `nFailed` or `nStopped`.
     ///   - results: accepted results; the first finished one per job id counts, others and ones for
     ///     unknown jobs are ignored.
     ///   - metric: the ranking metric; its direction decides (lower is better except precision
     ///     and recall).
     /// Order: ok configurations with a finite mean by mean (direction of `metric`), then ok ones
-    /// without a value, then diverged, failed, pending; ties by `configID`.
+    /// without a value, then stopped ones (the latest rung first, then by their rung mean), then
+    /// diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
+    /// metric and iteration (`EarlyStopping.stoppedAtKey`).
     public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [JobResult],
                             metric: RankingMetric) -> [RankedConfiguration] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -30,11 +33,15 @@ public enum Ranking {
             case .ok: groups[job.configID]?.ok.append(r.metrics)
             case .diverged: groups[job.configID]?.diverged += 1
             case .failed: groups[job.configID]?.failed += 1
+            case .stopped:
+                groups[job.configID]?.stopped.append((r.metrics[EarlyStopping.stoppedAtKey].map { Int($0) } ?? 0,
+                                                      r.metrics[metric.rawValue]))
             case .cancelled, .pending, .running: seen.remove(r.jobID)
             }
         }
-        for job in jobs where statuses[job.id] == .failed && !seen.contains(job.id) {
-            groups[job.configID]?.failed += 1
+        for job in jobs where !seen.contains(job.id) {
+            if statuses[job.id] == .failed { groups[job.configID]?.failed += 1 }
+            if statuses[job.id] == .stopped { groups[job.configID]?.stopped.append((0, nil)) }
         }
 
         var rows = order.compactMap { id in groups[id].map { row(configID: id, group: $0, metric: metric) } }
@@ -42,6 +49,8 @@ public enum Ranking {
             let (ka, kb) = (sortGroup(a), sortGroup(b))
             if ka != kb { return ka < kb }
             if let ma = a.metricMean, let mb = b.metricMean, ma != mb { return metric.isBetter(ma, than: mb) }
+            if a.stoppedAt != b.stoppedAt { return (a.stoppedAt ?? 0) > (b.stoppedAt ?? 0) }
+            if let ma = a.rungMean, let mb = b.rungMean, ma != mb { return metric.isBetter(ma, than: mb) }
             return a.configID < b.configID
         }
         for i in rows.indices { rows[i].rank = i + 1 }
@@ -61,6 +70,8 @@ public enum Ranking {
         var ok: [[String: Double]] = []
         var diverged = 0
         var failed = 0
+        /// Per stopped seed: the rung it reached (0: never started) and its metric there.
+        var stopped: [(iteration: Int, metric: Double?)] = []
     }
 
     static func row(configID: String, group g: Group, metric: RankingMetric) -> RankedConfiguration {
@@ -69,21 +80,30 @@ public enum Ranking {
         for name in names {
             if let s = MetricSummary(g.ok.compactMap { $0[name] }) { summaries[name] = s }
         }
-        let main = summaries.removeValue(forKey: metric.rawValue)
-        let status: RunStatus = !g.ok.isEmpty ? .ok : g.diverged > 0 ? .diverged : g.failed > 0 ? .failed : .pending
+        var main = summaries.removeValue(forKey: metric.rawValue)
+        let status: RunStatus = !g.stopped.isEmpty ? .stopped : !g.ok.isEmpty ? .ok : g.diverged > 0 ? .diverged
+            : g.failed > 0 ? .failed : .pending
         let hyper = TrainingConfig.hyperparameterNames(for: g.config.method).filter { $0 != "seed" }
             .compactMap { name in g.config.value(of: name).map { (name: name, value: $0) } }
-        return RankedConfiguration(rank: 0, configID: configID, hyperparameters: hyper, metricMean: main?.mean,
-                                   metricStd: main?.std, nOK: g.ok.count, nDiverged: g.diverged, nFailed: g.failed,
-                                   status: status, otherMetrics: summaries)
+        let stoppedAt = g.stopped.map(\.iteration).max()
+        let atLast = g.stopped.filter { $0.iteration == stoppedAt }.compactMap(\.metric)
+        if status == .stopped { main = nil }
+        var row = RankedConfiguration(rank: 0, configID: configID, hyperparameters: hyper, metricMean: main?.mean,
+                                      metricStd: main?.std, nOK: g.ok.count, nDiverged: g.diverged, nFailed: g.failed,
+                                      status: status, otherMetrics: summaries)
+        row.nStopped = g.stopped.count
+        row.stoppedAt = stoppedAt
+        row.rungMean = MetricSummary(atLast)?.mean
+        return row
     }
 
     static func sortGroup(_ r: RankedConfiguration) -> Int {
         switch r.status {
         case .ok: r.metricMean == nil ? 1 : 0
-        case .diverged: 2
-        case .failed: 3
-        case .pending, .running, .cancelled: 4
+        case .stopped: 2
+        case .diverged: 3
+        case .failed: 4
+        case .pending, .running, .cancelled: 5
         }
     }
 }

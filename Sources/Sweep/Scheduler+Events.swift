@@ -138,6 +138,37 @@ extension Scheduler {
         return true
     }
 
+    /// What `stop` found the job doing.
+    public enum StopEffect: Equatable, Sendable {
+        /// Finished already, or unknown: nothing changed.
+        case unchanged
+        /// It was waiting: it never starts.
+        case wasPending
+        /// `worker` held it as `attempt`: the caller tells the worker to cancel it; its late
+        /// result is a duplicate.
+        case wasRunning(worker: String, attempt: Int)
+    }
+
+    /// The early-stopping rule stopped the job: it finishes as `status` (`stopped`, or `diverged`
+    /// when its rung evaluation blew up) at once, whatever it was doing, so the decision holds
+    /// even if the worker never hears of it.
+    /// - Precondition: `status.isFinished`.
+    @discardableResult
+    public mutating func stop(jobID: String, as status: RunStatus = .stopped) -> StopEffect {
+        precondition(status.isFinished, "a stopped job finishes; \(status) does not")
+        guard let i = indexByID[jobID] else { return .unchanged }
+        switch states[i] {
+        case .finished: return .unchanged
+        case .pending(let attempts):
+            states[i] = .finished(status, attempts: attempts)
+            return .wasPending
+        case .running(let owner, let attempt, _):
+            states[i] = .finished(status, attempts: attempt)
+            workers[owner]?.leases.remove(i)
+            return .wasRunning(worker: owner, attempt: attempt)
+        }
+    }
+
     /// A worker leaving cleanly: its jobs are released (not counted) and it is forgotten.
     @discardableResult
     public mutating func unregister(worker: String) -> [String] {

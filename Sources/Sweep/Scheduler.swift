@@ -76,7 +76,7 @@ public struct Scheduler: Sendable {
         self.states = stored.map { s in
             let clamped = min(max(0, s.attempts), maxAttempts - 1)
             switch s.status {
-            case .ok, .diverged, .failed: return .finished(s.status, attempts: s.attempts)
+            case .ok, .diverged, .failed, .stopped: return .finished(s.status, attempts: s.attempts)
             case .running: return .pending(attempts: min(max(0, s.attempts - 1), maxAttempts - 1))
             case .pending, .cancelled: return .pending(attempts: clamped)
             }
@@ -105,6 +105,7 @@ public struct Scheduler: Sendable {
             case .ok: c.ok += 1
             case .diverged: c.diverged += 1
             case .failed: c.failed += 1
+            case .stopped: c.stopped += 1
             }
         }
         return c

@@ -22,6 +22,8 @@ extension SweepSpec {
         e.append(("evaluation.sampler.init_scale", HyperparameterValue.format(evaluation.initScale)))
         e.append(("evaluation.sampler.step_size", HyperparameterValue.format(evaluation.stepSize)))
         e.append(("evaluation.sampler.steps", String(evaluation.steps)))
+        // Only when written, so the canonical text of every earlier spec is unchanged.
+        if let earlyStopping { e += earlyStopping.canonicalEntries }
         e.append(("keep_best", String(keepBest)))
         e.append(("max_attempts", String(maxAttempts)))
         e.append(("reproducible", reproducible.rawValue))
@@ -34,7 +36,8 @@ extension SweepSpec {
     }
 
     /// 32 hex digits identifying what the sweep computes: the sorted job ids (so the resolved
-    /// configurations and seeds), the evaluation sampler and the ranking metric. Cosmetic edits
+    /// configurations and seeds), the evaluation sampler, the ranking metric and an active
+    /// stopping rule (absent or `none`, it adds nothing: earlier sweeps keep their hash). Cosmetic edits
     /// (comments, key order, `name`, `description`, `keep_best`, `max_attempts`, number spelling,
     /// or a fixed value restating a default) keep it; anything that changes a job changes it.
     public var planHash: String {
@@ -42,13 +45,16 @@ extension SweepSpec {
         let e = evaluation
         // Portable kernels change the bits of every job; written only then, so native sweeps keep their hash.
         let kernels = reproducible == .portable ? "reproducible: portable\n" : ""
-        let text = kernels + """
+        var text = kernels + """
             metric: \(metric.rawValue)
             evaluation: \(e.samples) \(e.initDistribution.rawValue) \(HyperparameterValue.format(e.initScale)) \
             \(HyperparameterValue.format(e.stepSize)) \(e.steps)
             jobs:
             \(ids)
             """
+        if let stopping = earlyStopping, stopping.isActive {
+            text += "\n" + stopping.canonicalEntries.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+        }
         return StableHash.hex(text, digits: 32)
     }
 

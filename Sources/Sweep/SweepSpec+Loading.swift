@@ -4,7 +4,7 @@ import Yams
 
 extension SweepSpec {
     static let topLevelKeys = ["name", "description", "method", "dataset", "metric", "fixed", "grid", "random",
-                               "seeds", "evaluation", "keep_best", "max_attempts", "reproducible"]
+                               "seeds", "evaluation", "early_stopping", "keep_best", "max_attempts", "reproducible"]
 
     /// A spec file's largest size: a hand-written sweep is a few KiB; a grid needing more is
     /// better drawn by `random:`. Reading stops here, so a 1 GB file (or /dev/zero) costs 1 MiB.
@@ -134,6 +134,9 @@ extension SpecReader {
         var seeds: [UInt64] = [0]
         if let n = nodes["seeds"] { seeds = readSeeds(n.value) }
         let evaluation = readEvaluation(nodes["evaluation"]?.value, method: method ?? .ml)
+        let earlyStopping = nodes["early_stopping"].flatMap {
+            readEarlyStopping($0.value, final: evaluation, keyLines: &keyLines)
+        }
         let keepBest = nodes["keep_best"].flatMap { integer($0.value, "keep_best", in: 0...Int.max) }
             ?? SweepSpec.defaultKeepBest
         let maxAttempts = nodes["max_attempts"].flatMap { integer($0.value, "max_attempts", in: 1...100) }
@@ -145,9 +148,10 @@ extension SpecReader {
         guard let method else { return nil }
         let spec = SweepSpec(file: file, name: name, description: description, method: method, dataset: dataset,
                              metric: metric, fixed: fixed, grid: grid, random: random, seeds: seeds,
-                             evaluation: evaluation, keepBest: keepBest, maxAttempts: maxAttempts,
-                             reproducible: reproducible, keyLines: keyLines)
+                             evaluation: evaluation, earlyStopping: earlyStopping, keepBest: keepBest,
+                             maxAttempts: maxAttempts, reproducible: reproducible, keyLines: keyLines)
         if issues.isEmpty && checkJobCount(spec) { checkPlannedConfigurations(spec, root: root) }
+        if issues.isEmpty { checkRungs(spec) }
         return spec
     }
 

@@ -28,6 +28,8 @@ public struct SweepSpec: Sendable, Equatable {
     public var seeds: [UInt64]
     /// The sampler every run of the sweep is scored with.
     public var evaluation: EvaluationConfig
+    /// The `early_stopping:` section as written; nil when absent (every job runs to its end).
+    public var earlyStopping: EarlyStopping?
     /// Configurations whose checkpoints and plots are kept in best/.
     public var keepBest: Int
     /// Attempts (lost workers, crashes) before a job is marked failed.

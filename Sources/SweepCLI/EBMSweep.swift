@@ -16,7 +16,7 @@ struct EBMSweep: ParsableCommand {
         """,
         version: buildVersion,
         subcommands: [RunCommand.self, TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
-                      PlotCommand.self, KeygenCommand.self, BenchCommand.self])
+                      PlotCommand.self, ReplayCommand.self, TraceCommand.self, KeygenCommand.self, BenchCommand.self])
 
     /// Sets OpenBLAS's kernels and threads before anything runs (see `OpenBLASEnvironment`).
     static func main() {

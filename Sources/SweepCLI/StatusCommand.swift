@@ -44,6 +44,13 @@ struct StatusCommand: ParsableCommand {
             let values = row.hyperparameters.filter { varied.contains($0.name) }.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             print(String(format: "  #%d %@ %.4f ± %.4f (%d ok)  %@", row.rank, row.configID, row.metricMean ?? .nan, row.metricStd ?? .nan, row.nOK, values))
         }
+        // Who the early-stopping rule stopped, where and why (the reason is each job's error).
+        let reasons = Dictionary(jobs.filter { $0.status == .stopped }.map { ($0.job.configID, $0.error ?? "") }, uniquingKeysWith: { a, _ in a })
+        let stopped = ranked.filter { $0.status == .stopped }
+        if !stopped.isEmpty { print("stopped early: \(stopped.count) configuration\(stopped.count == 1 ? "" : "s")") }
+        for row in stopped.prefix(top) {
+            print("  \(row.configID) at iteration \(row.stoppedAt ?? 0): \(reasons[row.configID] ?? "")")
+        }
     }
 }
 

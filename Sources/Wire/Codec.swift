@@ -15,6 +15,7 @@ public enum Codec {
         case .ready(let r): frames(.ready, r)
         case .heartbeat(let h): frames(.heartbeat, h)
         case .progress(let p): frames(.progress, p)
+        case .rung(let r): frames(.rung, r)
         case .result(let r): frames(.result, r, payload: r.payload.encoded())
         case .bye(let id): frames(.bye, WorkerIDHeader(workerID: id))
         }
@@ -53,6 +54,7 @@ public enum Codec {
         case .ready: message = .ready(try json(header))
         case .heartbeat: message = .heartbeat(try json(header))
         case .progress: message = .progress(try json(header))
+        case .rung: message = .rung(try json(header))
         case .bye: message = .bye(workerID: try json(header, as: WorkerIDHeader.self).workerID)
         case .result: message = .result(try json(header))
         default: throw WireError(.unknownType, "\(type.rawValue) is not a worker message")
@@ -85,7 +87,7 @@ public enum Codec {
         return message
     }
 
-    static let workerTypes: Set<WireProtocol.MessageType> = [.ready, .heartbeat, .progress, .result, .bye]
+    static let workerTypes: Set<WireProtocol.MessageType> = [.ready, .heartbeat, .progress, .rung, .result, .bye]
     static let coordinatorTypes: Set<WireProtocol.MessageType> = [.job, .cancel, .heartbeat, .ack, .shutdown]
 
     /// Frame-level checks: count, protocol, type, sizes. Returns the type, header and payload.

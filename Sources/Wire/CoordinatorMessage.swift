@@ -31,17 +31,20 @@ public enum CoordinatorMessage: Equatable, Sendable {
         public var config: TrainingConfig
         /// The sweep's evaluation sampler, the same for every job of a sweep.
         public var evaluation: EvaluationConfig
+        /// Rung evaluations to report (RUNG) under an early-stopping rule; nil: none.
+        public var rungs: Rungs?
 
-        public init(jobID: String, attempt: Int, config: TrainingConfig, evaluation: EvaluationConfig) {
+        public init(jobID: String, attempt: Int, config: TrainingConfig, evaluation: EvaluationConfig, rungs: Rungs? = nil) {
             self.jobID = jobID
             self.attempt = attempt
             self.config = config
             self.evaluation = evaluation
+            self.rungs = rungs
         }
 
         enum CodingKeys: String, CodingKey {
             case jobID = "job_id"
-            case attempt, config, evaluation
+            case attempt, config, evaluation, rungs
         }
     }
 }

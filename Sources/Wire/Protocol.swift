@@ -13,12 +13,14 @@ import EBMCore
 /// - `READY`     {worker_id, host, pid, slots, build}         on connect and every reconnect
 /// - `HEARTBEAT` {worker_id, running: [{job_id, attempt, iteration, loss}]}   every second
 /// - `PROGRESS`  {job_id, attempt, iteration, loss}
+/// - `RUNG`      {job_id, attempt, iteration, metric, escaped}  a rung evaluation (early stopping)
 /// - `RESULT`    {job_id, attempt, status, metrics, error?, seconds, seconds_per_iteration,
 ///               blas_kernel?, vector_width?} + payload
 /// - `BYE`       {worker_id}                                  on orderly exit
 ///
 /// Coordinator → worker (`CoordinatorMessage`):
-/// - `JOB`       {job_id, attempt, config: TrainingConfig, evaluation: EvaluationConfig}
+/// - `JOB`       {job_id, attempt, config: TrainingConfig, evaluation: EvaluationConfig,
+///                rungs?: {iterations, evaluation, metric}}   rungs only under an early-stopping rule
 /// - `CANCEL`    {job_id}
 /// - `HEARTBEAT` {}
 /// - `ACK`       {job_id, attempt}                            the RESULT is stored
@@ -38,6 +40,7 @@ public enum WireProtocol {
         // Worker → coordinator.
         case ready = "READY"
         case progress = "PROGRESS"
+        case rung = "RUNG"
         case result = "RESULT"
         case bye = "BYE"
         // Both ways.
@@ -71,6 +74,8 @@ public enum WireLimits {
     public static let maxHistory = 1_000_000
     /// Metrics in one RESULT (design.md §3 names about ten).
     public static let maxMetrics = 64
+    /// Rungs of one JOB (min_iterations·η^k below 10⁷ iterations: at most 24 for η ≥ 2).
+    public static let maxRungs = 64
     /// Jobs listed in one HEARTBEAT.
     public static let maxRunning = 1024
     /// Ids (job, worker) and metric names: `[A-Za-z0-9._-]`, 1...this many characters.

@@ -88,6 +88,8 @@ extension WorkerMessage {
             for (i, job) in h.running.enumerated() { try job.validate(prefix: "running[\(i)].") }
         case .progress(let p):
             try p.validate(prefix: "")
+        case .rung(let r):
+            try r.validate()
         case .result(let r):
             try r.validate()
         case .bye(let workerID):
@@ -135,6 +137,7 @@ extension CoordinatorMessage {
             try Check.range(a.attempt, 0...WireLimits.maxAttempt, "attempt")
             try Check.config({ () throws(ConfigError) in try a.config.validate() }, prefix: "config")
             try Check.config({ () throws(ConfigError) in try a.evaluation.validate() }, prefix: "evaluation")
+            try a.rungs?.validate(below: a.config.iterations)
         case .cancel(let jobID):
             try Check.identifier(jobID, "job_id")
         case .ack(let jobID, let attempt):

@@ -11,6 +11,8 @@ public enum WorkerMessage: Equatable, Sendable {
     case heartbeat(Heartbeat)
     /// A training step report of one job.
     case progress(Progress)
+    /// A rung evaluation of one job (early stopping).
+    case rung(Rung)
     /// A finished attempt: header plus the binary payload.
     case result(ResultReport)
     /// Orderly exit.
@@ -21,6 +23,7 @@ public enum WorkerMessage: Equatable, Sendable {
         case .ready: .ready
         case .heartbeat: .heartbeat
         case .progress: .progress
+        case .rung: .rung
         case .result: .result
         case .bye: .bye
         }

@@ -19,7 +19,7 @@ struct SweepStoreTests {
             let stored = try store.jobs()
             #expect(stored.map(\.job) == jobs.sorted { $0.id < $1.id })
             #expect(stored.allSatisfy { $0.status == .pending && $0.attempts == 0 && $0.worker == nil })
-            #expect(try store.counts() == [.pending: 5, .running: 0, .ok: 0, .diverged: 0, .failed: 0])
+            #expect(try store.counts() == [.pending: 5, .running: 0, .ok: 0, .diverged: 0, .failed: 0, .stopped: 0])
         }
     }
 

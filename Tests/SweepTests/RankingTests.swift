@@ -44,6 +44,26 @@ struct RankingTests {
         #expect(Ranking.variedNames(in: rows) == ["lr"])
     }
 
+    @Test("stopped configurations rank after the completed ones, the latest rung first, never by a lucky seed")
+    func stopped() throws {
+        let all = try sweep()
+        let a = jobs(all, lr: 0.001), b = jobs(all, lr: 0.002), c = jobs(all, lr: 0.003), d = jobs(all, lr: 0.004)
+        let at = EarlyStopping.stoppedAtKey
+        var results = a.map { result($0, .ok, ["kde_nll": 2.5]) }
+        // b: one seed finished (a lucky 1.0) before its configuration was stopped at rung 300.
+        results += [result(b[0], .ok, ["kde_nll": 1.0]), result(b[1], .stopped, ["kde_nll": 3.1, at: 300])]
+        // c: stopped at rung 900, its third seed never started; d: stopped at rung 100.
+        results += [result(c[0], .stopped, ["kde_nll": 2.9, at: 900]), result(c[1], .stopped, ["kde_nll": 2.7, at: 900])]
+        results += [result(d[0], .stopped, ["kde_nll": 1.5, at: 100])]
+        let statuses = [b[2].id: RunStatus.stopped, c[2].id: .stopped, d[1].id: .stopped, d[2].id: .stopped]
+        let rows = Ranking.rank(jobs: all, statuses: statuses, results: results, metric: .kdeNLL)
+        #expect(rows.map { $0.value(of: "lr") } == [.double(0.001), .double(0.003), .double(0.002), .double(0.004)])
+        #expect(rows.map(\.status) == [.ok, .stopped, .stopped, .stopped])
+        #expect(rows[1].stoppedAt == 900 && rows[1].nStopped == 3 && abs((rows[1].rungMean ?? .nan) - 2.8) < Self.arithmeticTolerance)
+        #expect(rows[2].metricMean == nil && rows[2].nOK == 1 && rows[2].stoppedAt == 300 && rows[2].rungMean == 3.1)
+        #expect(rows[3].stoppedAt == 100 && rows[3].nStopped == 3)
+    }
+
     @Test("precision and recall rank higher values first")
     func higherIsBetter() throws {
         let all = try sweep()

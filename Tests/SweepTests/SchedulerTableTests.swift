@@ -6,10 +6,10 @@ import Testing
 /// w2 registered at t = 0 with one slot each), against a hand-written table.
 @Suite("Scheduler state × event table")
 struct SchedulerTableTests {
-    enum Start: String, CaseIterable { case p0, p2, l1, l3, ok, diverged, failed }
+    enum Start: String, CaseIterable { case p0, p2, l1, l3, ok, diverged, failed, stopped }
     enum Event: String, CaseIterable {
         case assignW1, assignW2, completeOwn, completeStale, completeOther, lostW1, lostW2, release
-        case expireEarly, expireLate, heartbeatW1
+        case expireEarly, expireLate, heartbeatW1, stop
     }
 
     static let job = makeJobs(1)[0]
@@ -21,6 +21,7 @@ struct SchedulerTableTests {
         case .ok: (.ok, 1)
         case .diverged: (.diverged, 1)
         case .failed: (.failed, 3)
+        case .stopped: (.stopped, 1)
         }
         var s = Scheduler(resuming: [.init(job: Self.job, status: status, attempts: attempts)], maxAttempts: 3,
                           liveness: Liveness(interval: 1, count: 5))
@@ -50,6 +51,10 @@ struct SchedulerTableTests {
         case (.l3, .lostW1), (.l3, .expireLate): .finished(.failed, attempts: 3)
         case (.l3, .release): .pending(attempts: 2)
         case (.l3, .heartbeatW1): .running(worker: "w1", attempt: 3, deadline: 7)
+        case (.p0, .stop): .finished(.stopped, attempts: 0)
+        case (.p2, .stop): .finished(.stopped, attempts: 2)
+        case (.l1, .stop): .finished(.stopped, attempts: 1)
+        case (.l3, .stop): .finished(.stopped, attempts: 3)
         default: nil
         }
     }
@@ -85,6 +90,20 @@ struct SchedulerTableTests {
         case .expireEarly: #expect(s.expire(now: 4).isEmpty)
         case .expireLate: #expect(s.expire(now: 5.5) == ["w1", "w2"])
         case .heartbeatW1: s.heartbeat(worker: "w1", now: 2)
+        case .stop:
+            let effect = s.stop(jobID: id)
+            let expected: Scheduler.StopEffect = switch start {
+            case .p0, .p2: .wasPending
+            case .l1: .wasRunning(worker: "w1", attempt: 1)
+            case .l3: .wasRunning(worker: "w1", attempt: 3)
+            case .ok, .diverged, .failed, .stopped: .unchanged
+            }
+            #expect(effect == expected)
+            // A stopped job's worker slot is free again; its late result is a duplicate.
+            if case .wasRunning = effect {
+                #expect(s.leases(of: "w1").isEmpty)
+                #expect(s.complete(jobID: id, attempt: current(s), worker: "w1", status: .ok) == .duplicate)
+            }
         }
         #expect(s.state(of: id) == (Self.expectedState(start, event) ?? before))
         #expect(answer == Self.expectedAcceptance(start, event))

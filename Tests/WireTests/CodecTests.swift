@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Sweep
 import Testing
 @testable import Wire
 
@@ -21,7 +22,7 @@ struct CodecTests {
             let decoded = try Codec.decode(frames, as: WorkerMessage.self)
             #expect(decoded == m)
         }
-        #expect(seen == ["READY", "HEARTBEAT", "PROGRESS", "RESULT", "BYE"])
+        #expect(seen == ["READY", "HEARTBEAT", "PROGRESS", "RUNG", "RESULT", "BYE"])
     }
 
     @Test("decode(encode(m)) == m for random coordinator messages of every type", arguments: [1, 2, 3] as [UInt64])
@@ -97,6 +98,10 @@ struct CodecTests {
             ("status that is no word", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"great job!","metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedHeader),
             ("status that is no string", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":3,"metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedHeader),
             ("empty payload", f("EBM/1", "RESULT", #"{"job_id":"j","attempt":0,"status":"ok","metrics":{},"seconds":1,"seconds_per_iteration":0}"#, ""), .malformedPayload),
+            ("RUNG at iteration 0", f("EBM/1", "RUNG", #"{"job_id":"j","attempt":1,"iteration":0,"metric":2,"escaped":0}"#), .invalidField),
+            ("RUNG escaped above 1", f("EBM/1", "RUNG", #"{"job_id":"j","attempt":1,"iteration":100,"metric":2,"escaped":1.5}"#), .invalidField),
+            ("RUNG escaped nan", f("EBM/1", "RUNG", #"{"job_id":"j","attempt":1,"iteration":100,"metric":2,"escaped":"nan"}"#), .invalidField),
+            ("RUNG without metric", f("EBM/1", "RUNG", #"{"job_id":"j","attempt":1,"iteration":100,"escaped":0}"#), .malformedHeader),
             ("oversized header", [Array("EBM/1".utf8), Array("BYE".utf8), [UInt8](repeating: 32, count: WireLimits.maxHeaderBytes + 1)], .tooLarge),
         ]
     }()
@@ -123,6 +128,20 @@ struct CodecTests {
         waiting.status = RunStatus(rawValue: word) ?? .pending
         let error = #expect(throws: WireError.self) { try WorkerMessage.result(waiting).validate() }
         #expect(error?.field == "status")
+    }
+
+    @Test("a JOB's rungs must ascend below its iterations, at most 64 of them, with a valid evaluation",
+          arguments: [([100, 100], "rungs.iterations[1]"), ([0], "rungs.iterations[0]"), ([900], "rungs.iterations[0]"),
+                      (Array(1...65), "rungs.iterations"), ([100], "rungs.evaluation.samples")])
+    func invalidRungs(iterations: [Int], field: String) throws {
+        var config = TrainingConfig.defaults(for: .ml)
+        config.iterations = 900
+        var cheap = EvaluationConfig.defaults(for: .ml)
+        if field.hasPrefix("rungs.evaluation") { cheap.samples = 0 }
+        let rungs = CoordinatorMessage.Assignment.Rungs(iterations: iterations, evaluation: cheap, metric: .kdeNLL)
+        let frames = Codec.encode(.job(.init(jobID: "j", attempt: 1, config: config, evaluation: .defaults(for: .ml), rungs: rungs)))
+        let error = #expect(throws: WireError.self) { _ = try Codec.decode(frames, as: CoordinatorMessage.self) }
+        #expect(error?.field == field, "\(String(describing: error))")
     }
 
     @Test("a JOB whose config fails EBMCore's validation is refused and names the key")

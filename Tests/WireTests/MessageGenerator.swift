@@ -1,5 +1,6 @@
 import Foundation
 import EBMCore
+import Sweep
 @testable import Wire
 
 /// Random valid messages of every type, drawn from a seeded `RandomSource` so failures replay.
@@ -63,7 +64,10 @@ struct MessageGenerator {
     }
 
     mutating func workerMessage() -> WorkerMessage {
-        switch int(0...4) {
+        switch int(0...5) {
+        case 5:
+            .rung(.init(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt), iteration: int(1...WireLimits.maxIteration),
+                        metric: anyDouble(), escaped: rng.uniform(0, 1)))
         case 0:
             .ready(.init(workerID: identifier(), host: text(), pid: int(1...Int(Int32.max)),
                          slots: int(1...WireLimits.maxSlots), build: text()))
@@ -87,14 +91,31 @@ struct MessageGenerator {
         return c
     }
 
+    mutating func evaluation() -> EvaluationConfig {
+        EvaluationConfig(samples: int(1...100_000), initDistribution: SamplerInit.allCases[int(0...1)],
+                         initScale: rng.uniform(0.1, 4), stepSize: pow(10, rng.uniform(-5, -2)), steps: int(0...2000))
+    }
+
+    /// A JOB, with rungs below its iterations half of the time.
+    mutating func assignment() -> CoordinatorMessage.Assignment {
+        let c = config()
+        var rungs: CoordinatorMessage.Assignment.Rungs?
+        if c.iterations > 1 && bool() {
+            var iterations: [Int] = []
+            var next = int(1...(c.iterations - 1))
+            while next < c.iterations && iterations.count < WireLimits.maxRungs {
+                iterations.append(next)
+                next *= int(2...4)
+            }
+            rungs = .init(iterations: iterations, evaluation: evaluation(), metric: RankingMetric.allCases[int(0...7)])
+        }
+        return .init(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt), config: c, evaluation: evaluation(), rungs: rungs)
+    }
+
     mutating func coordinatorMessage() -> CoordinatorMessage {
         switch int(0...4) {
         case 0:
-            .job(.init(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt), config: config(),
-                       evaluation: EvaluationConfig(samples: int(1...100_000),
-                                                    initDistribution: SamplerInit.allCases[int(0...1)],
-                                                    initScale: rng.uniform(0.1, 4), stepSize: pow(10, rng.uniform(-5, -2)),
-                                                    steps: int(0...2000))))
+            .job(assignment())
         case 1: .cancel(jobID: identifier())
         case 2: .heartbeat
         case 3: .ack(jobID: identifier(), attempt: int(0...WireLimits.maxAttempt))

@@ -1,0 +1,107 @@
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Wire
+
+/// The sweep's stopping rule in the coordinator (docs/design.md, "Early stopping"): JOBs carry
+/// their rungs, RUNG reports feed the rule, and what it stops finishes at once — stored with the
+/// report in one transaction, then the workers are told (CANCEL).
+extension Coordinator {
+    /// The rule and what the coordinator keeps beside it.
+    struct EarlyStoppingState {
+        var pruner: any Pruner
+        let settings: EarlyStopping
+        /// Each job's last rung report and the lease it came from: a stopped job's result.
+        var lastReport: [String: (report: RungReport, worker: String, attempt: Int)] = [:]
+        /// When each running job was leased, for a stopped job's seconds.
+        var leasedAt: [String: Double] = [:]
+    }
+
+    /// The spec's rule with every stored report replayed into it, in arrival order: a restarted
+    /// coordinator takes the decisions it took before. Jobs the replayed rule has stopped but the
+    /// store does not (the spec's rule was changed between runs) are stopped now. Nil without a rule.
+    func restoreEarlyStopping() throws -> EarlyStoppingState? {
+        guard let settings = spec.earlyStopping,
+              let pruner = settings.makePruner(jobs: scheduler.jobs.map { ($0.id, $0.configID) }, metric: spec.metric)
+        else { return nil }
+        var state = EarlyStoppingState(pruner: pruner, settings: settings)
+        for stored in try store.rungs() {
+            _ = state.pruner.record(stored.report)
+            state.lastReport[stored.report.jobID] = (stored.report, stored.worker, stored.attempt)
+        }
+        for job in scheduler.jobs where state.pruner.isStopped(job: job.id) {
+            guard case .pending? = scheduler.state(of: job.id) else { continue }
+            scheduler.stop(jobID: job.id)
+            try store.markStopped(jobID: job.id, reason: "stopped by the early-stopping rule (on resume)")
+        }
+        return state
+    }
+
+    /// What a JOB says about its rungs; nil without a rule.
+    func rungs(for job: Job, now t: Double) -> CoordinatorMessage.Assignment.Rungs? {
+        guard let settings = earlyStopping?.settings else { return nil }
+        earlyStopping?.leasedAt[job.id] = t
+        return .init(iterations: settings.rungs(forIterations: job.config.iterations), evaluation: settings.evaluation,
+                     metric: spec.metric)
+    }
+
+    /// RUNG: heard only from the worker holding the job's current lease, at one of its rungs.
+    func judge(_ rung: WorkerMessage.Rung, from worker: String, now t: Double) throws {
+        guard var state = earlyStopping, case .running(worker, rung.attempt, _)? = scheduler.state(of: rung.jobID),
+              let job = scheduler.job(withID: rung.jobID) else {
+            refusedResults += 1
+            return
+        }
+        guard state.settings.rungs(forIterations: job.config.iterations).contains(rung.iteration) else {
+            countMalformed(peer: workers[worker]?.peer, reason: "RUNG at iteration \(rung.iteration), not a rung of \(job.id)")
+            return
+        }
+        scheduler.heartbeat(worker: worker, now: t)
+        let report = rung.report
+        let decision = state.pruner.record(report)
+        state.lastReport[job.id] = (report, worker, rung.attempt)
+        var results: [JobResult] = [], unstarted: [String] = [], cancels: [(worker: String, jobID: String)] = []
+        if let reason = decision.reason {
+            let status: RunStatus = if case .escaped = reason { .diverged } else { .stopped }
+            let targets = if case .stopConfiguration = decision {
+                scheduler.jobs.filter { $0.configID == job.configID }.map(\.id)
+            } else { [job.id] }
+            for id in targets {
+                switch scheduler.stop(jobID: id, as: status) {
+                case .unchanged: continue
+                case .wasPending: unstarted.append(id)
+                case .wasRunning(let holder, let attempt):
+                    cancels.append((holder, id))
+                    if let last = state.lastReport[id], last.attempt == attempt {
+                        results.append(stoppedResult(last.report, status: status, reason: reason, worker: holder,
+                                                     attempt: attempt, seconds: t - (state.leasedAt[id] ?? t)))
+                    } else { unstarted.append(id) }
+                }
+                state.leasedAt[id] = nil
+            }
+        }
+        earlyStopping = state
+        // Persist, then tell the workers.
+        try store.record(rung: report, attempt: rung.attempt, worker: worker, stopped: results, unstarted: unstarted,
+                         reason: decision.reason?.description)
+        for c in cancels {
+            workers[c.worker]?.progress[c.jobID] = nil
+            workers[c.worker]?.cancelled.insert(c.jobID)   // a later heartbeat's claim is not cancelled twice
+            send(.cancel(jobID: c.jobID), to: c.worker)
+        }
+        if let reason = decision.reason {
+            view.log("\(job.configID): stopped \(results.count + unstarted.count) job\(results.count + unstarted.count == 1 ? "" : "s") — \(reason)")
+        }
+    }
+
+    /// The result a stopped job keeps: its last rung's metric and escaped share, and the rung.
+    func stoppedResult(_ report: RungReport, status: RunStatus, reason: StopReason, worker: String, attempt: Int,
+                       seconds: Double) -> JobResult {
+        var metrics = [EarlyStopping.stoppedAtKey: Double(report.iteration), Metrics.Name.escaped: report.escaped]
+        if report.metric.isFinite { metrics[spec.metric.rawValue] = report.metric }
+        return JobResult(jobID: report.jobID, attempt: attempt, status: status, metrics: metrics, error: reason.description,
+                         worker: worker, seconds: max(0, seconds), secondsPerIteration: 0, lossHistory: [],
+                         samples: Matrix(rows: 0, columns: 2), checkpoint: [])
+    }
+}

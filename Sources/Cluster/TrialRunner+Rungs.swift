@@ -1,0 +1,103 @@
+import EBMCore
+import Sweep
+
+/// Training with intermediate evaluations: the run pauses at each rung, samples its current
+/// model with the cheap evaluation, scores it with the sweep's ranking metric, and asks whether
+/// to go on (docs/design.md, "Early stopping").
+extension TrialRunner {
+    /// Where and how a job is evaluated before its end.
+    public struct RungPlan: Sendable, Equatable {
+        /// Ascending, each below the run's iterations.
+        public var iterations: [Int]
+        /// The cheap evaluation (the sweep's sampler with fewer samples and steps).
+        public var evaluation: EvaluationConfig
+        public var metric: RankingMetric
+
+        public init(iterations: [Int], evaluation: EvaluationConfig, metric: RankingMetric) {
+            self.iterations = iterations
+            self.evaluation = evaluation
+            self.metric = metric
+        }
+
+        /// The plan a spec asks for a job of `iterations`; nil without an active rule.
+        public init?(spec: SweepSpec, iterations: Int) {
+            guard let e = spec.earlyStopping, e.isActive else { return nil }
+            self.init(iterations: e.rungs(forIterations: iterations), evaluation: e.evaluation, metric: spec.metric)
+        }
+    }
+
+    /// The training part of a run cut at the rungs: the whole run as one `TrainingRun`, and the
+    /// report that stopped it (the answer to it was no; the run is then `.cancelled`).
+    ///
+    /// `Trainer.train` continues from its state when called again, so the run pauses by declining
+    /// the step at a rung and resumes with the next call: the same steps in the same order, the
+    /// same bits as one uncut call.
+    struct SegmentedRun {
+        var training: TrainingRun
+        var stoppedAt: RungReport?
+    }
+
+    /// Trains `trainer` to its last iteration, evaluating at `plan`'s rungs (none without a plan).
+    /// `progress` sees every iteration (false cancels); `onRung` sees every rung report (false stops).
+    static func train(_ trainer: inout Trainer, plan: RungPlan?, jobID: String, samplingSeed: UInt64,
+                      progress: (Int, Double) -> Bool, onRung: (RungReport) -> Bool) -> SegmentedRun {
+        let total = trainer.config.iterations
+        var rungs = (plan?.iterations ?? []).filter { $0 > 0 && $0 < total }
+        var losses: [Double] = []
+        var seconds = 0.0
+        var done = 0
+        var cancelled = false
+        func whole(_ status: RunStatus, _ model: Model, stoppedAt: RungReport? = nil) -> SegmentedRun {
+            SegmentedRun(training: TrainingRun(status: status, losses: losses, iterations: losses.count,
+                                               secondsPerIteration: losses.isEmpty ? 0 : seconds / Double(losses.count),
+                                               model: model), stoppedAt: stoppedAt)
+        }
+        while true {
+            let target = rungs.first ?? total
+            let segment = trainer.train { i, loss in
+                if !progress(done + i, loss) { cancelled = true; return false }
+                return done + i < target
+            }
+            losses += segment.losses
+            seconds += segment.secondsPerIteration * Double(segment.iterations)
+            done += segment.iterations
+            if segment.status == .diverged { return whole(.diverged, segment.model) }
+            if cancelled { return whole(.cancelled, segment.model) }
+            guard done < total, !rungs.isEmpty, let plan else { return whole(.ok, segment.model) }
+            rungs.removeFirst()
+            let report = evaluate(segment.model, at: done, plan: plan, dataset: trainer.config.dataset,
+                                  jobID: jobID, seed: samplingSeed)
+            if !onRung(report) { return whole(.cancelled, segment.model, stoppedAt: report) }
+        }
+    }
+
+    /// The cheap evaluation of `model`: its samples scored with the ranking metric alone (NaN when
+    /// undefined, e.g. every sample escaped) and the share of samples that escaped.
+    static func evaluate(_ model: Model, at iteration: Int, plan: RungPlan, dataset: DatasetName,
+                         jobID: String, seed: UInt64) -> RungReport {
+        let samples = model.sample(plan.evaluation, seed: seed)
+        let data = EvaluationData.make(for: dataset)
+        let escaped = Metrics.escapedFraction(samples: samples, box: data.box)
+        let metric: Double
+        if plan.metric == .kdeNLL {
+            let finite = finiteRows(samples, limit: Metrics.maxKDESamples)
+            metric = finite.rows == 0 ? .nan : Metrics.kdeNLL(samples: finite, heldOut: data.heldOut, validation: data.validation).nll
+        } else {
+            let energy: ((Matrix) -> [Double])? = model.isEnergyModel ? { model.energy(at: $0) } : nil
+            metric = Metrics.evaluate(samples: samples, evaluation: data, energy: energy)[plan.metric.rawValue] ?? .nan
+        }
+        return RungReport(jobID: jobID, iteration: iteration, metric: metric, escaped: escaped)
+    }
+
+    /// The first `limit` rows of `points` whose coordinates are all finite.
+    static func finiteRows(_ points: Matrix, limit: Int) -> Matrix {
+        var kept: [Double] = []
+        kept.reserveCapacity(min(points.rows, limit) * points.columns)
+        var rows = 0
+        for i in 0..<points.rows where rows < limit {
+            let row = (0..<points.columns).map { points[i, $0] }
+            if row.allSatisfy(\.isFinite) { kept += row; rows += 1 }
+        }
+        return Matrix(rows: rows, columns: points.columns, storage: kept)
+    }
+}

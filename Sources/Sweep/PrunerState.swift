@@ -1,0 +1,105 @@
+/// What every stopping rule keeps and does alike: which job belongs to which unit, the values seen
+/// at each rung, divergence pruning, and the stops decided so far. A rule adds only its threshold.
+struct PrunerState: Sendable, Equatable {
+    /// One-sided confidence of the seed-aware bound: a configuration is stopped when its true mean
+    /// is worse than the threshold with at least this probability (under normal seed noise).
+    static let confidence = 0.9
+
+    let seedAware: Bool
+    let lowerIsBetter: Bool
+    /// jobID → configID.
+    let configuration: [String: String]
+    /// configID → number of seeds (jobs) in the sweep.
+    let seedCount: [String: Int]
+    private(set) var rungs: [Int: RungRecord] = [:]
+    private(set) var stoppedJobs: [String: StopReason] = [:]
+    private(set) var stoppedConfigurations: [String: StopReason] = [:]
+    /// configID → seeds stopped for divergence (they no longer count as seeds to wait for).
+    private var divergedSeeds: [String: Int] = [:]
+    /// jobID → the last rung it reported, to drop repeats (a retried attempt) and disorder.
+    private var lastRung: [String: Int] = [:]
+
+    init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool) {
+        self.seedAware = seedAware
+        lowerIsBetter = !metric.higherIsBetter
+        configuration = Dictionary(jobs.map { ($0.job, $0.configuration) }, uniquingKeysWith: { a, _ in a })
+        var counts: [String: Int] = [:]
+        for (_, config) in configuration { counts[config, default: 0] += 1 }
+        seedCount = counts
+    }
+
+    /// The first half of every rule's `record`: either the answer (unknown, repeated or stopped
+    /// job; divergence) or the unit to judge, after its value has been added to the rung.
+    enum Admission {
+        case answered(PruneDecision)
+        case judge(unit: String)
+    }
+
+    mutating func admit(_ report: RungReport) -> Admission {
+        guard let config = configuration[report.jobID] else { return .answered(.proceed) }
+        if let reason = stoppedJobs[report.jobID] ?? stoppedConfigurations[config] {
+            return .answered(seedAware ? .stopConfiguration(reason) : .stopJob(reason))
+        }
+        guard report.iteration > lastRung[report.jobID] ?? 0 else { return .answered(.proceed) }
+        lastRung[report.jobID] = report.iteration
+        if !report.metric.isFinite || !(report.escaped <= EarlyStopping.divergedEscapedShare) {
+            let reason = StopReason.escaped(iteration: report.iteration,
+                                            share: report.metric.isFinite ? report.escaped : .nan)
+            stoppedJobs[report.jobID] = reason
+            divergedSeeds[config, default: 0] += 1
+            return .answered(.stopJob(reason))
+        }
+        let unit = seedAware ? config : report.jobID
+        rungs[report.iteration, default: RungRecord()].add(lowerIsBetter ? report.metric : -report.metric, unit: unit)
+        return .judge(unit: unit)
+    }
+
+    /// Values a unit needs at a rung before it is judged there: one for a job; for a
+    /// configuration two of its seeds (all of them if it has fewer live ones), because one seed
+    /// cannot tell a bad configuration from a bad seed.
+    func requiredValues(for unit: String) -> Int {
+        guard seedAware else { return 1 }
+        let live = (seedCount[unit] ?? 1) - (divergedSeeds[unit] ?? 0)
+        return max(1, min(2, live))
+    }
+
+    func isJudged(_ unit: String, at rung: Int) -> Bool {
+        (rungs[rung]?.count(of: unit) ?? 0) >= requiredValues(for: unit)
+    }
+
+    /// Units judged at `rung`, in the order they first reported there.
+    func judgedUnits(at rung: Int) -> [String] {
+        (rungs[rung]?.units ?? []).filter { isJudged($0, at: rung) }
+    }
+
+    /// The unit's optimistic bound at `rung` (loss orientation): its mean when it is one run
+    /// (a job, or a configuration with one seed), otherwise `RungRecord.lowerBound`.
+    func bound(of unit: String, at rung: Int) -> Double? {
+        guard let record = rungs[rung] else { return nil }
+        if !seedAware || (seedCount[unit] ?? 1) <= 1 { return record.mean(of: unit) }
+        return record.lowerBound(of: unit, confidence: Self.confidence)
+    }
+
+    /// Records the stop of `unit` and answers with it; `threshold` and `bound` in loss orientation.
+    mutating func stop(_ unit: String, rule: EarlyStopping.Rule, rung: Int, bound: Double, threshold: Double) -> PruneDecision {
+        let record = rungs[rung]
+        let lowerIsBetter = lowerIsBetter
+        func metricValue(_ x: Double) -> Double { lowerIsBetter ? x : -x }
+        let reason = StopReason.outperformed(rule: rule.rawValue, iteration: rung,
+                                             mean: metricValue(record?.mean(of: unit) ?? .nan),
+                                             bound: metricValue(bound), threshold: metricValue(threshold),
+                                             seeds: record?.count(of: unit) ?? 0)
+        if seedAware {
+            stoppedConfigurations[unit] = reason
+            return .stopConfiguration(reason)
+        }
+        stoppedJobs[unit] = reason
+        return .stopJob(reason)
+    }
+
+    func isStopped(configuration configID: String) -> Bool { stoppedConfigurations[configID] != nil }
+
+    func isStopped(job jobID: String) -> Bool {
+        stoppedJobs[jobID] != nil || configuration[jobID].map(isStopped(configuration:)) == true
+    }
+}

@@ -1,0 +1,107 @@
+import EBMCore
+import Foundation
+
+/// What a replayed rule spent and picked, against the full grid it was replayed on.
+public struct ReplayOutcome: Sendable, Equatable {
+    public var rule: ReplaySimulator.Rule
+    public var workers: Int
+    /// Worker-seconds of every job run to its end (the grid's cost).
+    public var gridSeconds: Double
+    /// Worker-seconds the rule spent.
+    public var usedSeconds: Double
+    /// Of `usedSeconds`, those spent on runs that ended diverged (pruned at a rung or at the end).
+    public var divergedSeconds: Double
+    /// Virtual time until the last job ended.
+    public var wallSeconds: Double
+    /// Jobs stopped at a rung, and jobs never started (their configuration was stopped first).
+    public var stoppedJobs: Int
+    public var skippedJobs: Int
+    /// The configuration the rule would report best: the best mean over its completed ok seeds
+    /// among configurations not stopped; nil if none completed.
+    public var pick: String?
+    public var pickSeeds: Int
+    /// The pick's mean over all its seeds in the full grid, and its rank there (1-based).
+    public var pickGridMean: Double?
+    public var pickGridRank: Int?
+    /// The full grid's best configuration, its mean and seed standard deviation.
+    public var gridBest: String?
+    public var gridBestMean: Double?
+    public var gridBestStd: Double?
+    /// Seeds of the grid's best that the rule stopped or never started.
+    public var gridBestSeedsStopped: Int
+
+    public var usedFraction: Double { gridSeconds > 0 ? usedSeconds / gridSeconds : 0 }
+
+    /// The pick's full-grid mean is within one seed standard deviation of the grid's best.
+    public var pickWithinOneStd: Bool {
+        guard let p = pickGridMean, let b = gridBestMean else { return false }
+        return abs(p - b) <= (gridBestStd ?? 0)
+    }
+
+    init(trace: ReplayTrace, rule: ReplaySimulator.Rule, workers: Int, ended: [Int: ReplaySimulator.JobEnd],
+         wallSeconds: Double, stoppedConfigurations: Set<String>) {
+        self.rule = rule
+        self.workers = workers
+        self.wallSeconds = wallSeconds
+        let jobs = trace.jobs, metric = trace.metric
+        gridSeconds = jobs.reduce(0) { $0 + $1.seconds }
+        usedSeconds = ended.values.reduce(0) { $0 + $1.cost }
+        divergedSeconds = ended.reduce(0) { sum, e in
+            let diverged = e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
+            return sum + (diverged ? e.value.cost : 0)
+        }
+        stoppedJobs = ended.values.filter { $0.stop != nil }.count
+        skippedJobs = jobs.count - ended.count
+
+        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric)
+        let best = grid.first?.config
+        gridBest = best
+        gridBestMean = grid.first?.summary.mean
+        gridBestStd = grid.first?.summary.std
+        let completed = ended.filter { $0.value.stop == nil && !stoppedConfigurations.contains(jobs[$0.key].configID) }
+        let picked = Self.ranked(completed.keys.sorted(), of: jobs, metric: metric).first
+        pick = picked?.config
+        pickSeeds = picked?.summary.count ?? 0
+        if let i = grid.firstIndex(where: { $0.config == picked?.config }) {
+            pickGridRank = i + 1
+            pickGridMean = grid[i].summary.mean
+        }
+        gridBestSeedsStopped = jobs.indices.filter { i in
+            jobs[i].configID == best && (ended[i] == nil || ended[i]?.stop != nil)
+        }.count
+    }
+
+    /// Configurations of the given jobs with an ok final metric, best first (ties by id).
+    static func ranked(_ indices: [Int], of jobs: [ReplayTrace.TracedJob], metric: RankingMetric)
+        -> [(config: String, summary: MetricSummary)] {
+        var values: [String: [Double]] = [:]
+        for i in indices where jobs[i].status == .ok {
+            if let m = jobs[i].finalMetric { values[jobs[i].configID, default: []].append(m) }
+        }
+        return values.compactMap { c, v in MetricSummary(v).map { (c, $0) } }.sorted { a, b in
+            a.summary.mean != b.summary.mean ? metric.isBetter(a.summary.mean, than: b.summary.mean) : a.config < b.config
+        }
+    }
+
+    /// A Markdown table, one row per outcome, and a line naming the grid's best.
+    public static func table(_ outcomes: [ReplayOutcome]) -> String {
+        func f(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "–" }
+        var lines: [String] = []
+        if let o = outcomes.first, let best = o.gridBest {
+            lines.append("grid best: \(best), \(f(o.gridBestMean)) ± \(f(o.gridBestStd)); grid: "
+                         + String(format: "%.0f", o.gridSeconds) + " worker-seconds\n")
+        }
+        lines.append("| rule | workers | worker-seconds | of the grid | on diverged runs | wall | jobs stopped | never started | pick | its seeds | pick's grid mean | grid rank | within 1 sd | grid best's seeds stopped |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|")
+        for o in outcomes {
+            let cells = [o.rule.rawValue, "\(o.workers)", String(format: "%.0f", o.usedSeconds),
+                         String(format: "%.1f %%", 100 * o.usedFraction),
+                         String(format: "%.1f %%", o.usedSeconds > 0 ? 100 * o.divergedSeconds / o.usedSeconds : 0),
+                         String(format: "%.0f", o.wallSeconds), "\(o.stoppedJobs)", "\(o.skippedJobs)", o.pick ?? "–",
+                         "\(o.pickSeeds)", f(o.pickGridMean), o.pickGridRank.map(String.init) ?? "–",
+                         o.pickWithinOneStd ? "yes" : "no", "\(o.gridBestSeedsStopped)"]
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

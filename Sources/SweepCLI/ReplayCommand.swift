@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Sweep
+
+/// `ebm-sweep replay TRACE`: what a stopping rule would have spent and picked on a sweep that ran
+/// every job to its end, replayed on virtual time (`ReplaySimulator`).
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a full grid's trace under early-stopping rules: compute used, pick, its rank.",
+        discussion: """
+        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early
+        stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the
+        configuration each rule picks, and where it ranks in the full grid.
+        """)
+
+    @Argument(help: "The trace (CSV).") var trace: String
+    @Option(help: "The rule to replay: none, asha, median, asha-unaware, or all of them.")
+    var earlyStopping: String = "all"
+    @Option(help: "Virtual workers running jobs at once.") var workers: Int = 2
+    @Option(help: "The first rung (default: the trace's first evaluated iteration).") var minIterations: Int?
+    @Option(help: "η: rungs at min_iterations·η^k; ASHA keeps the best 1/η.") var reductionFactor: Int = 3
+
+    var rules: [ReplaySimulator.Rule] {
+        earlyStopping == "all" ? ReplaySimulator.Rule.allCases : ReplaySimulator.Rule(rawValue: earlyStopping).map { [$0] } ?? []
+    }
+
+    func validate() throws {
+        guard !rules.isEmpty else {
+            throw ValidationError("--early-stopping must be none, asha, median, asha-unaware or all, got '\(earlyStopping)'")
+        }
+        guard (1...10_000).contains(workers) else { throw ValidationError("--workers must be in 1...10000, got \(workers)") }
+        guard (2...100).contains(reductionFactor) else {
+            throw ValidationError("--reduction-factor must be in 2...100, got \(reductionFactor)")
+        }
+        if let m = minIterations, m < 1 { throw ValidationError("--min-iterations must be at least 1, got \(m)") }
+    }
+
+    func run() throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int) ?? nil
+        guard let size else { throw ValidationError("cannot read \(trace); check the path and its permissions") }
+        guard size <= ReplayTrace.maxBytes else {
+            throw ValidationError("\(trace) is larger than \(ReplayTrace.maxBytes >> 20) MiB; a trace holds metrics only")
+        }
+        guard let data = FileManager.default.contents(atPath: trace), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read \(trace) as UTF-8 text")
+        }
+        let parsed = try ReplayTrace.parse(text, file: trace)
+        guard let first = minIterations ?? parsed.jobs.flatMap({ $0.rungs.map(\.iteration) }).min() else {
+            throw ValidationError("\(trace) records no rung evaluation: nothing to replay a rule on")
+        }
+        for rule in rules where rule != .none {
+            if let missing = parsed.missingRung(for: rule.settings(minIterations: first, reductionFactor: reductionFactor)) {
+                throw ValidationError("""
+                    \(trace): job \(missing.job) has no evaluation at iteration \(missing.iteration), a rung of \
+                    min_iterations \(first) and reduction factor \(reductionFactor); pick rungs the trace recorded
+                    """)
+            }
+        }
+        let outcomes = rules.map {
+            ReplaySimulator.run(parsed, rule: $0, minIterations: first, reductionFactor: reductionFactor, workers: workers)
+        }
+        print("replay of \(trace): \(parsed.jobs.count) jobs, \(Set(parsed.jobs.map(\.configID)).count) configurations, "
+              + "\(parsed.metric.rawValue), rungs from \(first) × \(reductionFactor)^k\n")
+        print(ReplayOutcome.table(outcomes))
+    }
+}

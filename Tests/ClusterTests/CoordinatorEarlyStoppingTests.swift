@@ -1,0 +1,167 @@
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Testing
+@testable import Cluster
+import Wire
+
+/// The coordinator's stopping rule over in-memory channels: a scripted worker sends exactly the
+/// RUNG reports a test needs, so every decision is known in advance (no training, no clock).
+@Suite("Early stopping in the coordinator", .serialized)
+struct CoordinatorEarlyStoppingTests {
+    final class Rig: @unchecked Sendable {
+        let router = InMemoryChannel.router()
+        let store: SweepStore
+        let spec: SweepSpec
+        let directory: String
+        private var outcome: Result<Coordinator.Outcome, Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)").path
+            spec = try SweepSpec.parse(yaml: """
+                name: t
+                method: ml
+                fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
+                grid: {lr: [0.001, 0.002, 0.003]}
+                seeds: [0, 1, 2]
+                evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+                early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3}
+                """, file: "t.yaml")
+            store = try SweepStore.create(at: directory + "/sweep.sqlite", name: "t", specText: "", specHash: spec.planHash,
+                                          specPath: "t.yaml", jobs: Planner.plan(spec))
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        func coordinator() throws -> Coordinator {
+            var settings = CoordinatorSettings()
+            settings.heartbeatInterval = 0.05
+            settings.pollInterval = 0.01
+            return try Coordinator(channel: router, store: store, spec: spec, settings: settings,
+                                   view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
+        }
+
+        func start() throws {
+            let box = UncheckedBox(try coordinator())
+            Thread {
+                self.outcome = Result { try box.value.run() }
+                self.done.signal()
+            }.start()
+        }
+
+        func wait(seconds: Double = 20) -> Coordinator.Outcome? {
+            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+            return try? outcome?.get()
+        }
+    }
+
+    /// A two-slot worker that answers heartbeats with what it holds.
+    final class Worker {
+        let channel: InMemoryChannel
+        var held: [String: CoordinatorMessage.Assignment] = [:]
+        var cancelled: [String] = []
+
+        init(_ rig: Rig) throws {
+            channel = rig.router.connectDealer(routingID: Array("w".utf8), senderKey: nil)
+            try channel.send(.ready(.init(workerID: "w", host: "test", pid: 1, slots: 2, build: "t")))
+        }
+
+        /// Reads messages (JOBs held, CANCELs noted and dropped) until `done` holds or 5 s pass,
+        /// heartbeating what it holds after each read-out, so no heartbeat leaves out a JOB that
+        /// has already arrived (three such and the coordinator takes the job back).
+        func pump(until done: () -> Bool) throws {
+            let deadline = Date().addingTimeInterval(5)
+            while !done() && Date() < deadline {
+                while let d = try channel.receiveDelivery(timeout: .milliseconds(20)) {
+                    switch try Codec.decode(d.frames, as: CoordinatorMessage.self) {
+                    case .job(let a): held[a.jobID] = a
+                    case .cancel(let id): cancelled.append(id); held[id] = nil
+                    default: break
+                    }
+                }
+                try channel.send(.heartbeat(.init(workerID: "w", running: held.values.map {
+                    .init(jobID: $0.jobID, attempt: $0.attempt, iteration: 1, loss: 0)
+                })))
+            }
+        }
+
+        func rung(_ jobID: String, _ iteration: Int, _ metric: Double, escaped: Double = 0) throws {
+            try channel.send(.rung(.init(jobID: jobID, attempt: held[jobID]?.attempt ?? 1, iteration: iteration,
+                                         metric: metric, escaped: escaped)))
+        }
+
+        func finish(_ jobID: String) throws {
+            guard let a = held.removeValue(forKey: jobID) else { return }
+            try channel.send(.result(ResultReport(jobID: a.jobID, attempt: a.attempt, status: .ok, metrics: ["kde_nll": 1.5],
+                                                  seconds: 0.1, secondsPerIteration: 0.01,
+                                                  payload: ResultPayload(checkpoint: [1], samples: Matrix(rows: 1, columns: 2),
+                                                                         lossHistory: [1]))))
+        }
+    }
+
+    @Test("a losing configuration is stopped at its first rung: running seeds cancelled, the pending one never starts; resume keeps it")
+    func stopsAndResumes() throws {
+        let rig = try Rig()
+        var configs: [String] = []
+        for job in try rig.store.jobs() where !configs.contains(job.job.configID) { configs.append(job.job.configID) }
+        let (x, y, z) = (configs[0], configs[1], configs[2])
+        try rig.start()
+        let w = try Worker(rig)
+        try w.pump { w.held.count == 2 }
+        #expect(Set(w.held.keys) == ["\(x)-s0", "\(x)-s1"])
+        #expect(w.held.values.allSatisfy { $0.rungs?.iterations == [100, 300] && $0.rungs?.metric == .kdeNLL })
+        try w.rung("\(x)-s0", 100, 2.0)
+        try w.rung("\(x)-s1", 100, 2.02)
+        try w.rung("\(x)-s1", 150, 2.0)  // not a rung: dropped as malformed
+        try w.finish("\(x)-s0"); try w.finish("\(x)-s1")
+        try w.pump { w.held.count == 2 }
+        try w.rung("\(x)-s2", 100, 2.01)
+        try w.finish("\(x)-s2")
+        try w.pump { w.held.count == 2 && w.held["\(y)-s1"] != nil }
+        #expect(Set(w.held.keys) == ["\(y)-s0", "\(y)-s1"])
+        try w.rung("\(y)-s0", 100, 4.0)
+        try w.rung("\(y)-s1", 100, 4.02)   // y judged on two seeds: far worse than x, stopped
+        try w.pump { w.cancelled.count == 2 && w.held.count == 2 }   // the CANCELs, then z's first two jobs
+        #expect(Set(w.cancelled) == ["\(y)-s0", "\(y)-s1"])
+        #expect(Set(w.held.keys) == ["\(z)-s0", "\(z)-s1"])
+        try w.rung("\(y)-s0", 300, 3.0)    // in flight before the CANCEL: refused, harmless
+        try w.finish("\(z)-s0"); try w.finish("\(z)-s1")
+        try w.pump { w.held["\(z)-s2"] != nil }
+        try w.finish("\(z)-s2")
+        #expect(rig.wait() == .finished)
+
+        let jobs = Dictionary(uniqueKeysWithValues: try rig.store.jobs().map { ($0.job.id, $0) })
+        #expect(jobs["\(y)-s0"]?.status == .stopped && jobs["\(y)-s2"]?.status == .stopped)
+        #expect(jobs["\(y)-s2"]?.error?.hasPrefix("asha at iteration 100") == true)
+        let stopped = try rig.store.results().filter { $0.status == .stopped }
+        #expect(Set(stopped.map(\.jobID)) == ["\(y)-s0", "\(y)-s1"])
+        #expect(stopped.allSatisfy { $0.metrics[EarlyStopping.stoppedAtKey] == 100 && ($0.metrics["kde_nll"] ?? 0) >= 4 })
+        #expect(try rig.store.rungs().map(\.report.iteration) == [100, 100, 100, 100, 100])
+        #expect(try rig.store.events(kind: .malformed).count == 1)
+        // The ranking puts y after the completed configurations.
+        let ranked = Ranking.rank(jobs: Planner.plan(rig.spec), statuses: jobs.mapValues(\.status),
+                                  results: try rig.store.results(), metric: .kdeNLL)
+        #expect(ranked.last?.configID == y && ranked.last?.status == .stopped && ranked.last?.stoppedAt == 100)
+        // A new coordinator on the store replays the reports: the same rule state, y still stopped.
+        let again = try rig.coordinator()
+        #expect(again.earlyStopping?.pruner.isStopped(configuration: y) == true)
+        #expect(again.earlyStopping?.pruner.isStopped(configuration: x) == false)
+    }
+
+    @Test("a rung whose samples mostly escaped ends that job alone, as diverged, with the reason")
+    func divergence() throws {
+        let rig = try Rig()
+        let x = try rig.store.jobs()[0].job.configID
+        try rig.start()
+        let w = try Worker(rig)
+        try w.pump { w.held.count == 2 }
+        try w.rung("\(x)-s0", 100, 9, escaped: 0.8)
+        try w.pump { !w.cancelled.isEmpty }
+        #expect(w.cancelled == ["\(x)-s0"])
+        let job = try rig.store.job(id: "\(x)-s0")
+        #expect(job?.status == .diverged && job?.error?.contains("80 % of the rung's samples escaped") == true)
+        #expect(try rig.store.job(id: "\(x)-s1")?.status == .running)
+    }
+}

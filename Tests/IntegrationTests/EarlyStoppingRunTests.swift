@@ -1,0 +1,71 @@
+import Foundation
+import Store
+import Sweep
+import Testing
+import TestSupport
+
+/// A sweep under an early-stopping rule across real processes: workers train, report their rungs
+/// over EBM/1, and the coordinator's decisions are the pure rule's on the reports it stored.
+@Suite("Early stopping across processes", .serialized)
+struct EarlyStoppingRunTests {
+    @Test("Rung reports reach the store at the rungs; the stops are what the rule decides on them; stopped rows say where")
+    func liveRule() throws {
+        let harness = try ProcessHarness(label: "early-stopping")
+        // A learning rate that trains, one that barely moves the model, one whose samples blow up
+        // by iteration 90; an evaluation long enough (ε·T = 1) for the rung metric to see the model.
+        let text = """
+            name: es
+            method: ml
+            dataset: swiss_roll
+            fixed: {data_size: 256, hidden_layers: 1, neurons: 16, batch_size: 64, iterations: 300}
+            grid:
+              lr: [0.03, 0.003, 1.0e-6]
+            seeds: [0, 1]
+            evaluation:
+              samples: 200
+              sampler: {init: normal, step_size: 1.0e-2, steps: 100}
+            early_stopping:
+              type: asha
+              min_iterations: 30
+              reduction_factor: 3
+              evaluation: {samples: 100, steps: 10}
+            """
+        let spec = try SweepFixtures.write(text, in: harness, as: "es.yaml")
+        let out = harness.directory.appendingPathComponent("out").path
+        // One worker: jobs run one at a time in the sweep's order, so the reports arrive in a known order.
+        let (status, output) = try harness.run("ebm-sweep", ["run", spec, "--out", out, "--local-workers", "1"],
+                                               timeout: SweepRunTests.sweepTimeout)
+        #expect(status == 0, "coordinator output:\n\(output)")
+        let store = try SweepStore.openReadOnly(at: out + "/sweep.sqlite")
+        let jobs = try store.jobs(), rungs = try store.rungs(), results = try store.results()
+        #expect(!rungs.isEmpty && rungs.allSatisfy { [30, 90, 270].contains($0.report.iteration) })
+        #expect(jobs.allSatisfy { $0.status.isFinished })
+
+        var rule = ASHAPruner(jobs: jobs.map(\.job), metric: .kdeNLL, reductionFactor: 3, seedAware: true)
+        for r in rungs { _ = rule.record(r.report) }
+        // The live decisions are the rule's: a configuration has stopped jobs exactly when the rule
+        // stopped it (its seeds finished before then stay ok), and a job ended diverged at a rung
+        // exactly when the rule stopped it alone.
+        for config in Set(jobs.map(\.job.configID)) {
+            let stopped = jobs.contains { $0.job.configID == config && $0.status == .stopped }
+            #expect(stopped == rule.isStopped(configuration: config), "\(config)")
+        }
+        for job in jobs where !rule.isStopped(configuration: job.job.configID) {
+            let atRung = job.status == .diverged && job.error?.contains("rung's samples escaped") == true
+            #expect(atRung == rule.isStopped(job: job.job.id), "\(job.job.id): \(job.status) \(job.error ?? "")")
+        }
+        for r in results where r.status == .stopped {
+            let at = try #require(r.metrics[EarlyStopping.stoppedAtKey])
+            #expect(rungs.contains { $0.report.jobID == r.jobID && Double($0.report.iteration) == at })
+            #expect(r.error?.hasPrefix("asha at iteration") == true)
+        }
+        // One worker runs the jobs one at a time in a fixed order on the same bits: this sweep's
+        // rule always ends some (here: lr 1e-6 stopped at rung 30, one lr 0.03 seed diverged at 90).
+        let endedByRule = jobs.filter { $0.status == .stopped || ($0.status == .diverged && $0.error?.contains("escaped") == true) }
+        #expect(!endedByRule.isEmpty, "no job was stopped:\n\(output)")
+        if jobs.contains(where: { $0.status == .stopped }) {
+            let csv = try String(contentsOfFile: out + "/results.csv", encoding: .utf8)
+            #expect(csv.split(whereSeparator: \.isNewline).first?.contains("stopped_at") == true)
+        }
+    }
+}
