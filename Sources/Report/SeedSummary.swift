@@ -1,3 +1,5 @@
+import Sweep
+
 /// One configuration's ranking metric over its ok seeds: n, mean, sample standard deviation and a
 /// 95 % Student-t interval for the mean, mean ± t(0.975, n − 1) · sd / √n (design.md, "Statistics").
 ///

@@ -54,7 +54,7 @@ struct RungRecord: Sendable, Equatable {
         case (nil, nil): spread = nil
         }
         guard let spread else { return -.infinity }
-        let t = StudentT.quantile(confidence, degreesOfFreedom: Double(spread.degreesOfFreedom))
+        let t = StudentT(degrees: Double(spread.degreesOfFreedom)).quantile(confidence)
         return m - t * (spread.variance / Double(n)).squareRoot()
     }
 }

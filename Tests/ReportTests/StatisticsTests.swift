@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Report
+import Sweep
 
 @Suite struct StatisticsTests {
     /// Published two-sided 95 % critical values t(0.975, ν) (any statistics table), to 6 decimals.
