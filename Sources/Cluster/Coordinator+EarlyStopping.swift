@@ -40,7 +40,7 @@ extension Coordinator {
 
     /// What a JOB says about its rungs; nil without a rule.
     func rungs(for job: Job, now t: Double) -> CoordinatorMessage.Assignment.Rungs? {
-        guard let settings = earlyStopping?.settings else { return nil }
+        guard let settings = earlyStopping?.settings, !racedJobs.contains(job.id) else { return nil }
         earlyStopping?.leasedAt[job.id] = t
         return .init(iterations: settings.rungs(forIterations: job.config.iterations), evaluation: settings.evaluation,
                      metric: spec.metric)

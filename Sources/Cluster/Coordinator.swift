@@ -83,6 +83,10 @@ public final class Coordinator {
     var times = SweepProgress.JobTimes()
     /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
     var earlyStopping: EarlyStoppingState?
+    /// Whether racing has been decided (it happens once per sweep), and the jobs it added, which
+    /// run to their end without rungs.
+    var raced: Bool
+    var racedJobs: Set<String>
 
     public struct GaveUp: Error, CustomStringConvertible {
         public let description: String
@@ -107,6 +111,8 @@ public final class Coordinator {
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
         finishedBefore = scheduler.counts.finished
         started = clock.now
+        raced = try store.hasRaced()
+        racedJobs = try store.racedJobIDs()
         earlyStopping = try restoreEarlyStopping()
     }
 
@@ -129,6 +135,7 @@ public final class Coordinator {
                 return .interrupted(signal)
             }
             if scheduler.isComplete {
+                if try race() { continue }
                 try deliverShutdown()
                 view.finish(progress())
                 reportRefusals()

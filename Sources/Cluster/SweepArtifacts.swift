@@ -51,6 +51,7 @@ public enum SweepArtifacts {
         let anchors = anchorLine(ranked.first)
         var notes = anchors.map { [$0] } ?? []
         if !fixedLine.isEmpty { notes.append("Same in every configuration: \(fixedLine).") }
+        if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
         notes.append("Every metric of every configuration: results.csv; every run: runs.csv.")
         try ReportFile.write(tables.markdown(notes: notes), to: path("results.md"))
         try ReportFile.write(tables.latex(label: resultsLabel(spec)), to: path("results.tex"))
@@ -113,4 +114,17 @@ public enum SweepArtifacts {
         return String(format: "Anchors: floor kde_nll %.4f (a fresh data draw scored like samples)", floor.mean) + oracle + "."
     }
 
+
+    /// How many seeds decided the best, and whether racing gave it and its rivals more
+    /// (docs/design.md, "Racing"); nil when the sweep does not race or has not raced yet.
+    static func racingLine(store: SweepStore, jobs: [Job], configurations: [ConfigurationResults]) throws -> String? {
+        guard try store.hasRaced(), let best = configurations.first(where: { $0.okCount > 0 }) else { return nil }
+        let racedIDs = try store.racedJobIDs()
+        let racedConfigs = Set(jobs.filter { racedIDs.contains($0.id) }.map(\.configID))
+        let decided = "the best, \(best.configID), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
+        if racedConfigs.isEmpty { return "Racing: no configuration was tied with the best; \(decided)." }
+        let extra = racedIDs.count / racedConfigs.count
+        return "Racing: the best after the planned seeds and its \(racedConfigs.count - 1) closest rival\(racedConfigs.count == 2 ? "" : "s") "
+            + "(tied with it) ran on \(extra) more seed\(extra == 1 ? "" : "s") each; \(decided)."
+    }
 }

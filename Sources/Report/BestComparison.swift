@@ -120,6 +120,15 @@ public struct BestComparison: Sendable, Equatable {
         }
     }
 
+    /// The best and the configurations tied with it, in rank order, at most `limit` in all: the
+    /// ones racing gives more seeds (docs/design.md, "Racing"). Empty without a best; the best alone
+    /// when nothing is tied with it.
+    public func rivals(in configurations: [ConfigurationResults], limit: Int) -> [String] {
+        guard let bestID else { return [] }
+        let tied = configurations.sorted { $0.rank < $1.rank }.map(\.configID).filter { entries[$0]?.verdict == .tied }
+        return Array(([bestID] + tied).prefix(max(1, limit)))
+    }
+
     /// One sentence for captions and the report: the test, the correction, m and α.
     public var method: String {
         "tied: not significantly worse than the best (one-sided t-test per configuration, paired by seed "

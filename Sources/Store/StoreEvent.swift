@@ -29,6 +29,8 @@ public struct StoreEvent: Sendable, Equatable {
         public static let malformed: Kind = "malformed"
         /// The early-stopping rule stopped a job that had no rung report (`markStopped`).
         public static let stopped: Kind = "stopped"
+        /// Racing added seeds to the best configuration and its closest rivals (or found none close).
+        public static let raced: Kind = "raced"
     }
 
     public var at: Date

@@ -134,6 +134,13 @@ extension SweepStore {
             UNIQUE (job_id, iteration)
         );
         """,
+        // 4 → 5: the jobs racing added (docs/design.md, "Racing"): extra seeds of the best and its
+        // closest rivals, which the spec does not plan, so a re-run of the same spec is not refused.
+        """
+        CREATE TABLE raced (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (job_id)
+        );
+        """,
     ]
 
     /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing

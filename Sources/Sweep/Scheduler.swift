@@ -17,12 +17,13 @@ public struct Scheduler: Sendable {
         var leases: Set<Int>
     }
 
-    /// Jobs in plan order; assignments go to the first pending job in this order.
-    public let jobs: [Job]
+    /// Jobs in plan order (racing's appended at the end); assignments go to the first pending
+    /// job in this order.
+    public private(set) var jobs: [Job]
     public let maxAttempts: Int
     public let liveness: Liveness
     var states: [JobState]
-    let indexByID: [String: Int]
+    private(set) var indexByID: [String: Int]
     var workers: [String: Worker] = [:]
     /// The latest lease issued for each unfinished job: the only one a worker may adopt, so a
     /// peer cannot claim (and then burn) attempts it was never given.
@@ -83,6 +84,16 @@ public struct Scheduler: Sendable {
         }
         for (i, s) in stored.enumerated() where s.status == .running && (1...maxAttempts).contains(s.attempts) {
             if let worker = s.worker { issued[i] = IssuedLease(worker: worker, attempt: s.attempts) }
+        }
+    }
+
+    /// Appends `added` as pending jobs with no attempts (racing's extra seeds); ids the scheduler
+    /// already knows are skipped.
+    public mutating func add(_ added: [Job]) {
+        for job in added where indexByID[job.id] == nil {
+            indexByID[job.id] = jobs.count
+            jobs.append(job)
+            states.append(.pending(attempts: 0))
         }
     }
 

@@ -9,9 +9,11 @@ import Yams
 ///   reduction_factor: 3     # η: rungs at min_iterations·η^k; ASHA keeps the best 1/η
 ///   evaluation: {samples: 500, steps: 200}   # the cheap evaluation at each rung (step_size:
 ///                                             # default, the final evaluation's ε·T over these steps)
+///   race_seeds: 3           # seeds racing adds to the best and its closest rivals (default: as
+///                           # many as the sweep has; 0: no racing)
 /// ```
 extension SpecReader {
-    static let earlyStoppingKeys = ["type", "min_iterations", "reduction_factor", "evaluation"]
+    static let earlyStoppingKeys = ["type", "min_iterations", "reduction_factor", "evaluation", "race_seeds"]
 
     /// nil when the section is absent (or too broken to use; the issues say why).
     mutating func readEarlyStopping(_ node: Node, final: EvaluationConfig,
@@ -32,6 +34,8 @@ extension SpecReader {
                 if let v = integer(entry.value, path, in: 1...1_000_000) { settings.minIterations = v }
             case "reduction_factor":
                 if let v = integer(entry.value, path, in: 2...100) { settings.reductionFactor = v }
+            case "race_seeds":
+                if let v = integer(entry.value, path, in: 0...100) { settings.raceSeeds = v }
             case "evaluation":
                 if let cheap = readCheapEvaluation(entry.value, final: final) { settings.evaluation = cheap }
             default:

@@ -144,7 +144,8 @@ struct RunCommand: ParsableCommand {
             if try store.specHash == sweep.planHash { return store }
             let old = try? SweepSpec.parse(yaml: try store.specText, file: try store.specPath)
             let diff = old.map { SpecDiff(from: $0, to: sweep).description } ?? "(the stored spec no longer parses)"
-            let stored = Set(try store.jobs().map(\.job.id))
+            // Racing's jobs are not the spec's to plan (docs/design.md, "Racing").
+            let stored = Set(try store.jobs().map(\.job.id)).subtracting(try store.racedJobIDs())
             let added: [Job]
             switch SpecChange(stored: old, storedJobIDs: stored, new: sweep) {
             case .same: added = []

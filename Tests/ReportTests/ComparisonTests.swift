@@ -53,6 +53,17 @@ import Testing
         #expect(e["c5"]?.verdict == .untested && e["c6"]?.verdict == .untested)
     }
 
+    @Test("racing's rivals: the best, then the tied ones in rank order, never the worse or untested ones, at most the limit")
+    func rivals() {
+        let configurations = Self.example(sign: 1)
+        let comparison = BestComparison(configurations: configurations, metric: .kdeNLL)
+        #expect(comparison.rivals(in: configurations.reversed(), limit: 10) == ["c1", "c2", "c3"])
+        #expect(comparison.rivals(in: configurations, limit: 2) == ["c1", "c2"])
+        #expect(comparison.rivals(in: configurations, limit: 0) == ["c1"])
+        let none = [Self.config(1, [:], status: .diverged)]
+        #expect(BestComparison(configurations: none, metric: .kdeNLL).rivals(in: none, limit: 3).isEmpty)
+    }
+
     @Test("without spread the sign of the difference decides; identical seeds are tied")
     func noSpread() {
         let comparison = BestComparison(configurations: [Self.config(1, [0: 1, 1: 2]), Self.config(2, [0: 1, 1: 2]), Self.config(3, [0: 1.5, 1: 2.5])],

@@ -1,0 +1,29 @@
+import EBMCore
+import Foundation
+import Store
+import Sweep
+import Testing
+
+@Suite("The store's record of racing")
+struct RacingStoreTests {
+    @Test("race adds jobs and the decision in one step; a decision without jobs is still a decision")
+    func race() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("race-store-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spec = try SweepSpec.parse(yaml: "name: t\nmethod: ml\nfixed: {iterations: 5}\ngrid: {lr: [0.001, 0.002]}\nseeds: [0]\n",
+                                       file: "t.yaml")
+        let planned = Planner.plan(spec)
+        let store = try SweepStore.create(at: directory + "/sweep.sqlite", name: "t", specText: "", specHash: spec.planHash,
+                                          specPath: "t.yaml", jobs: planned)
+        #expect(try !store.hasRaced() && store.racedJobIDs().isEmpty)
+        let raced = Racing.jobs(rivals: planned, seeds: [1, 2])
+        #expect(try store.race(raced, detail: "two race") == 4)
+        #expect(try store.hasRaced() && store.racedJobIDs() == Set(raced.map(\.id)))
+        #expect(try store.jobs().count == 6 && store.jobs().filter { raced.map(\.id).contains($0.job.id) }.allSatisfy { $0.status == .pending })
+
+        let other = try SweepStore.create(at: directory + "/other.sqlite", name: "t", specText: "", specHash: spec.planHash,
+                                          specPath: "t.yaml", jobs: planned)
+        #expect(try other.race([], detail: "none close") == 0)
+        #expect(try other.hasRaced() && other.racedJobIDs().isEmpty && other.jobs().count == 2)
+    }
+}
