@@ -58,7 +58,7 @@ extension Coordinator {
             try persist(released)
             forget(worker)
             note("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")",
-                 event: StoreEvent(kind: "worker_left", worker: worker, detail: "handed back \(released.joined(separator: ", "))"),
+                 event: StoreEvent(kind: .workerLeft, worker: worker, detail: "handed back \(released.joined(separator: ", "))"),
                  peer: peer, now: t)
         }
     }
@@ -81,7 +81,7 @@ extension Coordinator {
         if let holder = workers[worker], holder.key != key {
             refusedRegistrations += 1
             let detail = "READY #\(refusedRegistrations) as '\(worker)' from key \(key ?? "(none)"), but it is registered with key \(holder.key ?? "(none)")"
-            note("refused \(detail)", event: StoreEvent(kind: "refused_registration", worker: worker, detail: detail), peer: peer, now: t)
+            note("refused \(detail)", event: StoreEvent(kind: .refusedRegistration, worker: worker, detail: detail), peer: peer, now: t)
             return
         }
         let previous = workers[worker]
@@ -99,7 +99,7 @@ extension Coordinator {
         let how = restarted ? "restarted (pid \(previous?.pid ?? 0) → \(ready.pid))" : previous != nil ? "re-registered" : "joined"
         note("worker \(worker) \(how) from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))"
              + (restarted && !requeued.isEmpty ? "; its jobs \(requeued.joined(separator: ", ")) count an attempt" : ""),
-             event: StoreEvent(kind: "worker_joined", worker: worker,
+             event: StoreEvent(kind: .workerJoined, worker: worker,
                                detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"),
              peer: peer, now: t)
         send(.heartbeat, to: worker)
@@ -212,7 +212,7 @@ extension Coordinator {
         case .notLeasedToThisWorker, .staleAttempt, .unknownJob:
             refusedResults += 1
             note("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)",
-                 event: StoreEvent(kind: "result_refused", jobID: report.jobID, worker: worker,
+                 event: StoreEvent(kind: .resultRefused, jobID: report.jobID, worker: worker,
                                    detail: "\(acceptance.rawValue), attempt \(report.attempt)"),
                  peer: peer, now: t)
         }

@@ -90,7 +90,7 @@ extension Coordinator {
             // Not from its budget (a flood has spent it): one line per registration, and READYs are budgeted.
             let seconds = String(format: "%.1f", t - (info.stalledSince ?? t))
             record("worker \(worker) dropped: its queue has been full for \(seconds) s (it does not read)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
-                   event: StoreEvent(kind: "worker_dropped", worker: worker, detail: "queue full for \(seconds) s"))
+                   event: StoreEvent(kind: .workerDropped, worker: worker, detail: "queue full for \(seconds) s"))
         }
     }
 
@@ -121,7 +121,7 @@ extension Coordinator {
             let who = workers.first { PeerID.text($0.value.peer) == peer }.map { "worker \($0.key)" } ?? "connection \(peer)"
             let line = "suppressed \(count) log line\(count == 1 ? "" : "s") and events caused by \(who) in the last \(Int((t - since).rounded())) s"
             view.log(line)
-            try? store.log(event: StoreEvent(kind: "suppressed", worker: String(peer.prefix(128)), detail: line))
+            try? store.log(event: StoreEvent(kind: .suppressed, worker: String(peer.prefix(128)), detail: line))
         }
     }
 
@@ -139,6 +139,6 @@ extension Coordinator {
         var line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
         if refusedRegistrations > 0 { line += ", refused \(refusedRegistrations) registration\(refusedRegistrations == 1 ? "" : "s") under another key's worker name" }
         view.log(line)
-        try? store.log(event: StoreEvent(kind: "refusals", detail: line))
+        try? store.log(event: StoreEvent(kind: .refusals, detail: line))
     }
 }

@@ -169,7 +169,6 @@ public final class Coordinator {
 
     func receive(timeout: Duration) throws -> Delivery? {
         do { return try channel.receiveDelivery(timeout: timeout) } catch {
-            if error.code == .interrupted { return nil }
             if error.code == .messageTooLarge {
                 countMalformed(peer: nil, reason: "message with too many frames")
                 return nil

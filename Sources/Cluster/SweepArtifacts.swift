@@ -4,7 +4,7 @@ import Report
 import Store
 import Sweep
 
-/// The files a sweep leaves for its user (design.md §7, contract names), rebuilt from the store,
+/// The files a sweep leaves for its user (docs/design.md, "The sweep directory": contract names), rebuilt from the store,
 /// which stays the truth: results.csv/.md/.tex (one ranked row per configuration), runs.csv (one
 /// row per job), best/<rank>-<config id>/ (run directories of the kept configurations) and
 /// report.html. Safe to call at any time, and again: each file is replaced atomically. While jobs

@@ -155,7 +155,7 @@ public final class Worker {
 
     func receive(_ socket: Socket, timeout: Duration) throws -> Delivery? {
         do { return try socket.receiveDelivery(timeout: timeout) } catch {
-            if error.code == .interrupted || error.code == .messageTooLarge { return nil }
+            if error.code == .messageTooLarge { return nil }
             throw error
         }
     }

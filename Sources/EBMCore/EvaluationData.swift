@@ -1,6 +1,6 @@
 import Foundation
 
-/// The fixed draws every run of a dataset is scored against (design.md §3).
+/// The fixed draws every run of a dataset is scored against (docs/design.md, "Metrics").
 ///
 /// The held-out, validation and floor draws come from three fixed seeds, independent of any
 /// training seed, so every run, every sweep and every machine scores against the same points.

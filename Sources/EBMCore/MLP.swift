@@ -1,4 +1,5 @@
-/// A multilayer perceptron with all parameters in one flat buffer (design.md §2).
+/// A multilayer perceptron with all parameters in one flat buffer (docs/design.md, "The course
+/// templates").
 ///
 /// `parameters` are kept as Double whatever the precision; a float32 network's values are float32
 /// numbers (exactly representable), and every evaluation runs in `precision`.

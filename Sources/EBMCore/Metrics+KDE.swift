@@ -1,7 +1,7 @@
 import Foundation
 
 /// `kde_nll`: the held-out negative log-likelihood of a Gaussian kernel density estimate fitted to
-/// the samples, the default ranking metric (design.md §3).
+/// the samples, the default ranking metric (docs/design.md, "Metrics").
 extension Metrics {
     /// The KDE uses at most this many samples: the first ones that are finite.
     public static let maxKDESamples = 3000

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The evaluation metrics of design.md §3: pure functions of a run's samples (and, for `nll`, its
-/// energy) against the fixed evaluation draws of its dataset.
+/// The evaluation metrics of docs/design.md, "Metrics": pure functions of a run's samples (and, for
+/// `nll`, its energy) against the fixed evaluation draws of its dataset.
 ///
 /// `evaluate` returns every metric under its contract name. Non-finite samples count as escaped
 /// and are dropped before every other metric; the distance metrics then use the first
 /// `maxKDESamples` finite samples, like the KDE, so their cost is bounded for any sample count.
 public enum Metrics {
-    /// The contract metric names (design.md §3): the keys of `evaluate`'s dictionary.
+    /// The contract metric names (docs/design.md, "Metrics"): the keys of `evaluate`'s dictionary.
     public enum Name {
         public static let kdeNLL = "kde_nll"
         public static let nll = "nll"

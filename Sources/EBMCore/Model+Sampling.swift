@@ -1,4 +1,5 @@
-/// Drawing samples from a model with the evaluation sampler (design.md §2–3).
+/// Drawing samples from a model with the evaluation sampler (docs/design.md, "The course templates"
+/// and "Metrics").
 extension Model {
     /// Chains per block: the tape is sized for a block, so memory stays bounded for any sample count.
     static let samplingBlock = 1000

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The course's three 2-D toy datasets (design.md §2), reproduced from the Python templates'
-/// `load_data(n, name)` in float64.
+/// The course's three 2-D toy datasets (docs/design.md, "The course templates"), reproduced from
+/// the Python templates' `load_data(n, name)` in float64.
 ///
 /// Every draw comes from the `RandomSource` passed in, so the same seed gives the same bits. The
 /// draws cannot match numpy's bit for bit (a different generator); they match its distributions.

@@ -94,7 +94,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case noiseStd = "noise_std"
     }
 
-    /// The course template's configuration for `method` (design.md §2).
+    /// The course template's configuration for `method` (docs/design.md, "The course templates").
     public static func defaults(for method: Method) -> TrainingConfig {
         var c = TrainingConfig(
             method: method, dataset: .swissRoll, dataSize: 16384, hiddenLayers: 2, neurons: 128,

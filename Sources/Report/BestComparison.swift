@@ -1,6 +1,6 @@
 import Sweep
 
-/// Which configurations are not significantly worse than the best one (design.md, "Statistics").
+/// Which configurations are not significantly worse than the best one (docs/design.md, "Statistics").
 ///
 /// The best is the first ranked configuration with an ok seed. Every other configuration with at
 /// least two ok seeds is tested against it, one-sided (H₁: it is worse in the metric's direction):

@@ -1,10 +1,10 @@
 import EBMCore
 import Foundation
 
-/// The project's named figures (design.md §7 file names: `energy.svg`, `density.svg`, `score.svg`,
-/// `samples.svg`, `loss.svg`, `dataset.svg`). Each takes plain data and returns the SVG text; the
-/// caller writes it. Heat maps take a `grid` [ny, nx] evaluated at `PlotBox.gridPoints(columns:rows:)`
-/// (row 0 at the bottom).
+/// The project's named figures (file names of docs/design.md, "The sweep directory": `energy.svg`,
+/// `density.svg`, `score.svg`, `samples.svg`, `loss.svg`, `dataset.svg`). Each takes plain data and
+/// returns the SVG text; the caller writes it. Heat maps take a `grid` [ny, nx] evaluated at
+/// `PlotBox.gridPoints(columns:rows:)` (row 0 at the bottom).
 public enum Figures {
     /// Energy heat maps clip their colour range to these percentiles of the finite grid values:
     /// far from the data an energy grows without bound and would otherwise flatten the structure.

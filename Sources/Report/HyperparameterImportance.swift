@@ -2,7 +2,7 @@ import EBMCore
 
 /// How much of the ranking metric's variance each swept hyperparameter explains: a functional-ANOVA
 /// decomposition over the grid (Hooker 2007; Hutter et al. 2014 fit a forest first, a full grid
-/// needs none). See design.md, "Statistics".
+/// needs none). See docs/design.md, "Statistics".
 ///
 /// The measure is uniform over the grid's configurations and, within one, over its ok seeds. With
 /// m_c a configuration's mean and m̄ the mean of the m_c:

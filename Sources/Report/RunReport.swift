@@ -17,7 +17,7 @@ public struct RunReport: Sendable {
         self.figures = figures
     }
 
-    /// Design.md §3's metrics in reading order: the ranking metric, its anchors, then the rest.
+    /// The metrics (docs/design.md, "Metrics") in reading order: the ranking metric, its anchors, then the rest.
     /// Metrics not listed follow in alphabetical order.
     public static let metricOrder = ["kde_nll", "floor_kde_nll", "oracle_nll", "nll", "precision", "recall",
                                      "mmd", "swd", "energy_distance", "escaped"]

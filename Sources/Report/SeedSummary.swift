@@ -1,7 +1,7 @@
 import Sweep
 
 /// One configuration's ranking metric over its ok seeds: n, mean, sample standard deviation and a
-/// 95 % Student-t interval for the mean, mean ± t(0.975, n − 1) · sd / √n (design.md, "Statistics").
+/// 95 % Student-t interval for the mean, mean ± t(0.975, n − 1) · sd / √n (docs/design.md, "Statistics").
 ///
 /// The t interval assumes the seeds' values are roughly normal; with 3–5 seeds nothing better is
 /// available (a bootstrap over 3 values has only 10 distinct resamples).

@@ -3,34 +3,47 @@ import Foundation
 /// One line of the sweep's append-only event log: what the coordinator saw and decided, for
 /// post-mortems ("why did job X run three times?") and for `ebm-sweep status`.
 public struct StoreEvent: Sendable, Equatable {
-    /// What happened. A struct rather than an enum so new kinds need no schema change.
-    public struct Kind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public init(stringLiteral value: String) { self.rawValue = value }
-
+    /// What happened: one word per kind, stored as its raw value (`events.kind`). A new kind is a
+    /// new case; the column has no CHECK list, so adding one needs no migration.
+    public enum Kind: String, CaseIterable, Sendable {
         /// A job was leased to a worker (`markLeased`).
-        public static let lease: Kind = "lease"
+        case lease
         /// A job went back to pending (`markPending`).
-        public static let requeue: Kind = "requeue"
+        case requeue
         /// A job gave up (`markFailed`).
-        public static let failed: Kind = "failed"
+        case failed
         /// A result was committed (`record`).
-        public static let resultAccepted: Kind = "result_accepted"
+        case resultAccepted = "result_accepted"
         /// A second result for a finished job was dropped (`record` returned false).
-        public static let duplicateDropped: Kind = "duplicate_dropped"
-        /// Running jobs became pending after a coordinator restart (`resetRunningToPending`).
-        public static let resumed: Kind = "resumed"
+        case duplicateDropped = "duplicate_dropped"
+        /// A result came from a worker not holding the job's current lease; `detail` says why.
+        case resultRefused = "result_refused"
+        /// A worker registered (READY); `detail` holds its host, pid, slots and build.
+        case workerJoined = "worker_joined"
+        /// A worker said BYE; `detail` lists the jobs it handed back.
+        case workerLeft = "worker_left"
+        /// Running jobs became pending when a coordinator resumed (written by releases before the
+        /// scheduler took this over; kept so their logs still read).
+        case resumed
         /// A grown spec replaced the stored one and added its new jobs (`grow`).
-        public static let grown: Kind = "grown"
+        case grown
         /// A worker went silent past its liveness limit.
-        public static let workerLost: Kind = "worker_lost"
+        case workerLost = "worker_lost"
+        /// A READY named a live worker registered with another CURVE key.
+        case refusedRegistration = "refused_registration"
         /// Malformed messages were dropped; `detail` holds the count and reason.
-        public static let malformed: Kind = "malformed"
+        case malformed
+        /// At the end of a run: what was turned away in all (malformed messages, refused results
+        /// and registrations), so a flood is visible after the fact.
+        case refusals
+        /// A worker whose send queue stayed full was dropped (see docs/design.md, "Hostile peers").
+        case workerDropped = "worker_dropped"
+        /// A peer's per-connection budget refused lines; `detail` holds the count.
+        case suppressed
         /// The early-stopping rule stopped a job that had no rung report (`markStopped`).
-        public static let stopped: Kind = "stopped"
+        case stopped
         /// Racing added seeds to the best configuration and its closest rivals (or found none close).
-        public static let raced: Kind = "raced"
+        case raced
     }
 
     public var at: Date

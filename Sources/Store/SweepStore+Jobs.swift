@@ -69,21 +69,6 @@ extension SweepStore {
         }
     }
 
-    /// Resume after a coordinator crash: jobs left running become pending, attempts kept (their
-    /// workers' results, if they still arrive, are accepted as usual). Returns how many moved.
-    @discardableResult
-    public func resetRunningToPending(at date: Date = Date()) throws(StoreError) -> Int {
-        try database.transaction { () throws(StoreError) in
-            let moved = try database.execute(
-                "UPDATE jobs SET status = ?, worker = NULL, started_at = NULL WHERE status = ?",
-                [.text(RunStatus.pending.rawValue), .text(RunStatus.running.rawValue)])
-            if moved > 0 {
-                try log(event: StoreEvent(at: date, kind: .resumed, detail: "\(moved) running jobs back to pending"))
-            }
-            return moved
-        }
-    }
-
     /// Heals what an older build (or two coordinators on one directory) could leave: a job with
     /// a stored result is finished, whatever its row says; the result decides its status, as
     /// `record` would have. One transaction; returns how many rows changed. `open(at:)` runs it.

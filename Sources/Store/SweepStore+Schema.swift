@@ -9,7 +9,7 @@ extension SweepStore {
     public static var schemaVersion: Int { migrations.count }
 
     static let migrations: [String] = [
-        // 0 → 1: the first schema (design.md §7).
+        // 0 → 1: the first schema (docs/design.md, "The sweep directory").
         """
         CREATE TABLE sweep (
             id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,13 +1,13 @@
 import Foundation
 import Sweep
 
-/// The sweep's truth: `results/<name>/sweep.sqlite` (design.md §7) with the spec, every job's
-/// status, every accepted result and an event log.
+/// The sweep's truth: `results/<name>/sweep.sqlite` (docs/design.md, "The sweep directory") with
+/// the spec, every job's status, every accepted result and an event log.
 ///
 /// Crash safety: every state change is one transaction, so a process killed at any point leaves
 /// the last committed state; `record(_:finishedAt:)` writes the result row and marks the job
-/// finished together (the commit point of a job). Resuming after a coordinator crash is
-/// `open(at:)` then `resetRunningToPending()`.
+/// finished together (the commit point of a job). After a coordinator crash, jobs it left
+/// `running` are handed back by the next coordinator (`Scheduler(resuming:)`), attempt not counted.
 ///
 /// Concurrency: synchronous, and not `Sendable`: one `SweepStore` per process, used from one
 /// thread or task (the coordinator loop). Other processes may read at the same time through
@@ -150,9 +150,13 @@ public final class SweepStore {
         let values: [SQLiteValue] = kind.map { [.text($0.rawValue)] } ?? []
         return try database.query("SELECT at, kind, job_id, worker, detail FROM events\(filter) ORDER BY id", values) {
             (row: Statement) throws(StoreError) -> StoreEvent in
-            StoreEvent(at: try StoreCoding.date(row.string(at: 0), path: path),
-                       kind: StoreEvent.Kind(rawValue: row.string(at: 1)), jobID: row.optionalString(at: 2),
-                       worker: row.optionalString(at: 3), detail: row.optionalString(at: 4))
+            let kindText = row.string(at: 1)
+            guard let kind = StoreEvent.Kind(rawValue: kindText) else {
+                throw StoreCoding.invalid("events.kind is \"\(kindText)\"", path: path)
+            }
+            return StoreEvent(at: try StoreCoding.date(row.string(at: 0), path: path), kind: kind,
+                              jobID: row.optionalString(at: 2), worker: row.optionalString(at: 3),
+                              detail: row.optionalString(at: 4))
         }
     }
 }

@@ -1,7 +1,8 @@
 import EBMCore
 
 /// What a worker sends back for one job attempt, and what the store keeps: the commit point of a
-/// job. Metrics use design.md §3's names (`kde_nll`, `nll`, `precision`, ...).
+/// job. Metrics use the contract names of docs/design.md, "Metrics" (`kde_nll`, `nll`, `precision`,
+/// ...).
 public struct JobResult: Sendable, Equatable {
     public var jobID: String
     public var attempt: Int

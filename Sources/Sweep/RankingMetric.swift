@@ -1,6 +1,7 @@
 import EBMCore
 
-/// The metric a sweep ranks its configurations by (design.md §3 names, a contract).
+/// The metric a sweep ranks its configurations by (its names are a contract: docs/design.md,
+/// "Metrics").
 public enum RankingMetric: String, CaseIterable, Sendable, Codable {
     case kdeNLL = "kde_nll"
     case nll

@@ -30,11 +30,6 @@ extension SweepSpec {
         return e
     }
 
-    /// `key: value` lines of `canonicalEntries`: what the store keeps to explain a later change.
-    public var canonicalText: String {
-        canonicalEntries.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
-    }
-
     /// 32 hex digits identifying what the sweep computes: the sorted job ids (so the resolved
     /// configurations and seeds), the evaluation sampler, the ranking metric and an active
     /// stopping rule (absent or `none`, it adds nothing: earlier sweeps keep their hash). Cosmetic edits
@@ -77,15 +72,6 @@ public struct SpecDiff: Sendable, Equatable, CustomStringConvertible {
 
     public init(from old: SweepSpec, to new: SweepSpec) {
         self.init(old: old.canonicalEntries, new: new.canonicalEntries)
-    }
-
-    /// From stored canonical text (`SweepSpec.canonicalText`) to a new spec.
-    public init(fromCanonicalText oldText: String, to new: SweepSpec) {
-        let old = oldText.split(separator: "\n").compactMap { line -> (key: String, value: String)? in
-            guard let r = line.range(of: ": ") else { return nil }
-            return (String(line[..<r.lowerBound]), String(line[r.upperBound...]))
-        }
-        self.init(old: old, new: new.canonicalEntries)
     }
 
     init(old: [(key: String, value: String)], new: [(key: String, value: String)]) {

@@ -1,7 +1,8 @@
 import EBMCore
 import Foundation
 
-/// A validated sweep file (design.md §5): what to train, what to vary, how to score and rank.
+/// A validated sweep file (docs/design.md, "Sweep specs"): what to train, what to vary, how to
+/// score and rank.
 ///
 /// Build one with `SweepSpec.load(path:)` or `SweepSpec.parse(yaml:file:)`; both validate every
 /// key and report every mistake at once (`SweepSpecError`). A value of this type is always valid:

@@ -1,6 +1,7 @@
 import EBMCore
 
-/// What the coordinator sends a worker (design.md §6). Header keys are snake_case.
+/// What the coordinator sends a worker (docs/design.md, "Wire protocol"). Header keys are
+/// snake_case.
 public enum CoordinatorMessage: Equatable, Sendable {
     /// Run this job attempt.
     case job(Assignment)

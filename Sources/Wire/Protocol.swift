@@ -72,7 +72,7 @@ public enum WireLimits {
     /// Loss-history entries: at most one per iteration; the trainer's hint is ≤ 5000, the
     /// hyperparameter registry allows far more, so this is generous.
     public static let maxHistory = 1_000_000
-    /// Metrics in one RESULT (design.md §3 names about ten).
+    /// Metrics in one RESULT (docs/design.md, "Metrics", names about ten).
     public static let maxMetrics = 64
     /// Rungs of one JOB (min_iterations·η^k below 10⁷ iterations: at most 24 for η ≥ 2).
     public static let maxRungs = 64

@@ -8,7 +8,7 @@ public struct ResultReport: Codable, Equatable, Sendable {
     public var attempt: Int
     /// How the attempt ended: a word with `endsAttempt` (see `init(from:)` for the others).
     public var status: RunStatus
-    /// Metric name (design.md §3) → value; values may be NaN or infinite.
+    /// Metric name (docs/design.md, "Metrics") → value; values may be NaN or infinite.
     public var metrics: [String: Double]
     /// Why the attempt failed or diverged; nil when it succeeded.
     public var error: String?

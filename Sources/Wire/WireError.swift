@@ -1,5 +1,5 @@
 /// A message that cannot be decoded or does not validate. The receiver counts it by `code` and
-/// drops it (design.md §6): a `WireError` is never fatal.
+/// drops it (docs/design.md, "Wire protocol"): a `WireError` is never fatal.
 public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: String, CaseIterable, Sendable {
         /// Frame 0 is not "EBM/1": another program or another protocol version.

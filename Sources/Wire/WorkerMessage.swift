@@ -1,6 +1,7 @@
 import EBMCore
 
-/// What a worker sends the coordinator (design.md §6). Header keys are snake_case.
+/// What a worker sends the coordinator (docs/design.md, "Wire protocol"). Header keys are
+/// snake_case.
 ///
 /// Equality treats NaN as equal to NaN: two messages are equal when they say the same thing on
 /// the wire, and a diverged run's NaN loss must compare equal to itself after a round trip.

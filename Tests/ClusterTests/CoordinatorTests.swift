@@ -113,9 +113,9 @@ struct CoordinatorTests {
         #expect(results.count == 2)
         #expect(results.allSatisfy { $0.metrics["kde_nll"] == 1.5 })
         #expect(results.first { $0.jobID == a.jobID }?.worker == "w1")
-        let kinds = try rig.store.events().map(\.kind.rawValue)
-        #expect(kinds.filter { $0 == "result_refused" }.count == 2)
-        #expect(kinds.contains("duplicate_dropped"))
+        let kinds = try rig.store.events().map(\.kind)
+        #expect(kinds.filter { $0 == .resultRefused }.count == 2)
+        #expect(kinds.contains(.duplicateDropped))
     }
 
     @Test("Another CURVE key cannot take a live worker's name (and its lease); the same key can")
@@ -146,7 +146,7 @@ struct CoordinatorTests {
         #expect(rig.wait() == .finished)
         #expect(try rig.store.job(id: a.jobID)?.attempts == 1)
         #expect(try rig.store.results().allSatisfy { $0.worker == "w1" })
-        #expect(try rig.store.events().contains { $0.kind.rawValue == "refused_registration" && $0.worker == "w1" })
+        #expect(try rig.store.events().contains { $0.kind == .refusedRegistration && $0.worker == "w1" })
     }
 
     @Test("A silent worker is declared lost, its job requeued to another with the next attempt number")

@@ -54,7 +54,7 @@ extension HostilePeerTests {
             let claims = coordinator.jobIDs.map { WorkerMessage.RunningJob(jobID: $0, attempt: 1, iteration: 1, loss: 0) }
             let out = coordinator.out
             func dropped() -> Bool {
-                (try? SweepFixtures.events(in: out))?.contains { $0.kind.rawValue == "worker_dropped" && $0.worker == "deaf" } ?? false
+                (try? SweepFixtures.events(in: out))?.contains { $0.kind == .workerDropped && $0.worker == "deaf" } ?? false
             }
             // Each RESULT (for a job that does not exist) is answered by an ACK it never reads.
             var sent = 0

@@ -1,4 +1,4 @@
-/// Denoising score matching (Vincent 2011), design.md §2:
+/// Denoising score matching (Vincent 2011; docs/design.md, "The course templates"):
 ///
 ///   y = x + σz, z ~ N(0, I);   L(θ) = mean_i ½‖s(y_i) − (x_i − y_i)/σ²‖²,
 ///

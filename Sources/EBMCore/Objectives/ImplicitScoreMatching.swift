@@ -1,4 +1,5 @@
-/// Implicit score matching (Hyvärinen 2005) with the exact Jacobian trace (design.md §2):
+/// Implicit score matching (Hyvärinen 2005) with the exact Jacobian trace (docs/design.md, "The
+/// course templates"):
 ///
 ///   L(θ) = mean_i [ ½‖s(x_i)‖² + tr(∂s/∂x)(x_i) ],   tr(∂s/∂x) = Σ_k ∂s_k/∂x_k,
 ///

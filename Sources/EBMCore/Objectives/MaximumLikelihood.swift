@@ -1,4 +1,4 @@
-/// Maximum likelihood by contrastive divergence (design.md §2):
+/// Maximum likelihood by contrastive divergence (docs/design.md, "The course templates"):
 ///
 ///   L(θ) = mean_i f(x_i) − mean_j f(x̂_j) + α·mean_i,j (f(x_i)² + f(x̂_j)²)
 ///

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Noise contrastive estimation (design.md §2) with a trainable c = log(1/z):
+/// Noise contrastive estimation (docs/design.md, "The course templates") with a trainable c =
+/// log(1/z):
 ///
 ///   log p(u) = −f(u) + c,   log q(u) = −‖u‖²/(2τ²) − (d/2)·log(2πτ²),   a(u) = log p(u) − log q(u),
 ///   L(θ, c) = −[ mean_i log σ(a(x_i)) + mean_j log σ(−a(y_j)) ],   y_j ~ Q = N(0, τ²I), |y| = |x|,
