@@ -202,7 +202,7 @@ extension Coordinator {
             try store.record(result)
             workers[worker]?.progress[report.jobID] = nil
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
-            times.add(result)
+            times.add(result.summary)
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""
             view.log("\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")")
         case .duplicate:

@@ -104,7 +104,7 @@ public final class Coordinator {
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts,
                                                                           worker: $0.worker) },
                               maxAttempts: spec.maxAttempts, liveness: liveness)
-        for result in try store.results() {
+        for result in try store.resultSummaries() {
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             times.add(result)
         }

@@ -60,8 +60,8 @@ public struct SweepProgress: Sendable {
         public init() {}
 
         /// Adds a job that finished ok; a result's numbers come from a peer, so nonsense is skipped.
-        public mutating func add(_ result: JobResult) {
-            let trained = result.secondsPerIteration * Double(result.lossHistory.count)
+        public mutating func add(_ result: ResultSummary) {
+            let trained = result.secondsPerIteration * Double(result.iterationsRun)
             guard result.status == .ok, result.seconds.isFinite, result.seconds > 0, trained.isFinite, trained >= 0 else { return }
             training += min(trained, result.seconds)
             total += result.seconds

@@ -14,21 +14,28 @@ public final class BestCache {
 
 extension SweepArtifacts {
     /// Rebuilds best/ beside the old one and swaps it in, so readers never see half a directory.
-    /// With a `cache` holding the same kept runs (rank, configuration, job), leaves best/ as it is.
-    static func writeBest(ranked: [RankedConfiguration], results: [JobResult], jobs: [Job], spec: SweepSpec,
-                          directory: String, cache: BestCache? = nil) throws -> [SweepReport.Section] {
+    /// With a `cache` holding the same kept runs (rank, configuration, job), leaves best/ as it is
+    /// and reads no blob; otherwise `full` reads each kept run whole (checkpoint, samples, loss).
+    static func writeBest(ranked: [RankedConfiguration], results: [ResultSummary], full: (String) throws -> JobResult?,
+                          jobs: [Job], spec: SweepSpec, directory: String,
+                          cache: BestCache? = nil) throws -> [SweepReport.Section] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let kept = ranked.prefix(spec.keepBest).filter { $0.status == .ok }.compactMap { row -> (RankedConfiguration, JobResult, Job, Checkpoint)? in
+        let chosen = ranked.prefix(spec.keepBest).filter { $0.status == .ok }.compactMap { row -> (RankedConfiguration, ResultSummary, Job)? in
             // The configuration's representative run: its best seed on the ranking metric.
             let runs = results.filter { $0.status == .ok && jobByID[$0.jobID]?.configID == row.configID }
             guard let run = runs.min(by: { a, b in
                 let (ma, mb) = (a.metrics[spec.metric.rawValue] ?? .nan, b.metrics[spec.metric.rawValue] ?? .nan)
                 return spec.metric.higherIsBetter ? ma > mb : ma < mb
-            }), let job = jobByID[run.jobID], let checkpoint = try? Checkpoint(decoding: run.checkpoint) else { return nil }
-            return (row, run, job, checkpoint)
+            }), let job = jobByID[run.jobID] else { return nil }
+            return (row, run, job)
         }
-        let key = kept.map { "\($0.0.rank)-\($0.0.configID)-\($0.1.jobID)" }
+        let key = chosen.map { "\($0.0.rank)-\($0.0.configID)-\($0.1.jobID)" }
         if let cache, cache.key == key, !key.isEmpty { return cache.sections }
+        var kept: [(RankedConfiguration, JobResult, Job, Checkpoint)] = []
+        for (row, summary, job) in chosen {
+            guard let run = try full(summary.jobID), let checkpoint = try? Checkpoint(decoding: run.checkpoint) else { continue }
+            kept.append((row, run, job, checkpoint))
+        }
         let fm = FileManager.default
         let best = (directory as NSString).appendingPathComponent("best")
         let staging = best + ".staging"

@@ -7,7 +7,7 @@ import Sweep
 extension SweepArtifacts {
     /// Each configuration's per-seed ranking metric, in the ranking's order: what the sweep-level
     /// tables, statistics and comparison figures are built from.
-    static func configurationResults(ranked: [RankedConfiguration], jobs: [Job], results: [JobResult],
+    static func configurationResults(ranked: [RankedConfiguration], jobs: [Job], results: [ResultSummary],
                                      metric: RankingMetric, swept: [String]) -> [ConfigurationResults] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var seedsByConfig: [String: Int] = [:]
@@ -83,7 +83,7 @@ extension SweepArtifacts {
         hyperparameters.contains(metric) ? "\(metric)_metric" : metric
     }
 
-    static func runsTable(_ stored: [StoredJob], results: [JobResult], hyperparameters: [String], metrics: [String]) -> Table {
+    static func runsTable(_ stored: [StoredJob], results: [ResultSummary], hyperparameters: [String], metrics: [String]) -> Table {
         let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -21,7 +21,7 @@ public enum SweepArtifacts {
     public static func write(store: SweepStore, spec: SweepSpec, to directory: String, bestCache: BestCache? = nil,
                              now: Date = Date()) throws -> [RankedConfiguration] {
         let stored = try store.jobs()
-        let results = try store.results()
+        let results = try store.resultSummaries()
         let jobs = stored.map(\.job)
         let statuses = Dictionary(stored.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a })
         let ranked = Ranking.rank(jobs: jobs, statuses: statuses, results: results, metric: spec.metric)
@@ -58,8 +58,11 @@ public enum SweepArtifacts {
         try ReportFile.write(runsTable(stored, results: results, hyperparameters: hyperparameters, metrics: [spec.metric.rawValue] + metricNames).csv(),
                              to: path("runs.csv"))
 
-        let sections = try writeBest(ranked: ranked, results: results, jobs: jobs, spec: spec, directory: directory, cache: bestCache)
-        let figures = SweepFigures.make(tables: tables, results: results, jobs: jobs, spec: spec)
+        // Only the runs drawn or kept are read whole (loss, samples, checkpoint): megabytes each.
+        let full = { (jobID: String) throws -> JobResult? in try store.result(jobID: jobID) }
+        let sections = try writeBest(ranked: ranked, results: results, full: full, jobs: jobs, spec: spec,
+                                     directory: directory, cache: bestCache)
+        let figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec)
         let figureProblem = try SweepFigures.write(figures, to: directory)
         let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early" : ""
         var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed\(stopped), \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
@@ -100,7 +103,7 @@ public enum SweepArtifacts {
     }
 
     /// Metric names seen in the results, ranking metric excluded, in the run report's order.
-    static func metricNames(results: [JobResult], ranking: String) -> [String] {
+    static func metricNames(results: [ResultSummary], ranking: String) -> [String] {
         let seen = Set(results.flatMap(\.metrics.keys))
         let ordered = RunReport.metricOrder.filter(seen.contains)
         return (ordered + seen.subtracting(ordered).sorted()).filter { $0 != ranking }

@@ -19,10 +19,12 @@ enum SweepFigures {
         var svg: String
     }
 
-    /// Every comparison figure the results allow, in the report's order. `intermediate` feeds the
-    /// successive-halving figure once a sweep records intermediate metrics (none does yet).
-    static func make(tables: SweepTables, results: [JobResult], jobs: [Job], spec: SweepSpec,
-                     intermediate: [Figures.IntermediateCurve] = []) -> [Figure] {
+    /// Every comparison figure the results allow, in the report's order. `full` reads a job's whole
+    /// result (loss history, samples): asked only for the ok runs of the configurations drawn.
+    /// `intermediate` feeds the successive-halving figure once a sweep records intermediate
+    /// metrics (none does yet).
+    static func make(tables: SweepTables, results: [ResultSummary], full: (String) throws -> JobResult?, jobs: [Job],
+                     spec: SweepSpec, intermediate: [Figures.IntermediateCurve] = []) throws -> [Figure] {
         let configurations = tables.configurations, metric = tables.metric
         var figures: [Figure] = []
         for name in tables.swept {
@@ -43,11 +45,13 @@ enum SweepFigures {
             figures.append(Figure(name: "parallel", title: "every configuration, coloured by \(metric.rawValue); grey: no ok seed", svg: svg))
         }
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let top = configurations.filter { $0.okCount > 0 }
+        let drawn = Set(top.prefix(max(lossCurves, samplePanels)).map(\.configID))
         var runsByConfig: [String: [JobResult]] = [:]
         for result in results where result.status == .ok {
-            if let job = jobByID[result.jobID] { runsByConfig[job.configID, default: []].append(result) }
+            guard let job = jobByID[result.jobID], drawn.contains(job.configID), let run = try full(result.jobID) else { continue }
+            runsByConfig[job.configID, default: []].append(run)
         }
-        let top = configurations.filter { $0.okCount > 0 }
         // Values as the tables print them (5e-4, not 0.0005).
         var texts: [String: [HyperparameterValue: String]] = [:]
         for name in tables.swept {

@@ -66,31 +66,54 @@ extension SweepStore {
         }.first
     }
 
+    /// Every stored result without its blobs, in job id order: what ranking, `status` and the
+    /// tables need. The blob columns are not selected, so SQLite never reads their pages.
+    public func resultSummaries() throws(StoreError) -> [ResultSummary] {
+        try database.query(Self.summaryColumns + " ORDER BY job_id") { (row: Statement) throws(StoreError) in
+            try resultSummary(row, iterationsRun: Int(row.int64(at: 10)))
+        }
+    }
+
     /// How many results are stored (cheaper than `results().count`: no blobs are read).
     public func resultCount() throws(StoreError) -> Int {
         try database.query("SELECT count(*) FROM results") { Int($0.int64(at: 0)) }.first ?? 0
     }
 
+    /// The summary's columns come first in both lists, so one decoder reads them from either.
+    /// `length()` of a blob reads its size from the row header, not its pages.
+    static let summaryColumns = "SELECT job_id, attempt, status, metrics_json, error, worker, seconds, "
+        + "seconds_per_iteration, blas_kernel, vector_width, length(loss_history) / 8 FROM results"
     static let resultColumns = "SELECT job_id, attempt, status, metrics_json, error, worker, seconds, "
-        + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, blas_kernel, vector_width "
-        + "FROM results"
+        + "seconds_per_iteration, blas_kernel, vector_width, loss_history, samples, samples_rows, samples_columns, "
+        + "checkpoint FROM results"
 
-    private func jobResult(_ row: Statement) throws(StoreError) -> JobResult {
+    /// Columns 0...9 of either list; the caller knows the iterations (a count, or the history).
+    private func resultSummary(_ row: Statement, iterationsRun: Int) throws(StoreError) -> ResultSummary {
         let statusText = row.string(at: 2)
         guard let status = RunStatus(rawValue: statusText) else {
             throw StoreCoding.invalid("results.status is \"\(statusText)\"", path: path)
         }
-        let samples = try StoreCoding.doubles(row.blob(at: 9), column: "results.samples", path: path)
-        let rows = Int(row.int64(at: 10)), columns = Int(row.int64(at: 11))
+        return ResultSummary(jobID: row.string(at: 0), attempt: Int(row.int64(at: 1)), status: status,
+                             metrics: try StoreCoding.metrics(row.string(at: 3), path: path),
+                             error: row.optionalString(at: 4), worker: row.string(at: 5), seconds: row.double(at: 6),
+                             secondsPerIteration: row.double(at: 7), iterationsRun: iterationsRun,
+                             blasKernel: row.optionalString(at: 8),
+                             vectorWidth: row.optionalInt64(at: 9).map { Int(clamping: $0) })
+    }
+
+    private func jobResult(_ row: Statement) throws(StoreError) -> JobResult {
+        let lossHistory = try StoreCoding.doubles(row.blob(at: 10), column: "results.loss_history", path: path)
+        let summary = try resultSummary(row, iterationsRun: lossHistory.count)
+        let samples = try StoreCoding.doubles(row.blob(at: 11), column: "results.samples", path: path)
+        let rows = Int(row.int64(at: 12)), columns = Int(row.int64(at: 13))
         guard rows >= 0, columns >= 0, rows * columns == samples.count else {
             throw StoreCoding.invalid("results.samples holds \(samples.count) values, not \(rows) × \(columns)", path: path)
         }
         return JobResult(
-            jobID: row.string(at: 0), attempt: Int(row.int64(at: 1)), status: status,
-            metrics: try StoreCoding.metrics(row.string(at: 3), path: path), error: row.optionalString(at: 4),
-            worker: row.string(at: 5), seconds: row.double(at: 6), secondsPerIteration: row.double(at: 7),
-            lossHistory: try StoreCoding.doubles(row.blob(at: 8), column: "results.loss_history", path: path),
-            samples: Matrix(rows: rows, columns: columns, storage: samples), checkpoint: row.blob(at: 12),
-            blasKernel: row.optionalString(at: 13), vectorWidth: row.optionalInt64(at: 14).map { Int(clamping: $0) })
+            jobID: summary.jobID, attempt: summary.attempt, status: summary.status, metrics: summary.metrics,
+            error: summary.error, worker: summary.worker, seconds: summary.seconds,
+            secondsPerIteration: summary.secondsPerIteration, lossHistory: lossHistory,
+            samples: Matrix(rows: rows, columns: columns, storage: samples), checkpoint: row.blob(at: 14),
+            blasKernel: summary.blasKernel, vectorWidth: summary.vectorWidth)
     }
 }

@@ -46,3 +46,47 @@ public struct JobResult: Sendable, Equatable {
         self.vectorWidth = vectorWidth
     }
 }
+
+/// What ranking, `ebm-sweep status` and the tables need of a result: everything but its blobs (loss
+/// history, samples, checkpoint), which are megabytes per job and read only for the runs kept in
+/// best/. `SweepStore.resultSummaries()` reads these without touching the blobs.
+public struct ResultSummary: Sendable, Equatable {
+    public var jobID: String
+    public var attempt: Int
+    public var status: RunStatus
+    public var metrics: [String: Double]
+    public var error: String?
+    public var worker: String
+    public var seconds: Double
+    public var secondsPerIteration: Double
+    /// Iterations trained: the loss history's length (a diverged or stopped run ends early).
+    public var iterationsRun: Int
+    /// As in `JobResult`.
+    public var blasKernel: String?
+    public var vectorWidth: Int?
+
+    public init(jobID: String, attempt: Int, status: RunStatus, metrics: [String: Double], error: String? = nil,
+                worker: String, seconds: Double, secondsPerIteration: Double, iterationsRun: Int,
+                blasKernel: String? = nil, vectorWidth: Int? = nil) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.status = status
+        self.metrics = metrics
+        self.error = error
+        self.worker = worker
+        self.seconds = seconds
+        self.secondsPerIteration = secondsPerIteration
+        self.iterationsRun = iterationsRun
+        self.blasKernel = blasKernel
+        self.vectorWidth = vectorWidth
+    }
+}
+
+extension JobResult {
+    /// The result without its blobs.
+    public var summary: ResultSummary {
+        ResultSummary(jobID: jobID, attempt: attempt, status: status, metrics: metrics, error: error, worker: worker,
+                      seconds: seconds, secondsPerIteration: secondsPerIteration, iterationsRun: lossHistory.count,
+                      blasKernel: blasKernel, vectorWidth: vectorWidth)
+    }
+}

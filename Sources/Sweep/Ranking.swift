@@ -17,7 +17,7 @@ public enum Ranking {
     /// without a value, then stopped ones (the latest rung first, then by their rung mean), then
     /// diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
     /// metric and iteration (`EarlyStopping.stoppedAtKey`).
-    public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [JobResult],
+    public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [ResultSummary],
                             metric: RankingMetric) -> [RankedConfiguration] {
         let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [String: Group] = [:]

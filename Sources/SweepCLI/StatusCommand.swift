@@ -36,7 +36,7 @@ struct StatusCommand: ParsableCommand {
             print("  \(running) \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
         }
         let ranked = Ranking.rank(jobs: jobs.map(\.job), statuses: Dictionary(jobs.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),
-                                  results: try store.results(), metric: spec.metric)
+                                  results: try store.resultSummaries(), metric: spec.metric)
         let shown = ranked.filter { $0.status == .ok }.prefix(top)
         if !shown.isEmpty { print("best by \(spec.metric.rawValue):") }
         let varied = Ranking.variedNames(in: ranked)

@@ -142,7 +142,7 @@ struct CoordinatorEarlyStoppingTests {
         #expect(try rig.store.events(kind: .malformed).count == 1)
         // The ranking puts y after the completed configurations.
         let ranked = Ranking.rank(jobs: Planner.plan(rig.spec), statuses: jobs.mapValues(\.status),
-                                  results: try rig.store.results(), metric: .kdeNLL)
+                                  results: try rig.store.resultSummaries(), metric: .kdeNLL)
         #expect(ranked.last?.configID == y && ranked.last?.status == .stopped && ranked.last?.stoppedAt == 100)
         // A new coordinator on the store replays the reports: the same rule state, y still stopped.
         let again = try rig.coordinator()

@@ -48,7 +48,7 @@ struct CoordinatorVerdictTests {
         #expect(results[soundID]?.status == .ok)
         #expect(try rig.store.job(id: escapedID)?.status == .diverged)
         // One configuration, three seeds: only the sound seed's kde_nll is averaged.
-        let rows = Ranking.rank(jobs: Planner.plan(rig.spec), results: Array(results.values), metric: .kdeNLL)
+        let rows = Ranking.rank(jobs: Planner.plan(rig.spec), results: results.values.map(\.summary), metric: .kdeNLL)
         #expect(rows.first?.metricMean == 2.5 && rows.first?.nDiverged == 2)
     }
 }

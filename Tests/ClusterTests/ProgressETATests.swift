@@ -10,10 +10,9 @@ struct ProgressETATests {
         .init(jobID: "j", worker: "w", iteration: iteration, iterations: iterations, loss: 0)
     }
 
-    static func result(seconds: Double, secondsPerIteration: Double, iterations: Int, status: RunStatus = .ok) -> JobResult {
-        JobResult(jobID: "j", attempt: 1, status: status, metrics: [:], worker: "w", seconds: seconds,
-                  secondsPerIteration: secondsPerIteration, lossHistory: Array(repeating: 0, count: iterations),
-                  samples: Matrix(rows: 0, columns: 2), checkpoint: [])
+    static func result(seconds: Double, secondsPerIteration: Double, iterations: Int, status: RunStatus = .ok) -> ResultSummary {
+        ResultSummary(jobID: "j", attempt: 1, status: status, metrics: [:], worker: "w", seconds: seconds,
+                      secondsPerIteration: secondsPerIteration, iterationsRun: iterations)
     }
 
     @Test("after a resume, only the jobs finished since this coordinator started set the rate")

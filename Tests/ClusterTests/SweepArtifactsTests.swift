@@ -15,7 +15,7 @@ struct SweepArtifactsTests {
                                worker: "w1", seconds: 2, secondsPerIteration: 0.01, lossHistory: [1], samples: Matrix(rows: 0, columns: 2),
                                checkpoint: [], blasKernel: "SkylakeX", vectorWidth: 512)
         let hyperparameters = TrainingConfig.hyperparameterNames(for: .ml).filter { $0 != "seed" }
-        let table = SweepArtifacts.runsTable([StoredJob(job: job, status: .ok, attempts: 1, worker: "w1")], results: [result],
+        let table = SweepArtifacts.runsTable([StoredJob(job: job, status: .ok, attempts: 1, worker: "w1")], results: [result.summary],
                                              hyperparameters: hyperparameters, metrics: ["kde_nll", "precision"])
         #expect(Set(table.columns).count == table.columns.count, "\(table.columns)")
         let row = try #require(table.rows.first)

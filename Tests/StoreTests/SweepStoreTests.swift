@@ -67,6 +67,32 @@ struct SweepStoreTests {
         }
     }
 
+    @Test("resultSummaries() is results() without the blobs, and never reads them: a damaged blob does not stop it")
+    func summariesSkipBlobs() throws {
+        try withTemporaryDirectory { directory in
+            let store = try makeStore(in: directory, jobs: makeJobs(3))
+            try store.record(makeResult(jobID: "c0ffee-s0"))
+            try store.record(makeResult(jobID: "c0ffee-s2", attempt: 2, status: .diverged, checkpointBytes: 1 << 20, worker: "w2"))
+            try store.database.execute("UPDATE results SET blas_kernel = 'Haswell', vector_width = 256 WHERE job_id = 'c0ffee-s0'")
+            let full = try store.results()
+            let summaries = try store.resultSummaries()
+            #expect(summaries.first?.blasKernel == "Haswell" && summaries.first?.vectorWidth == 256)
+            #expect(summaries.map(\.jobID) == ["c0ffee-s0", "c0ffee-s2"])
+            // Field by field (the NaN metric makes == false for the whole struct).
+            for (s, r) in zip(summaries, full) {
+                #expect(s.jobID == r.jobID && s.attempt == r.attempt && s.status == r.status && s.error == r.error)
+                #expect(s.worker == r.worker && s.seconds == r.seconds && s.secondsPerIteration == r.secondsPerIteration)
+                #expect(s.blasKernel == r.blasKernel && s.vectorWidth == r.vectorWidth)
+                #expect(s.iterationsRun == r.lossHistory.count && s.iterationsRun == 5)
+                #expect(s.metrics.keys.sorted() == r.metrics.keys.sorted() && s.metrics["kde_nll"] == r.metrics["kde_nll"])
+            }
+            // Samples that are not a whole number of doubles: the full read refuses the row.
+            try store.database.execute("UPDATE results SET samples = x'0102030405' WHERE job_id = 'c0ffee-s2'")
+            #expect(storeError { () throws(StoreError) in _ = try store.results() }?.code == .invalidData)
+            #expect(try store.resultSummaries().map(\.status) == [.ok, .diverged])
+        }
+    }
+
     @Test("metrics are stored as standard JSON with non-finite values as strings")
     func metricsJSONIsReadable() throws {
         try withTemporaryDirectory { directory in

@@ -7,9 +7,9 @@ struct RankingTests {
     /// Means and standard deviations of a handful of values: exact up to a few ulps of rounding.
     static let arithmeticTolerance = 1e-12
 
-    func result(_ job: Job, _ status: RunStatus, _ metrics: [String: Double]) -> JobResult {
-        JobResult(jobID: job.id, attempt: 1, status: status, metrics: metrics, worker: "w", seconds: 1,
-                  secondsPerIteration: 0.001, lossHistory: [], samples: Matrix(rows: 0, columns: 2), checkpoint: [])
+    func result(_ job: Job, _ status: RunStatus, _ metrics: [String: Double]) -> ResultSummary {
+        ResultSummary(jobID: job.id, attempt: 1, status: status, metrics: metrics, worker: "w", seconds: 1,
+                      secondsPerIteration: 0.001, iterationsRun: 100)
     }
 
     /// Four configurations × three seeds from a grid on lr.
@@ -22,7 +22,7 @@ struct RankingTests {
     @Test("mean and sample std over ok seeds; lower kde_nll ranks first; diverged before failed")
     func kdeOrder() throws {
         let all = try sweep()
-        var results: [JobResult] = []
+        var results: [ResultSummary] = []
         for (job, v) in zip(jobs(all, lr: 0.001), [1.0, 2.0, 3.0]) { results.append(result(job, .ok, ["kde_nll": v, "recall": v / 10])) }
         let b = jobs(all, lr: 0.002)
         results += [result(b[0], .ok, ["kde_nll": 0.5]), result(b[1], .diverged, [:])]
