@@ -1,6 +1,7 @@
 # ebm-sweep — the two commands of the quick start, each installing what it needs first.
 #   make sweep   run the shipped ML swiss-roll sweep on this machine (local workers)
 #   make test    build and run every test
+#   make install     put ebm-sweep and ebm-worker in $(PREFIX)/bin (default /usr/local/bin)
 #   make crosscheck  the four objectives against PyTorch, float64 and float32 (needs torch; not part of make test)
 SHELL := /bin/bash
 # Swift's Linux toolchain may not be on PATH yet (the Debian images put it in /opt/swift).
@@ -12,11 +13,13 @@ BUILD_FLAGS := -c release -Xswiftc -enable-testing
 APT_PACKAGES := libopenblas-dev libzmq3-dev libsqlite3-dev zlib1g-dev pkg-config librsvg2-bin iproute2 sqlite3 python3 qemu-user \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra chromium
 SPEC ?= sweeps/ml_swiss.yaml
+# make install puts the binaries in $(DESTDIR)$(PREFIX)/bin.
+PREFIX ?= /usr/local
 # A Python with PyTorch for `make crosscheck`, e.g. python3 -m venv .venv-torch && .venv-torch/bin/pip install torch,
 # then make crosscheck TORCH_PYTHON=.venv-torch/bin/python.
 TORCH_PYTHON ?= python3
 
-.PHONY: deps build test sweep reproduce bench clean crosscheck
+.PHONY: deps build install test sweep reproduce bench clean crosscheck
 
 # Installs the Debian packages that are missing (root, or sudo when available).
 deps:
@@ -30,6 +33,12 @@ deps:
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
+
+# Both programs in one directory: `ebm-sweep run` starts its local workers from beside itself.
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	bin=$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path) && \
+	install -m 0755 "$$bin/ebm-sweep" "$$bin/ebm-worker" "$(DESTDIR)$(PREFIX)/bin/"
 
 # Swift tests (unit and multi-process), then the multi-host tests: three hosts in network
 # namespaces with CURVE and a cut link, and a real single-node Slurm (both need root; they say

@@ -1,5 +1,5 @@
 /// "Did you mean ...?" hints for misspelt keys and words.
-enum EditDistance {
+public enum EditDistance {
     /// Levenshtein distance (insertions, deletions, substitutions each cost 1) over Unicode scalars.
     static func between(_ a: String, _ b: String) -> Int {
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
@@ -21,7 +21,7 @@ enum EditDistance {
     /// The candidate nearest to `word`, if it is near enough to be a plausible typo: at most a third
     /// of the word's length away (and at least 2 edits allowed, so short names like `lr` match `lf`).
     /// Ties go to the earlier candidate, so hints are deterministic.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(2, word.unicodeScalars.count / 3)
         var best: (name: String, distance: Int)?
         for candidate in candidates {

@@ -15,27 +15,10 @@ extension SweepSpec {
         try parse(yaml: readText(path: path), file: path)
     }
 
-    /// The spec file's text, refused when unreadable, over `maxFileBytes` or not UTF-8.
+    /// The spec file's text, refused when unreadable (saying why: no such file, permission
+    /// denied, a directory), over `maxFileBytes` or not UTF-8 (`SpecFile`).
     public static func readText(path: String) throws(SweepSpecError) -> String {
-        func refuse(_ message: String) -> SweepSpecError {
-            SweepSpecError(code: .unreadable, issues: [SpecIssue(file: path, line: 0, column: 0, keyPath: "", message: message)])
-        }
-        guard let handle = FileHandle(forReadingAtPath: path),
-              let data = try? handle.read(upToCount: maxFileBytes + 1) ?? Data() else {
-            throw refuse("cannot read the file; check the path and its permissions")
-        }
-        try? handle.close()
-        guard data.count <= maxFileBytes else {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).flatMap { $0 }
-            let sizeText = size.map { $0 > maxFileBytes ? "is \($0) bytes" : "is more than \(maxFileBytes) bytes" }
-                ?? "is more than \(maxFileBytes) bytes"
-            throw refuse("\(sizeText); a sweep spec may be at most \(maxFileBytes) bytes (1 MiB): "
-                         + "describe large searches with random: instead of long lists")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw refuse("is not UTF-8 text; save it as UTF-8")
-        }
-        return text
+        try SpecFile.text(at: path)
     }
 
     /// Parses and validates spec text; `file` only names it in messages. Reports every issue found.

@@ -21,7 +21,9 @@ public struct SpecIssue: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        keyPath.isEmpty ? "\(file):\(line): \(message)" : "\(file):\(line): \(keyPath): \(message)"
+        // Line 0: the file as a whole (it could not be read).
+        let place = line > 0 ? "\(file):\(line)" : file
+        return keyPath.isEmpty ? "\(place): \(message)" : "\(place): \(keyPath): \(message)"
     }
 }
 

@@ -10,14 +10,14 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time training iterations at the template defaults and compare with sgemm/dgemm on one thread.")
 
-    @Option(help: "Measured iterations per method.") var iterations: Int = 20
-    @Option(help: "Warm-up iterations per method.") var warmup: Int = 5
-    @Option(parsing: .upToNextOption, help: "Methods to time (default all four).") var methods: [Method] = Method.allCases
-    @Option(parsing: .upToNextOption, help: "Precisions to time, each method in each (default float32 float64).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Measured iterations per method.", valueName: "n")) var iterations: Int = 20
+    @Option(parsing: .unconditional, help: ArgumentHelp("Warm-up iterations per method.", valueName: "n")) var warmup: Int = 5
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Methods to time (default all four).", valueName: "method")) var methods: [Method] = Method.allCases
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Precisions to time, each method in each (default float32 float64).", valueName: "precision"))
     var precisions: [Precision] = Precision.allCases
     @Flag(help: "Time the coordinator instead: no-op jobs over in-process workers on TCP loopback.") var coordinator = false
-    @Option(parsing: .upToNextOption, help: "Worker counts for --coordinator.") var workers: [Int] = [1, 4, 16]
-    @Option(help: "No-op jobs per measurement for --coordinator.") var jobs: Int = 2000
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Worker counts for --coordinator.", valueName: "n")) var workers: [Int] = [1, 4, 16]
+    @Option(parsing: .unconditional, help: ArgumentHelp("No-op jobs per measurement for --coordinator.", valueName: "n")) var jobs: Int = 2000
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }

@@ -9,15 +9,13 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Make CURVE keys: the coordinator's pair, a worker pair, and the worker keys it admits.",
         discussion: """
-        Writes DIR/coordinator.secret, DIR/coordinator.public, DIR/worker.secret, DIR/worker.public and
-        DIR/authorized/worker.public. Each --name NAME adds DIR/NAME/ (worker.secret, worker.public and a copy
-        of coordinator.public: everything that worker's host needs) and DIR/authorized/NAME.public.
-        Run again with new names to add workers. Secrets are mode 0600. Give the coordinator DIR
-        (run --curve DIR); give each worker host only its own folder (ebm-worker --curve DIR/NAME).
+        Writes DIR/coordinator.secret, DIR/coordinator.public, DIR/worker.secret, DIR/worker.public and DIR/authorized/worker.public. Each --name NAME adds DIR/NAME/ (worker.secret, worker.public and a copy of coordinator.public: everything that worker's host needs) and DIR/authorized/NAME.public.
+
+        Run again with new names to add workers. Secrets are mode 0600. Give the coordinator DIR (run --curve DIR); give each worker host only its own folder (ebm-worker --curve DIR/NAME).
         """)
 
-    @Argument(help: "Key directory (created if missing).") var directory: String
-    @Option(name: .customLong("name"), help: "Add a named worker pair (repeatable).") var names: [String] = []
+    @Argument(help: ArgumentHelp("Key directory (created if missing).", valueName: "dir")) var directory: String
+    @Option(name: .customLong("name"), help: ArgumentHelp("Add a named worker pair (repeatable).", valueName: "name")) var names: [String] = []
 
     func validate() throws {
         for name in names where !(name.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil && name != "." && name != ".." && name != "authorized") {
@@ -26,7 +24,7 @@ struct KeygenCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard Curve.isAvailable else { throw ValidationError("this libzmq was built without CURVE (libsodium); install Debian's libzmq5") }
+        guard Curve.isAvailable else { throw CommandError("this libzmq was built without CURVE (libsodium); install Debian's libzmq5") }
         let fm = FileManager.default
         func path(_ parts: String...) -> String { parts.reduce(directory) { ($0 as NSString).appendingPathComponent($1) } }
         try fm.createDirectory(atPath: path("authorized"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -50,7 +48,7 @@ struct KeygenCommand: ParsableCommand {
         }
         for name in names {
             guard !fm.fileExists(atPath: path(name)) else {
-                throw ValidationError("\(path(name)) exists already: keys are never overwritten; pick another --name")
+                throw CommandError("\(path(name)) exists already: keys are never overwritten; pick another --name")
             }
             try fm.createDirectory(atPath: path(name), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let pair = try Curve.keyPair()

@@ -8,10 +8,11 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Validate a sweep spec and print its jobs and a compute estimate, then exit.")
 
-    @Argument(help: "The sweep spec (YAML).") var spec: String
-    @Option(help: "Rows of the expanded table to show.") var rows: Int = 10
-    @Option(help: "Sustained GFLOP/s of one worker, for the time estimate (see `ebm-sweep bench`).") var gflops: Double = 25
-    @Option(help: "Workers sharing the jobs, for the time estimate.") var workers: Int = 2
+    @Argument(help: ArgumentHelp("The sweep spec (YAML).", valueName: "spec.yaml")) var spec: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Rows of the expanded table to show.", valueName: "n")) var rows: Int = 10
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Sustained GFLOP/s of one worker, for the time estimate (see `ebm-sweep bench`).", valueName: "rate")) var gflops: Double = 25
+    @Option(parsing: .unconditional, help: ArgumentHelp("Workers sharing the jobs, for the time estimate.", valueName: "n")) var workers: Int = 2
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }

@@ -9,9 +9,10 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Redraw the figures of a run directory (from `train --out` or a sweep's best/).")
 
-    @Argument(help: "A run directory holding checkpoint.ebm, samples.csv and loss.csv.") var directory: String
-    @Option(help: "Half-width of the square plot box (default: the dataset's box: swiss_roll 3, gaussians 5, rings 1.5).") var box: Double?
-    @Option(help: "Grid cells per side of the heat maps.") var grid: Int = RunFigures.defaultResolution
+    @Argument(help: ArgumentHelp("A run directory holding checkpoint.ebm, samples.csv and loss.csv.", valueName: "dir")) var directory: String
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Half-width of the square plot box (default: the dataset's box: swiss_roll 3, gaussians 5, rings 1.5).", valueName: "half-width")) var box: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Grid cells per side of the heat maps.", valueName: "n")) var grid: Int = RunFigures.defaultResolution
 
     func validate() throws {
         // Beyond these a box's width underflows or overflows (±1e308 is 2e308 = ∞ wide).

@@ -9,17 +9,17 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a full grid's trace under early-stopping rules: compute used, pick, its rank.",
         discussion: """
-        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early
-        stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the
-        configuration each rule picks, and where it ranks in the full grid.
+        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid.
         """)
 
-    @Argument(help: "The trace (CSV).") var trace: String
-    @Option(help: "The rule to replay: none, asha, median, asha-unaware, or all of them.")
+    @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
+    @Option(help: ArgumentHelp("The rule to replay: none, asha, median, asha-unaware, or all of them.", valueName: "rule"))
     var earlyStopping: String = "all"
-    @Option(help: "Virtual workers running jobs at once.") var workers: Int = 2
-    @Option(help: "The first rung (default: the trace's first evaluated iteration).") var minIterations: Int?
-    @Option(help: "η: rungs at min_iterations·η^k; ASHA keeps the best 1/η.") var reductionFactor: Int = 3
+    @Option(parsing: .unconditional, help: ArgumentHelp("Virtual workers running jobs at once.", valueName: "n")) var workers: Int = 2
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The first rung (default: the trace's first evaluated iteration).", valueName: "n")) var minIterations: Int?
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("η: rungs at min_iterations·η^k; ASHA keeps the best 1/η.", valueName: "eta")) var reductionFactor: Int = 3
 
     var rules: [ReplaySimulator.Rule] {
         earlyStopping == "all" ? ReplaySimulator.Rule.allCases : ReplaySimulator.Rule(rawValue: earlyStopping).map { [$0] } ?? []
@@ -38,20 +38,20 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let size = (try? FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int) ?? nil
-        guard let size else { throw ValidationError("cannot read \(trace); check the path and its permissions") }
+        guard let size else { throw CommandError("cannot read \(trace); check the path and its permissions") }
         guard size <= ReplayTrace.maxBytes else {
-            throw ValidationError("\(trace) is larger than \(ReplayTrace.maxBytes >> 20) MiB; a trace holds metrics only")
+            throw CommandError("\(trace) is larger than \(ReplayTrace.maxBytes >> 20) MiB; a trace holds metrics only")
         }
         guard let data = FileManager.default.contents(atPath: trace), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("cannot read \(trace) as UTF-8 text")
+            throw CommandError("cannot read \(trace) as UTF-8 text")
         }
         let parsed = try ReplayTrace.parse(text, file: trace)
         guard let first = minIterations ?? parsed.jobs.flatMap({ $0.rungs.map(\.iteration) }).min() else {
-            throw ValidationError("\(trace) records no rung evaluation: nothing to replay a rule on")
+            throw CommandError("\(trace) records no rung evaluation: nothing to replay a rule on")
         }
         for rule in rules where rule != .none {
             if let missing = parsed.missingRung(for: rule.settings(minIterations: first, reductionFactor: reductionFactor)) {
-                throw ValidationError("""
+                throw CommandError("""
                     \(trace): job \(missing.job) has no evaluation at iteration \(missing.iteration), a rung of \
                     min_iterations \(first) and reduction factor \(reductionFactor); pick rungs the trace recorded
                     """)

@@ -14,19 +14,20 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a sweep: coordinate workers over ZeroMQ, rank the results, keep the best runs.",
         discussion: """
-        Re-running the same command resumes: finished jobs are never run again. A spec that only adds
-        configurations or seeds (grid values, random samples) runs just the new jobs; one that alters the
-        sweep's jobs is refused with a diff. --new starts afresh. Remote workers: ebm-worker --connect tcp://THIS-HOST:PORT (see deploy/README.md).
+        Re-running the same command resumes: finished jobs are never run again. A spec that only adds configurations or seeds (grid values, random samples) runs just the new jobs; one that alters the sweep's jobs is refused with a diff. --new starts afresh.
+
+        Remote workers: ebm-worker --connect tcp://THIS-HOST:PORT (see deploy/README.md).
         """)
 
-    @Argument(help: "The sweep spec (YAML), e.g. sweeps/ml_swiss.yaml.") var spec: String
-    @Option(help: "Sweep directory (default results/<name>).") var out: String?
-    @Option(help: "ROUTER endpoint (default tcp://127.0.0.1:* — loopback, a free port).") var bind: String?
-    @Option(name: .customLong("local-workers"), help: "Workers to start here (default: one per core when bound to loopback, else 0).") var localWorkers: Int?
-    @Option(help: "CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).") var curve: String?
+    @Argument(help: ArgumentHelp("The sweep spec (YAML), e.g. sweeps/smoke.yaml.", valueName: "spec.yaml")) var spec: String
+    @Option(help: ArgumentHelp("Sweep directory (default results/<name>).", valueName: "dir")) var out: String?
+    @Option(help: ArgumentHelp("ROUTER endpoint (default tcp://127.0.0.1:* — loopback, a free port).", valueName: "endpoint")) var bind: String?
+    @Option(name: .customLong("local-workers"), parsing: .unconditional,
+            help: ArgumentHelp("Workers to start here (default: one per core when bound to loopback, else 0).", valueName: "n")) var localWorkers: Int?
+    @Option(help: ArgumentHelp("CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).", valueName: "dir")) var curve: String?
     @Flag(help: "Allow a non-loopback bind without CURVE: anyone who can reach the port can submit results.") var insecure = false
     @Flag(help: "Start afresh: a sweep already in --out is moved aside to DIR.<time>, not resumed or grown.") var new = false
-    @Option(help: "Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.") var heartbeat: Double = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.", valueName: "seconds")) var heartbeat: Double = 1
 
     func validate() throws {
         if let bind, !(bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://")) {
@@ -69,14 +70,14 @@ struct RunCommand: ParsableCommand {
         }
         let endpoint = bind ?? "tcp://127.0.0.1:*"
         do { try socket.bind(endpoint) } catch {
-            throw ValidationError("cannot bind \(endpoint): \(error)")
+            throw CommandError("cannot bind \(endpoint): \(error)")
         }
         let bound = try socket.lastEndpoint
         // Decided from the address actually bound: `tcp://127.1:*` binds the interface named 127.1.
         let isLoopback = Endpoint.isLoopback(bound)
         if !isLoopback && curve == nil && !insecure {
             socket.close()
-            throw ValidationError("--bind \(endpoint) bound \(bound), which other hosts can reach: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
+            throw CommandError("--bind \(endpoint) bound \(bound), which other hosts can reach: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
         }
         let store = try openStore(sweep: sweep, directory: directory, lock: &lock)
         say("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
@@ -85,7 +86,7 @@ struct RunCommand: ParsableCommand {
         let count = localWorkers ?? (isLoopback ? ProcessInfo.processInfo.activeProcessorCount : 0)
         if count > 0 {
             guard let executable = LocalWorkers.workerExecutable() else {
-                throw ValidationError("ebm-worker not found next to ebm-sweep or on PATH; build it (swift build) or pass --local-workers 0")
+                throw CommandError("ebm-worker not found next to ebm-sweep or on PATH; build it (swift build) or pass --local-workers 0")
             }
             let connectTo = bound.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
             try workers.start(count: count, endpoint: connectTo, executable: executable,
@@ -151,7 +152,7 @@ struct RunCommand: ParsableCommand {
             case .same: added = []
             case .grows(let jobs): added = jobs
             case .alters(let reason):
-                throw SpecChangeRefused(description: """
+                throw CommandError("""
                     \(directory) holds a sweep that this spec would alter: \(reason). Changes:
                     \(diff)
                     A spec may only add configurations or seeds to a sweep. Re-run with --new to start afresh there \
@@ -175,10 +176,6 @@ struct RunCommand: ParsableCommand {
         let jobs = Planner.plan(sweep)
         return try SweepStore.create(at: path, name: sweep.name, specText: text, specHash: sweep.planHash,
                                      specPath: spec, jobs: jobs)
-    }
-
-    struct SpecChangeRefused: Error, CustomStringConvertible {
-        let description: String
     }
 
     func printSummary(_ ranked: [RankedConfiguration], spec: SweepSpec, directory: String) {

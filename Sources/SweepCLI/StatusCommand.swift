@@ -10,8 +10,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show a sweep's progress, whether a coordinator is running it, and its best configurations so far.")
 
-    @Argument(help: "The sweep directory (results/<name>).") var directory: String
-    @Option(help: "Best configurations to show.") var top: Int = 5
+    @Argument(help: ArgumentHelp("The sweep directory (results/<name>).", valueName: "dir")) var directory: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Best configurations to show.", valueName: "n")) var top: Int = 5
 
     func run() throws {
         let store = try SweepStore.openReadOnly(at: databasePath(directory))
@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rewrite a sweep's tables, best/ directories and report.html from its database.")
 
-    @Argument(help: "The sweep directory (results/<name>).") var directory: String
+    @Argument(help: ArgumentHelp("The sweep directory (results/<name>).", valueName: "dir")) var directory: String
 
     func run() throws {
         let store = try SweepStore.openReadOnly(at: databasePath(directory))
@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
 func databasePath(_ directory: String) throws -> String {
     let path = (directory as NSString).appendingPathComponent("sweep.sqlite")
     guard FileManager.default.fileExists(atPath: path) else {
-        throw ValidationError("\(directory) holds no sweep.sqlite: give the directory a sweep writes to (results/<name>, or run --out)")
+        throw CommandError("\(directory) holds no sweep.sqlite: give the directory a sweep writes to (results/<name>, or run --out)")
     }
     return path
 }

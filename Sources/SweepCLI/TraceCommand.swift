@@ -12,13 +12,12 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Run every job of a spec to its end, evaluating at its early_stopping rungs, and write a replay trace.",
         discussion: """
-        The spec's early_stopping: section says where to evaluate (min_iterations, reduction_factor,
-        evaluation); its rule is not applied: nothing is stopped. Run it again to resume.
+        The spec's early_stopping: section says where to evaluate (min_iterations, reduction_factor, evaluation); its rule is not applied: nothing is stopped. Run it again to resume.
         """)
 
-    @Argument(help: "The sweep spec (YAML), with an early_stopping: section.") var spec: String
-    @Option(help: "The trace to write (CSV).") var out: String
-    @Option(help: "Jobs trained at once on this machine.") var threads: Int = 2
+    @Argument(help: ArgumentHelp("The sweep spec (YAML), with an early_stopping: section.", valueName: "spec.yaml")) var spec: String
+    @Option(help: ArgumentHelp("The trace to write (CSV).", valueName: "file")) var out: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Jobs trained at once on this machine.", valueName: "n")) var threads: Int = 2
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256, got \(threads)") }
@@ -27,7 +26,7 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let sweep = try loadSpec(spec)
         guard sweep.earlyStopping?.isActive == true else {
-            throw ValidationError("\(spec) has no early_stopping: rule; add one to say at which iterations to evaluate")
+            throw CommandError("\(spec) has no early_stopping: rule; add one to say at which iterations to evaluate")
         }
         BLAS.setSingleThreaded()
         let jobs = Planner.plan(sweep)
@@ -37,14 +36,14 @@ struct TraceCommand: ParsableCommand {
             let kept = try ReplayTrace.parse(try String(contentsOfFile: partial, encoding: .utf8), file: partial)
             let ids = Set(jobs.map(\.id))
             guard kept.metric == sweep.metric, kept.jobs.allSatisfy({ ids.contains($0.id) }) else {
-                throw ValidationError("\(partial) holds jobs of another spec; remove it to start over")
+                throw CommandError("\(partial) holds jobs of another spec; remove it to start over")
             }
             done = Dictionary(kept.jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             say("resuming: \(done.count) of \(jobs.count) jobs already in \(partial)")
         } else {
             try (ReplayTrace(metric: sweep.metric, jobs: []).headerLine + "\n").write(toFile: partial, atomically: true, encoding: .utf8)
         }
-        guard let handle = FileHandle(forWritingAtPath: partial) else { throw ValidationError("cannot write \(partial)") }
+        guard let handle = FileHandle(forWritingAtPath: partial) else { throw CommandError("cannot write \(partial)") }
         handle.seekToEndOfFile()
         let counter = Counter(done.count)
         let total = jobs.count

@@ -11,32 +11,44 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train one model and write its samples, loss, metrics, checkpoint, figures and report.",
         discussion: "Defaults are the course template's for --method (ml: swiss_roll, 2×128 relu, batch 512, 3000 iterations; nce: gaussians, 3×256 leaky_relu, batch 100, 1000 iterations; ism: rings, 1024 points, 2×512 softplus, 5000 iterations; dsm: rings, 2×512 softplus, 5000 iterations, sigma 0.1).")
 
-    @Option(help: "Objective: ml | nce | ism | dsm.") var method: Method = .ml
-    @Option(help: "swiss_roll | rings | gaussians (default: the method's template dataset).") var dataset: DatasetName?
-    @Option(name: .customLong("data-size"), help: "Training points.") var dataSize: Int?
-    @Option(name: .customLong("hidden-layers"), help: "Linear(H, H) layers after the input layer.") var hiddenLayers: Int?
-    @Option(help: "Width H.") var neurons: Int?
-    @Option(help: "relu | leaky_relu | softplus | silu | tanh.") var activation: ActivationKind?
-    @Option(name: .customLong("batch-size")) var batchSize: Int?
-    @Option(help: "Optimiser steps.") var iterations: Int?
-    @Option(help: "Learning rate.") var lr: Double?
-    @Option(help: "adam | sgd.") var optimizer: OptimizerKind?
-    @Option(help: "SGD momentum.") var momentum: Double?
-    @Option(name: .customLong("weight-decay")) var weightDecay: Double?
-    @Option(name: .customLong("langevin-step-size"), help: "ML: step size of the training chains.") var langevinStepSize: Double?
-    @Option(name: .customLong("langevin-steps"), help: "ML: Langevin steps per iteration.") var langevinSteps: Int?
-    @Option(help: "ML: persistent | fresh training chains.") var chains: ChainMode?
-    @Option(name: .customLong("energy-reg"), help: "ML: weight of α·mean(f(x)² + f(x̂)²).") var energyReg: Double?
-    @Option(help: "DSM: noise scale σ.") var sigma: Double?
-    @Option(name: .customLong("noise-std"), help: "NCE: noise model N(0, noise_std²·I).") var noiseStd: Double?
-    @Option(help: "float32 (the templates' dtype, default) | float64: the arithmetic of training and sampling.") var precision: Precision?
-    @Option(help: "Training seed.") var seed: Int = 0
-    @Option(name: .customLong("eval-samples"), help: "Evaluation samples (default: the template's chain count).") var evalSamples: Int?
-    @Option(name: .customLong("eval-steps"), help: "Evaluation Langevin steps (default 1000).") var evalSteps: Int?
-    @Option(name: .customLong("eval-step-size"), help: "Evaluation Langevin step size (default 5e-4).") var evalStepSize: Double?
-    @Option(name: .customLong("eval-init"), help: "Evaluation chains start normal | uniform.") var evalInit: SamplerInit?
-    @Option(name: .customLong("eval-init-scale"), help: "Std (normal) or half-width (uniform) of the start.") var evalInitScale: Double?
-    @Option(help: "Output directory (default runs/<method>-<dataset>-seed<seed>); refused if it holds files, unless --force.") var out: String?
+    @Option(help: ArgumentHelp("Objective: ml | nce | ism | dsm.", valueName: "method")) var method: Method = .ml
+    @Option(help: ArgumentHelp("swiss_roll | rings | gaussians (default: the method's template dataset).", valueName: "dataset")) var dataset: DatasetName?
+    @Option(name: .customLong("data-size"), parsing: .unconditional, help: ArgumentHelp("Training points.", valueName: "n")) var dataSize: Int?
+    @Option(name: .customLong("hidden-layers"), parsing: .unconditional,
+            help: ArgumentHelp("Linear(H, H) layers after the input layer.", valueName: "n")) var hiddenLayers: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Width H.", valueName: "n")) var neurons: Int?
+    @Option(help: ArgumentHelp("relu | leaky_relu | softplus | silu | tanh.", valueName: "activation")) var activation: ActivationKind?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Data points per step.", valueName: "n")) var batchSize: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Optimiser steps.", valueName: "n")) var iterations: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate.", valueName: "rate")) var lr: Double?
+    @Option(help: ArgumentHelp("adam | sgd.", valueName: "optimizer")) var optimizer: OptimizerKind?
+    @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum.", valueName: "beta")) var momentum: Double?
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional,
+            help: ArgumentHelp("L2 penalty on the parameters, added to the gradient.", valueName: "lambda")) var weightDecay: Double?
+    @Option(name: .customLong("langevin-step-size"), parsing: .unconditional,
+            help: ArgumentHelp("ML: step size of the training chains.", valueName: "epsilon")) var langevinStepSize: Double?
+    @Option(name: .customLong("langevin-steps"), parsing: .unconditional,
+            help: ArgumentHelp("ML: Langevin steps per iteration.", valueName: "n")) var langevinSteps: Int?
+    @Option(help: ArgumentHelp("ML: persistent | fresh training chains.", valueName: "chains")) var chains: ChainMode?
+    @Option(name: .customLong("energy-reg"), parsing: .unconditional,
+            help: ArgumentHelp("ML: weight of α·mean(f(x)² + f(x̂)²).", valueName: "alpha")) var energyReg: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("DSM: noise scale σ.", valueName: "sigma")) var sigma: Double?
+    @Option(name: .customLong("noise-std"), parsing: .unconditional,
+            help: ArgumentHelp("NCE: noise model N(0, noise_std²·I).", valueName: "std")) var noiseStd: Double?
+    @Option(help: ArgumentHelp("float32 (the templates' dtype, default) | float64: the arithmetic of training and sampling.",
+                               valueName: "precision")) var precision: Precision?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Training seed.", valueName: "n")) var seed: Int = 0
+    @Option(name: .customLong("eval-samples"), parsing: .unconditional,
+            help: ArgumentHelp("Evaluation samples (default: the template's chain count).", valueName: "n")) var evalSamples: Int?
+    @Option(name: .customLong("eval-steps"), parsing: .unconditional,
+            help: ArgumentHelp("Evaluation Langevin steps (default 1000).", valueName: "n")) var evalSteps: Int?
+    @Option(name: .customLong("eval-step-size"), parsing: .unconditional,
+            help: ArgumentHelp("Evaluation Langevin step size (default 5e-4).", valueName: "epsilon")) var evalStepSize: Double?
+    @Option(name: .customLong("eval-init"), help: ArgumentHelp("Evaluation chains start normal | uniform.", valueName: "init")) var evalInit: SamplerInit?
+    @Option(name: .customLong("eval-init-scale"), parsing: .unconditional,
+            help: ArgumentHelp("Std (normal) or half-width (uniform) of the start.", valueName: "scale")) var evalInitScale: Double?
+    @Option(help: ArgumentHelp("Output directory (default runs/<method>-<dataset>-seed<seed>); refused if it holds files, unless --force.",
+                               valueName: "dir")) var out: String?
     @Flag(help: "Overwrite the run (or other files) already in --out.") var force = false
     @Flag(help: "No progress display.") var quiet = false
 

@@ -10,18 +10,18 @@ struct EBMWorker: ParsableCommand {
         commandName: "ebm-worker",
         abstract: "Train EBM jobs for an ebm-sweep coordinator.",
         discussion: """
-        Start one per core on each node (by hand, systemd, Slurm or Kubernetes: see deploy/README.md).
-        The worker waits for its coordinator, reconnects when it goes away, and exits 0 when the sweep is
-        done or on SIGTERM (after handing its job back).
+        Start one per core on each node (by hand, systemd, Slurm or Kubernetes: see deploy/README.md). The worker waits for its coordinator, reconnects when it goes away, and exits 0 when the sweep is done or on SIGTERM (after handing its job back).
         """,
         version: "0.1.0")
 
-    @Option(help: "The coordinator's endpoint, e.g. tcp://head-node:5555.") var connect: String
-    @Option(help: "Jobs run at once (each uses one core).") var slots: Int = 1
-    @Option(help: "Worker id shown in tables and logs (default HOST-PID); letters, digits, '.', '_', '-'.") var name: String?
-    @Option(help: "CURVE key directory with worker.secret, worker.public and coordinator.public (ebm-sweep keygen).") var curve: String?
-    @Option(help: "Seconds between heartbeats; the coordinator's --heartbeat.") var heartbeat: Double = 1
-    @Option(help: "Exit as soon as process PID is no longer this worker's parent (ebm-sweep passes its own pid to its local workers).")
+    @Option(help: ArgumentHelp("The coordinator's endpoint, e.g. tcp://head-node:5555.", valueName: "endpoint")) var connect: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once (each uses one core).", valueName: "n")) var slots: Int = 1
+    @Option(help: ArgumentHelp("Worker id shown in tables and logs (default HOST-PID); letters, digits, '.', '_', '-'.", valueName: "name")) var name: String?
+    @Option(help: ArgumentHelp("CURVE key directory with worker.secret, worker.public and coordinator.public (ebm-sweep keygen).", valueName: "dir")) var curve: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between heartbeats; the coordinator's --heartbeat.", valueName: "seconds")) var heartbeat: Double = 1
+    @Option(name: .customLong("parent-pid"), parsing: .unconditional,
+            help: ArgumentHelp("Exit as soon as process PID is no longer this worker's parent (ebm-sweep passes its own pid to its local workers).",
+                               valueName: "pid"))
     var parentPid: Int32?
     @Flag(help: "Run OpenBLAS's common kernels (Haswell on x86-64) instead of the CPU's fastest, so every node computes the same bits.")
     var portable = false

@@ -142,6 +142,14 @@ struct SpecErrorTests {
         #expect(i.keyPath == "method" && i.message.contains("required"))
         do { _ = try SweepSpec.load(path: fixturePath("no_such.yaml")); Issue.record("loaded a missing file") } catch {
             #expect(error.code == .unreadable && error.issues.first?.file.hasSuffix("no_such.yaml") == true)
+            #expect(error.description.hasSuffix("no_such.yaml: no such file; check the path (the sweeps/ folder has examples)"))
+        }
+    }
+
+    @Test("a directory given as the spec is refused with the reason, naming it")
+    func directoryAsSpec() throws {
+        do { _ = try SweepSpec.load(path: "/tmp"); Issue.record("loaded a directory") } catch {
+            #expect(error.code == .unreadable && error.description == "/tmp: is a directory; give the spec file (a .yaml) in it")
         }
     }
 }
