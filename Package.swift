@@ -26,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries (Debian packages, found through pkg-config)
@@ -54,16 +55,19 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Sweep", "EBMCore", "ZeroMQ"]),
 
         // MARK: The two I/O loops: coordinator and worker.
-        .target(name: "Cluster", dependencies: ["Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore"]),
+        .target(name: "Cluster", dependencies: ["Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore",
+                                                .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Executables: argument parsing only.
         .executableTarget(name: "SweepCLI", dependencies: [
             "Cluster", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "WorkerCLI", dependencies: [
             "Cluster", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: Tests
@@ -75,7 +79,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport",
+                                                        .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "Store", "Sweep", "EBMCore", "Wire", "ZeroMQ"]),
     ]
 )

@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Logging
 import Store
 import Sweep
 import Wire
@@ -91,7 +92,7 @@ extension Coordinator {
             send(.cancel(jobID: c.jobID), to: c.worker)
         }
         if let reason = decision.reason {
-            view.log("\(job.configID): stopped \(results.count + unstarted.count) job\(results.count + unstarted.count == 1 ? "" : "s") — \(reason)")
+            logger.info("\(job.configID): stopped \(results.count + unstarted.count) job\(results.count + unstarted.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
         }
     }
 

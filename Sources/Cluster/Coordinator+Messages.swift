@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Logging
 import Store
 import Sweep
 import Wire
@@ -58,7 +59,7 @@ extension Coordinator {
             try persist(released)
             forget(worker)
             note("worker \(worker) left\(released.isEmpty ? "" : ", handing back \(released.joined(separator: ", "))")",
-                 event: StoreEvent(kind: .workerLeft, worker: worker, detail: "handed back \(released.joined(separator: ", "))"),
+                 metadata: Logger.worker(worker), event: StoreEvent(kind: .workerLeft, worker: worker, detail: "handed back \(released.joined(separator: ", "))"),
                  peer: peer, now: t)
         }
     }
@@ -81,7 +82,8 @@ extension Coordinator {
         if let holder = workers[worker], holder.key != key {
             refusedRegistrations += 1
             let detail = "READY #\(refusedRegistrations) as '\(worker)' from key \(key ?? "(none)"), but it is registered with key \(holder.key ?? "(none)")"
-            note("refused \(detail)", event: StoreEvent(kind: .refusedRegistration, worker: worker, detail: detail), peer: peer, now: t)
+            note("refused \(detail)", level: .warning, metadata: Logger.worker(worker),
+                 event: StoreEvent(kind: .refusedRegistration, worker: worker, detail: detail), peer: peer, now: t)
             return
         }
         let previous = workers[worker]
@@ -99,7 +101,7 @@ extension Coordinator {
         let how = restarted ? "restarted (pid \(previous?.pid ?? 0) → \(ready.pid))" : previous != nil ? "re-registered" : "joined"
         note("worker \(worker) \(how) from \(ready.host) (\(ready.slots) slot\(ready.slots == 1 ? "" : "s"))"
              + (restarted && !requeued.isEmpty ? "; its jobs \(requeued.joined(separator: ", ")) count an attempt" : ""),
-             event: StoreEvent(kind: .workerJoined, worker: worker,
+             level: restarted ? .warning : .info, metadata: Logger.worker(worker), event: StoreEvent(kind: .workerJoined, worker: worker,
                                detail: "host \(ready.host), pid \(ready.pid), \(ready.slots) slots, build \(ready.build)"),
              peer: peer, now: t)
         send(.heartbeat, to: worker)
@@ -125,7 +127,8 @@ extension Coordinator {
                 scheduler.leaseLost(jobID: jobID)
                 try persist([jobID], lastLoss: "worker \(worker) never reported it: it could not decode or start it")
                 if let peer = workers[worker]?.peer {
-                    note("worker \(worker) never reported \(jobID); handed back as a lost attempt", peer: peer, now: t)
+                    note("worker \(worker) never reported \(jobID); handed back as a lost attempt", level: .warning,
+                         metadata: Logger.job(jobID, worker: worker), peer: peer, now: t)
                 }
             }
         }
@@ -147,7 +150,8 @@ extension Coordinator {
             workers[worker]?.progress[jobID] = (running.iteration, running.loss)
             try store.markLeased(jobID: jobID, worker: worker, attempt: running.attempt)
             if let peer = workers[worker]?.peer {
-                note("worker \(worker) still runs \(jobID) (attempt \(running.attempt)): lease handed back to it", peer: peer, now: t)
+                note("worker \(worker) still runs \(jobID) (attempt \(running.attempt)): lease handed back to it",
+                     metadata: Logger.job(jobID, attempt: running.attempt, worker: worker), peer: peer, now: t)
             }
         } else if workers[worker]?.cancelled.insert(jobID).inserted == true {
             send(.cancel(jobID: jobID), to: worker)
@@ -204,15 +208,15 @@ extension Coordinator {
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             times.add(result.summary)
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""
-            view.log("\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")")
+            logger.log(level: result.status == .failed ? .warning : .info, "\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")", metadata: Logger.job(report.jobID, attempt: report.attempt, worker: worker))
         case .duplicate:
             note("dropped a second result for \(report.jobID) from \(worker)",
-                 event: StoreEvent(kind: .duplicateDropped, jobID: report.jobID, worker: worker, detail: "attempt \(report.attempt)"),
+                 metadata: Logger.job(report.jobID, attempt: report.attempt, worker: worker), event: StoreEvent(kind: .duplicateDropped, jobID: report.jobID, worker: worker, detail: "attempt \(report.attempt)"),
                  peer: peer, now: t)
         case .notLeasedToThisWorker, .staleAttempt, .unknownJob:
             refusedResults += 1
-            note("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)",
-                 event: StoreEvent(kind: .resultRefused, jobID: report.jobID, worker: worker,
+            note("refused a result for \(report.jobID) from \(worker): \(acceptance.rawValue)", level: .warning,
+                 metadata: Logger.job(report.jobID, attempt: report.attempt, worker: worker), event: StoreEvent(kind: .resultRefused, jobID: report.jobID, worker: worker,
                                    detail: "\(acceptance.rawValue), attempt \(report.attempt)"),
                  peer: peer, now: t)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 import Wire
 import ZeroMQ
@@ -90,23 +91,27 @@ extension Coordinator {
             // Not from its budget (a flood has spent it): one line per registration, and READYs are budgeted.
             let seconds = String(format: "%.1f", t - (info.stalledSince ?? t))
             record("worker \(worker) dropped: its queue has been full for \(seconds) s (it does not read)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")",
+                   level: .warning, metadata: Logger.worker(worker),
                    event: StoreEvent(kind: .workerDropped, worker: worker, detail: "queue full for \(seconds) s"))
         }
     }
 
     func isDropped(_ peer: [UInt8]) -> Bool { droppedPeers.contains(peer) }
 
-    /// Logs `line` and stores `event` (when given), both escaped, if `peer`'s budget allows;
-    /// otherwise only counts them, for `reportSuppressed`. Everything a peer's message makes us
-    /// write goes through here.
-    func note(_ line: String, event: StoreEvent? = nil, peer: [UInt8], now t: Double) {
+    /// Logs `line` (at `level`, with `metadata`) and stores `event` (when given), all escaped, if
+    /// `peer`'s budget allows; otherwise only counts them, for `reportSuppressed`. Everything a
+    /// peer's message makes us write goes through here.
+    func note(_ line: String, level: Logger.Level = .info, metadata: Logger.Metadata = [:], event: StoreEvent? = nil,
+              peer: [UInt8], now t: Double) {
         guard budget.spend(PeerID.text(peer), now: t) else { return }
-        record(line, event: event)
+        record(line, level: level, metadata: metadata, event: event)
     }
 
-    /// Logs `line` and stores `event`, both escaped, without asking a budget.
-    func record(_ line: String, event: StoreEvent?) {
-        view.log(PeerText.escaped(line))
+    /// Logs `line` and stores `event`, all escaped, without asking a budget.
+    func record(_ line: String, level: Logger.Level = .info, metadata: Logger.Metadata = [:], event: StoreEvent?) {
+        // Metadata values may name a peer's worker or job: escaped and cut like the line.
+        let escaped = metadata.mapValues { Logger.MetadataValue.string(PeerText.escaped("\($0)", limit: 128)) }
+        logger.log(level: level, "\(PeerText.escaped(line))", metadata: escaped)
         guard var event else { return }
         event.detail = event.detail.map { PeerText.escaped($0) }
         event.worker = event.worker.map { PeerText.escaped($0, limit: 128) }
@@ -120,7 +125,7 @@ extension Coordinator {
         for (peer, count, since) in budget.suppressed(olderThan: all ? 0 : Self.suppressedReportInterval, now: t) {
             let who = workers.first { PeerID.text($0.value.peer) == peer }.map { "worker \($0.key)" } ?? "connection \(peer)"
             let line = "suppressed \(count) log line\(count == 1 ? "" : "s") and events caused by \(who) in the last \(Int((t - since).rounded())) s"
-            view.log(line)
+            logger.warning("\(PeerText.escaped(line))")
             try? store.log(event: StoreEvent(kind: .suppressed, worker: String(peer.prefix(128)), detail: line))
         }
     }
@@ -129,7 +134,7 @@ extension Coordinator {
         malformed += 1
         let who = peer.map { peers[$0] ?? "connection " + PeerID.text($0) } ?? "?"
         let line = "dropped malformed message #\(malformed) from \(who): \(reason)"
-        note(line, event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"), peer: peer ?? [], now: now)
+        note(line, level: .warning, metadata: ["peer": "\(who)"], event: StoreEvent(kind: .malformed, worker: who, detail: "#\(malformed): \(reason)"), peer: peer ?? [], now: now)
     }
 
     /// One line and one event with what was turned away, so a flood is visible after the fact.
@@ -138,7 +143,7 @@ extension Coordinator {
         guard malformed > 0 || refusedResults > 0 || refusedRegistrations > 0 else { return }
         var line = "dropped \(malformed) malformed message\(malformed == 1 ? "" : "s"), refused \(refusedResults) result\(refusedResults == 1 ? "" : "s") from workers not holding the job"
         if refusedRegistrations > 0 { line += ", refused \(refusedRegistrations) registration\(refusedRegistrations == 1 ? "" : "s") under another key's worker name" }
-        view.log(line)
+        logger.notice("\(line)")
         try? store.log(event: StoreEvent(kind: .refusals, detail: line))
     }
 }

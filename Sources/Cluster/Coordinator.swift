@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Logging
 import Store
 import Sweep
 import Wire
@@ -56,6 +57,7 @@ public final class Coordinator {
     let spec: SweepSpec
     let settings: CoordinatorSettings
     let view: ProgressView
+    let logger: Logger  // what the loop saw and decided; metadata worker.id, job.id, attempt
     var scheduler: Scheduler
     var workers: [String: WorkerInfo] = [:]
     /// Connection (ROUTER-assigned routing id) → the worker it registered as.
@@ -93,12 +95,13 @@ public final class Coordinator {
     }
 
     public init(channel: FrameChannel, store: SweepStore, spec: SweepSpec, settings: CoordinatorSettings = CoordinatorSettings(),
-                view: ProgressView = ProgressView()) throws {
+                view: ProgressView = ProgressView(), logger: Logger = Logger(label: "ebm-sweep.coordinator")) throws {
         self.channel = channel
         self.store = store
         self.spec = spec
         self.settings = settings
         self.view = view
+        self.logger = logger
         let stored = try store.jobs()
         let liveness = Liveness(interval: settings.heartbeatInterval, count: settings.liveness)
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts,
@@ -127,8 +130,8 @@ public final class Coordinator {
         var nextHeartbeat = 0.0, nextDraw = 0.0
         // Jobs a killed coordinator left running are pending again; that attempt is not counted.
         try persist(interrupted)
-        view.log("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished"
-                 + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"))
+        let resumed = interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"
+        logger.info("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished\(resumed)")
         while true {
             if let signal = StopSignal.pending {
                 try interrupt()
@@ -159,7 +162,7 @@ public final class Coordinator {
                 reportSuppressed(now: t)
                 if workers.isEmpty, let reason = giveUpWhenIdle?() { throw GaveUp(description: reason) }
             }
-            if let problem = liveReport?.tick(now: t, finished: scheduler.counts.finished) { view.log(problem) }
+            if let problem = liveReport?.tick(now: t, finished: scheduler.counts.finished) { logger.warning("\(problem)") }
             if t >= nextDraw {
                 view.update(progress())
                 nextDraw = t + 0.5
@@ -201,7 +204,7 @@ public final class Coordinator {
         }
         view.finish(progress())
         reportRefusals()
-        view.log("interrupted: running jobs were handed back and will run again when you re-run the same command")
+        logger.notice("interrupted: running jobs were handed back and will run again when you re-run the same command")
     }
 
     // MARK: Timers
@@ -214,7 +217,7 @@ public final class Coordinator {
             try persist(jobs)
             try store.log(event: StoreEvent(kind: .workerLost, worker: worker, detail: "silent for \(settings.liveness) heartbeats; requeued \(jobs.joined(separator: ", "))"))
             forget(worker)
-            view.log("worker \(worker) lost (no heartbeat for \(Int(Double(settings.liveness) * settings.heartbeatInterval)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")")
+            logger.warning("worker \(worker) lost (no heartbeat for \(Int(Double(settings.liveness) * settings.heartbeatInterval)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")", metadata: Logger.worker(worker))
         }
     }
 

@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Logging
 import Store
 import Sweep
 import Wire
@@ -45,7 +46,7 @@ public enum DispatchBenchmark {
         for i in 0..<workers {
             let settings = WorkerSettings(endpoint: endpoint, name: "bench-\(i)")
             let thread = Thread {
-                _ = try? Worker(settings: settings, log: { _ in }, run: run).run()
+                _ = try? Worker(settings: settings, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }, run: run).run()
             }
             thread.start()
             threads.append(thread)
@@ -53,7 +54,8 @@ public enum DispatchBenchmark {
         var settings = CoordinatorSettings()
         settings.pollInterval = 0.01
         let coordinator = try Coordinator(channel: router, store: store, spec: spec, settings: settings,
-                                          view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
+                                          view: ProgressView(output: FileHandle.nullDevice, isTerminal: false),
+                                          logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         let cpuBefore = threadCPUSeconds()
         let start = Date()
         _ = try coordinator.run()

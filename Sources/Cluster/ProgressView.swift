@@ -72,9 +72,13 @@ public struct SweepProgress: Sendable {
 }
 
 /// Shows sweep progress: a table redrawn in place on a terminal, a plain log line otherwise.
-public final class ProgressView {
+///
+/// Log lines (`log`, the sink of the coordinator's `ConsoleLogHandler`) may come from any thread;
+/// a lock keeps each line and each redraw whole.
+public final class ProgressView: @unchecked Sendable {
     private let output: FileHandle
-    private let isTerminal: Bool
+    public let isTerminal: Bool
+    private let lock = NSLock()
     private var drawnLines = 0
     private var lastLine = ""
     private var lastLogTime: Double = -.infinity
@@ -87,6 +91,10 @@ public final class ProgressView {
     }
 
     public func update(_ progress: SweepProgress, force: Bool = false) {
+        lock.withLock { draw(progress, force: force) }
+    }
+
+    private func draw(_ progress: SweepProgress, force: Bool) {
         if isTerminal {
             redraw(lines: Self.table(progress))
         } else {
@@ -100,17 +108,21 @@ public final class ProgressView {
 
     /// Prints a message above the live table (a worker joined, a job failed...).
     public func log(_ message: String) {
-        if isTerminal { clear() }
-        write(message + "\n")
+        lock.withLock {
+            if isTerminal { clear() }
+            write(message + "\n")
+        }
     }
 
     /// Leaves the last table on screen.
     public func finish(_ progress: SweepProgress) {
-        if isTerminal {
-            redraw(lines: Self.table(progress))
-            drawnLines = 0
-        } else {
-            update(progress, force: true)
+        lock.withLock {
+            if isTerminal {
+                redraw(lines: Self.table(progress))
+                drawnLines = 0
+            } else {
+                draw(progress, force: true)
+            }
         }
     }
 

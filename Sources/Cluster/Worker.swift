@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Logging
 import Sweep
 import Wire
 import ZeroMQ
@@ -45,7 +46,8 @@ public final class Worker {
 
     let settings: WorkerSettings
     let runJob: Run
-    let log: @Sendable (String) -> Void
+    /// Metadata `worker.id` on every line; `job.id` and `attempt` where a job is concerned.
+    let logger: Logger
     var slots: [String: (slot: JobSlot, assignment: CoordinatorMessage.Assignment)] = [:]
     /// Results sent but not yet acknowledged, resent after a reconnect and every few seconds.
     var unacked: [String: ResultReport] = [:]
@@ -53,11 +55,13 @@ public final class Worker {
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
 
-    public init(settings: WorkerSettings, log: @escaping @Sendable (String) -> Void = { print($0) },
+    public init(settings: WorkerSettings, logger: Logger = Logger(label: "ebm-worker"),
                 run: @escaping Run = Worker.trainingRun) {
         self.settings = settings
         self.runJob = run
-        self.log = log
+        var logger = logger
+        logger[metadataKey: "worker.id"] = "\(settings.name)"
+        self.logger = logger
         started = clock.now
     }
 
@@ -79,7 +83,7 @@ public final class Worker {
         var socket = try connect(context)
         var lastHeard = now
         var nextHeartbeat = 0.0
-        log("worker \(settings.name): connecting to \(settings.endpoint) with \(settings.slots) slot\(settings.slots == 1 ? "" : "s")")
+        logger.info("connecting to \(settings.endpoint) with \(settings.slots) slot\(settings.slots == 1 ? "" : "s")")
         while true {
             if let signal = StopSignal.pending {
                 handBack(socket)
@@ -105,7 +109,7 @@ public final class Worker {
                 }
             }
             if t - lastHeard > Double(settings.liveness) * settings.heartbeatInterval {
-                log("worker \(settings.name): coordinator silent for \(Int(t - lastHeard)) s; reconnecting in \(String(format: "%.2f", backoff)) s")
+                logger.warning("coordinator silent for \(Int(t - lastHeard)) s; reconnecting in \(String(format: "%.2f", backoff)) s")
                 socket.close()
                 let wakeAt = now + backoff
                 while now < wakeAt && StopSignal.pending == nil { Thread.sleep(forTimeInterval: 0.05) }
@@ -113,7 +117,7 @@ public final class Worker {
                 while true {
                     do { socket = try connect(context); break } catch {
                         // A passing failure (a name that does not resolve yet): keep the jobs, try again.
-                        log("worker \(settings.name): cannot connect to \(settings.endpoint): \(error); retrying in \(Int(backoff)) s")
+                        logger.warning("cannot connect to \(settings.endpoint): \(error); retrying in \(Int(backoff)) s")
                         let retryAt = now + backoff
                         while now < retryAt && StopSignal.pending == nil { Thread.sleep(forTimeInterval: 0.05) }
                         backoff = min(backoff * 2, settings.reconnectMax)
@@ -164,7 +168,7 @@ public final class Worker {
     func handle(_ delivery: Delivery, _ socket: Socket) throws -> Bool {
         let message: CoordinatorMessage
         do { message = try Codec.decode(delivery.frames, as: CoordinatorMessage.self) } catch {
-            log("worker \(settings.name): dropped a malformed message: \(error)")
+            logger.warning("dropped a malformed message: \(error)")
             return false
         }
         switch message {
@@ -185,7 +189,7 @@ public final class Worker {
             let name = settings.name
             slot.start { _, _, progress, rung in run(assignment, name, progress, rung) }
             slots[assignment.jobID] = (slot, assignment)
-            log("worker \(settings.name): job \(assignment.jobID) attempt \(assignment.attempt)")
+            logger.info("job \(assignment.jobID) attempt \(assignment.attempt)", metadata: Logger.job(assignment.jobID, attempt: assignment.attempt))
         case .cancel(let jobID):
             slots[jobID]?.slot.cancel()
         case .ack(let jobID, _):
@@ -194,7 +198,7 @@ public final class Worker {
             break
         case .shutdown:
             for (_, entry) in slots { entry.slot.cancel() }
-            log("worker \(settings.name): coordinator says the sweep is done")
+            logger.info("coordinator says the sweep is done")
             return true
         }
         return false
@@ -219,7 +223,7 @@ public final class Worker {
             unacked[jobID] = report
             lastResend = now
             _ = try? socket.send(.result(report), timeout: .milliseconds(500))
-            log("worker \(settings.name): job \(jobID) \(result.status.rawValue) in \(String(format: "%.1f", result.seconds)) s")
+            logger.info("job \(jobID) \(result.status.rawValue) in \(String(format: "%.1f", result.seconds)) s", metadata: Logger.job(jobID))
         }
     }
 
@@ -255,6 +259,6 @@ public final class Worker {
             }
         }
         Thread.sleep(forTimeInterval: 0.1)
-        log("worker \(settings.name): handed back its jobs and left")
+        logger.notice("handed back its jobs and left")
     }
 }

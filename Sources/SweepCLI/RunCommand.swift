@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import EBMCore
 import Foundation
+import Logging
 import Store
 import Sweep
 import Wire
@@ -27,6 +28,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CURVE key directory from `ebm-sweep keygen` (required to bind a non-loopback address).", valueName: "dir")) var curve: String?
     @Flag(help: "Allow a non-loopback bind without CURVE: anyone who can reach the port can submit results.") var insecure = false
     @Flag(help: "Start afresh: a sweep already in --out is moved aside to DIR.<time>, not resumed or grown.") var new = false
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace | debug | info | notice | warning | error | critical.",
+                                                              valueName: "level")) var logLevel: Logger.Level = .info
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between heartbeats (workers are lost after 5 missed ones); give remote workers the same --heartbeat.", valueName: "seconds")) var heartbeat: Double = 1
 
     func validate() throws {
@@ -40,6 +43,12 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Log lines go above the live table on a terminal, and as service lines (time, level,
+        // metadata) into a file or a journal.
+        let view = ProgressView()
+        let style: ConsoleLogHandler.Style = view.isTerminal ? .terminal : .service
+        LoggingSystem.bootstrap { [logLevel] _ in ConsoleLogHandler(level: logLevel, style: style, sink: view.log) }
+        let security = Logger(label: "ebm-sweep.security")
         let sweep = try loadSpec(spec)
         let directory = out ?? "results/\(sweep.name)"
         // Held until this process ends (the kernel drops it on any exit): one coordinator per
@@ -60,13 +69,12 @@ struct RunCommand: ParsableCommand {
             authenticator = try ZAPAuthenticator(context: context, allowedClientKeys: Set(keys.authorized.values)) { decision in
                 guard !decision.admitted else { return }
                 let who = names[decision.publicKey] ?? (decision.publicKey.isEmpty ? "no CURVE key" : "unknown key \(decision.publicKey)")
-                FileHandle.standardError.write(Data("rejected a worker from \(decision.peerAddress): \(who) (\(decision.mechanism))\n".utf8))
+                security.warning("rejected a worker from \(decision.peerAddress): \(who) (\(decision.mechanism))",
+                                 metadata: ["peer": "\(decision.peerAddress)"])
             }
             try socket.set(.curveServer, to: true)
             try socket.set(.curveSecretKey, to: keys.secretKey)
-            handshakes = try HandshakeLog(context: context, socket: socket) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
+            handshakes = try HandshakeLog(context: context, socket: socket) { line in security.warning("\(line)") }
         }
         let endpoint = bind ?? "tcp://127.0.0.1:*"
         do { try socket.bind(endpoint) } catch {
@@ -91,7 +99,8 @@ struct RunCommand: ParsableCommand {
             let connectTo = bound.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
             try workers.start(count: count, endpoint: connectTo, executable: executable,
                               logDirectory: URL(fileURLWithPath: directory).appendingPathComponent("logs"),
-                              extraArguments: ["--heartbeat", "\(heartbeat)"] + (curve.map { ["--curve", $0] } ?? []),
+                              extraArguments: ["--heartbeat", "\(heartbeat)", "--log-level", logLevel.rawValue]
+                                  + (curve.map { ["--curve", $0] } ?? []),
                               portable: sweep.reproducible == .portable)
             say("started \(count) local worker\(count == 1 ? "" : "s") (logs in \(directory)/logs)")
         } else {
@@ -101,7 +110,7 @@ struct RunCommand: ParsableCommand {
         StopSignal.install()
         var settings = CoordinatorSettings()
         settings.heartbeatInterval = heartbeat
-        let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings)
+        let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings, view: view)
         coordinator.liveReport = LiveReport(store: store, spec: sweep, directory: directory)
         if count > 0 {
             // With only local workers, a sweep whose workers all died would wait forever.
@@ -203,3 +212,5 @@ struct RunCommand: ParsableCommand {
                    finished.count, wall, workers, busy, 100 * ideal / wall, ideal, wall))
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import EBMCore
 import Foundation
+import Logging
 
 /// `ebm-worker --connect tcp://HOST:PORT`: trains jobs for a coordinator until it says the sweep is done.
 @main
@@ -25,6 +26,8 @@ struct EBMWorker: ParsableCommand {
     var parentPid: Int32?
     @Flag(help: "Run OpenBLAS's common kernels (Haswell on x86-64) instead of the CPU's fastest, so every node computes the same bits.")
     var portable = false
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace | debug | info | notice | warning | error | critical.",
+                                                              valueName: "level")) var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") || connect.hasPrefix("inproc://"),
@@ -55,16 +58,16 @@ struct EBMWorker: ParsableCommand {
             throw ValidationError("--portable needs OpenBLAS's \(family) kernels, but it runs \(BLAS.kernel) (started through a loader or emulator?): start ebm-worker directly, or with OPENBLAS_CORETYPE=\(family)")
         }
         StopSignal.install()
+        LoggingSystem.bootstrap { [logLevel] _ in ConsoleLogHandler.standardError(level: logLevel, style: .service) }
+        let logger = Logger(label: "ebm-worker")
         if let parentPid {
-            ParentWatch.start(parent: parentPid) { FileHandle.standardError.write(Data((Self.timestamp() + " worker: " + $0 + "\n").utf8)) }
+            ParentWatch.start(parent: parentPid) { logger.notice("\($0)") }
         }
         var settings = WorkerSettings(endpoint: connect, name: name ?? Self.defaultName())
         settings.slots = slots
         settings.heartbeatInterval = heartbeat
         if let curve { settings.curve = try CurveKeys.loadClient(directory: curve) }
-        let worker = Worker(settings: settings, log: { message in
-            FileHandle.standardError.write(Data((Self.timestamp() + " " + message + "\n").utf8))
-        })
+        let worker = Worker(settings: settings, logger: logger)
         _ = try worker.run()
     }
 
@@ -73,9 +76,6 @@ struct EBMWorker: ParsableCommand {
         OpenBLASEnvironment.ensure(portable: CommandLine.arguments.dropFirst().contains("--portable"))
         main(nil)
     }
-
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date())
-    }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

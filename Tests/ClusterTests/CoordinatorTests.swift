@@ -1,5 +1,7 @@
 import EBMCore
 import Foundation
+import InMemoryLogging
+import Logging
 import Store
 import Sweep
 import Testing
@@ -16,6 +18,8 @@ struct CoordinatorTests {
         let store: SweepStore
         let spec: SweepSpec
         let directory: String
+        /// What the coordinator logged (never bootstrapped globally: this logger only).
+        let logs = InMemoryLogHandler()
         private var outcome: Result<Coordinator.Outcome, Error>?
         private let done = DispatchSemaphore(value: 0)
 
@@ -40,7 +44,8 @@ struct CoordinatorTests {
             settings.heartbeatInterval = heartbeat
             settings.pollInterval = 0.01
             let coordinator = try Coordinator(channel: router, store: store, spec: spec, settings: settings,
-                                              view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
+                                              view: ProgressView(output: FileHandle.nullDevice, isTerminal: false),
+                                              logger: Logger(label: "test") { [logs] _ in logs })
             if let liveReportInterval {
                 coordinator.liveReport = LiveReport(store: store, spec: spec, directory: directory, interval: liveReportInterval)
             }
@@ -171,6 +176,12 @@ struct CoordinatorTests {
         #expect(rig.wait() == .finished)
         #expect(try rig.store.job(id: first.jobID)?.attempts == 2)
         #expect(try rig.store.events().contains { $0.kind == .workerLost && $0.worker == "silent" })
+        // The log says so at warning, with the worker in its metadata; the joins are info.
+        let lost = rig.logs.entries.filter { $0.level == .warning && $0.metadata["worker.id"] == "silent" }
+        #expect(lost.count == 1 && lost[0].message.description.hasPrefix("worker silent lost"), "\(rig.logs.entries)")
+        #expect(rig.logs.entries.filter { $0.level == .info && $0.message.description.contains("joined") }.count == 2)
+        let accepted = rig.logs.entries.first { $0.metadata["job.id"] == "\(first.jobID)" && $0.metadata["attempt"] == "2" }
+        #expect(accepted?.metadata["worker.id"] == "live" && accepted?.level == .info)
     }
 
     @Test("A job its worker never reports (a JOB lost or undecodable) is handed back as a lost attempt, not held forever")
