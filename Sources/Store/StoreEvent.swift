@@ -22,8 +22,8 @@ public struct StoreEvent: Sendable, Equatable {
         case workerJoined = "worker_joined"
         /// A worker said BYE; `detail` lists the jobs it handed back.
         case workerLeft = "worker_left"
-        /// Running jobs became pending when a coordinator resumed (written by releases before the
-        /// scheduler took this over; kept so their logs still read).
+        /// A coordinator resumed and healed rows: jobs with a stored result marked finished
+        /// (`finishJobsWithResults`). Earlier releases wrote it when running jobs became pending.
         case resumed
         /// A grown spec replaced the stored one and added its new jobs (`grow`).
         case grown
