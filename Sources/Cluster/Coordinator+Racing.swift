@@ -1,3 +1,4 @@
+import Logging
 import Report
 import Store
 import Sweep
@@ -14,7 +15,7 @@ extension Coordinator {
         raced = true
         let stored = try store.jobs()
         let jobs = stored.map(\.job)
-        let results = try store.results()
+        let results = try store.resultSummaries()
         let statuses = Dictionary(stored.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a })
         let ranked = Ranking.rank(jobs: jobs, statuses: statuses, results: results, metric: spec.metric)
         let configurations = SweepArtifacts.configurationResults(ranked: ranked, jobs: jobs, results: results,
@@ -25,7 +26,7 @@ extension Coordinator {
         guard rivals.count > 1 else {
             try store.race([], detail: rivals.isEmpty ? "no configuration has an ok seed: nothing to race"
                                                       : "no configuration is tied with the best \(rivals[0]): no race")
-            view.log("racing: no configuration is tied with the best; the sweep's seeds decided it")
+            logger.notice("racing: no configuration is tied with the best; the sweep's seeds decided it")
             return false
         }
         let representatives = rivals.compactMap { id in jobs.first { $0.configID == id } }
@@ -35,7 +36,7 @@ extension Coordinator {
                        + rivals.joined(separator: ", ") + ") race on \(count) more seeds (\(seeds.map(String.init).joined(separator: ", ")))")
         scheduler.add(added)
         racedJobs.formUnion(added.map(\.id))
-        view.log("racing: the best and its \(rivals.count - 1) closest rival\(rivals.count == 2 ? "" : "s") run on \(count) more seeds each (\(added.count) jobs)")
+        logger.notice("racing: the best and its \(rivals.count - 1) closest rival\(rivals.count == 2 ? "" : "s") run on \(count) more seeds each (\(added.count) jobs)")
         return true
     }
 }
