@@ -18,6 +18,8 @@ struct CoordinatorEarlyStoppingTests {
         private var outcome: Result<Coordinator.Outcome, Error>?
         private let done = DispatchSemaphore(value: 0)
 
+        /// No racing (CoordinatorRacingTests has it): x and z tie, and a race would add jobs this
+        /// scripted worker never runs, so the sweep would not finish.
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)").path
             spec = try SweepSpec.parse(yaml: """
@@ -27,7 +29,7 @@ struct CoordinatorEarlyStoppingTests {
                 grid: {lr: [0.001, 0.002, 0.003]}
                 seeds: [0, 1, 2]
                 evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-                early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3}
+                early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
                 """, file: "t.yaml")
             store = try SweepStore.create(at: directory + "/sweep.sqlite", name: "t", specText: "", specHash: spec.planHash,
                                           specPath: "t.yaml", jobs: Planner.plan(spec))
