@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import Sweep
+
+/// The shipped full grids (`ebm-sweep trace` of the specs beside them; metrics only) replayed
+/// under every rule with two workers, as `make sweep` runs: what BENCHMARKS.md reports.
+@Suite("Replays of the shipped full grids")
+struct ReplayFixtureTests {
+    static let traces = ["ml_swiss_grid.trace.csv", "nce_gaussians_grid.trace.csv"]
+
+    func trace(_ name: String) throws -> ReplayTrace {
+        let path = fixturePath("replay/\(name)")
+        return try ReplayTrace.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
+    }
+
+    @Test("each shipped grid is whole: 27 configurations × 3 seeds, rungs at 100, 300 and 900", arguments: traces)
+    func whole(name: String) throws {
+        let t = try trace(name)
+        #expect(t.jobs.count == 81 && Set(t.jobs.map(\.configID)).count == 27)
+        #expect(t.jobs.allSatisfy { $0.status != .ok || $0.rungs.map(\.iteration) == [100, 300, 900] })
+        #expect(t.missingRung(for: ReplaySimulator.Rule.asha.settings(minIterations: 100, reductionFactor: 3)) == nil)
+    }
+
+    /// At the shipped sweep's first rung, 300. (From 100 the seed-aware rules stop both grids'
+    /// best: at 100 iterations their rung evaluations look like everyone's. BENCHMARKS.md.)
+    @Test("replayed from rung 300: no rule spends more than the grid; the seed-aware rules never stop a seed of the grid's best",
+          arguments: traces)
+    func rules(name: String) throws {
+        let t = try trace(name)
+        let outcomes = ReplaySimulator.Rule.allCases.map {
+            ReplaySimulator.run(t, rule: $0, minIterations: 300, reductionFactor: 3, workers: 2)
+        }
+        let none = try #require(outcomes.first { $0.rule == .none })
+        #expect(none.usedFraction == 1 && none.pickGridRank == 1 && none.stoppedJobs == 0)
+        for o in outcomes {
+            #expect(o.usedSeconds <= o.gridSeconds * (1 + 1e-12), "\(o.rule)")
+            #expect(o.pick != nil, "\(o.rule)")
+        }
+        for o in outcomes where o.rule == .asha || o.rule == .median {
+            #expect(o.gridBestSeedsStopped == 0, "\(o.rule) stopped the grid's best")
+            #expect(o.pickWithinOneStd, "\(o.rule) picked \(o.pick ?? "nothing"), grid rank \(o.pickGridRank ?? 0)")
+            #expect(o.usedFraction < 1, "\(o.rule) stopped nothing")
+        }
+    }
+}
