@@ -10,7 +10,9 @@ import Foundation
 ///   g ← g + λ·θ;  if μ ≠ 0: b ← g at t = 1, else b ← μb + g;  g ← b;  θ ← θ − lr·g.
 ///
 /// In precision `T` throughout, as `torch.optim` runs in its parameters' dtype: the bias
-/// corrections are computed in Double (Python floats in PyTorch), then rounded to `T`.
+/// corrections are computed in Double (Python floats in PyTorch), then rounded to `T`. Float64
+/// follows torch's order of operations; float32 folds √(1 − β₂ᵗ) into the step and ε (one
+/// division per value instead of two, equal in exact arithmetic; see `step`).
 /// The state buffers are allocated once in init; `step` allocates nothing.
 public final class Optimizer<T: Scalar> {
     public let kind: OptimizerKind
