@@ -10,7 +10,9 @@ import Foundation
 ///   g ← g + λ·θ;  if μ ≠ 0: b ← g at t = 1, else b ← μb + g;  g ← b;  θ ← θ − lr·g.
 ///
 /// In precision `T` throughout, as `torch.optim` runs in its parameters' dtype: the bias
-/// corrections are computed in Double (Python floats in PyTorch), then rounded to `T`.
+/// corrections are computed in Double (Python floats in PyTorch), then rounded to `T`. Float64
+/// follows torch's order of operations; float32 folds √(1 − β₂ᵗ) into the step and ε (one
+/// division per value instead of two, equal in exact arithmetic; see `step`).
 /// The state buffers are allocated once in init; `step` allocates nothing.
 public final class Optimizer<T: Scalar> {
     public let kind: OptimizerKind
@@ -75,6 +77,34 @@ public final class Optimizer<T: Scalar> {
             let stepSize = T(learningRate / (1 - pow(beta1, t)))
             let correction2 = T((1 - pow(beta2, t)).squareRoot())
             let m = first, v = second
+            if T.precision == .float32 {
+                // One division per value instead of two: step·m / (√v/√(1−β₂ᵗ) + ε) is, in exact
+                // arithmetic, (step·√(1−β₂ᵗ))·m / (√v + ε·√(1−β₂ᵗ)). Float32's Adam was bound by the
+                // divider (two divisions and a square root per lane group); this one differs from
+                // torch's order by rounding only. Float64 keeps torch's order (and its bits).
+                let scaledStep = T(learningRate / (1 - pow(beta1, t)) * (1 - pow(beta2, t)).squareRoot())
+                let scaledEpsilon = T(epsilon * (1 - pow(beta2, t)).squareRoot())
+                var i = 0
+                while i < full {
+                    let gi = g.lanes(at: i) + lambda * theta.lanes(at: i)
+                    let mi = b1 * m.lanes(at: i) + c1 * gi
+                    let vi = b2 * v.lanes(at: i) + c2 * gi * gi
+                    let updated = theta.lanes(at: i) - scaledStep * mi / (T.squareRoot(vi) + scaledEpsilon)
+                    m.store(mi, at: i)
+                    v.store(vi, at: i)
+                    theta.store(updated, at: i)
+                    poison += updated * 0
+                    i += lanes
+                }
+                for i in full..<count {
+                    let gi = g[i] + lambda * theta[i]
+                    m[i] = b1 * m[i] + c1 * gi
+                    v[i] = b2 * v[i] + c2 * gi * gi
+                    theta[i] -= scaledStep * m[i] / (v[i].squareRoot() + scaledEpsilon)
+                    tailPoison += theta[i] * 0
+                }
+                break
+            }
             // torch: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − step·m / (√v / √(1−β₂ᵗ) + ε)
             var i = 0
             while i < full {

@@ -58,18 +58,82 @@ struct OptimizerTests {
 
     @Test("the vectorised update gives each parameter the bits of a one-parameter optimiser", arguments: [OptimizerKind.adam, .sgd])
     func lanesMatchScalar(kind: OptimizerKind) {
+        lanesMatchScalar(kind: kind, Double.self)
+        lanesMatchScalar(kind: kind, Float.self)
+    }
+
+    /// 37 values: whole lane groups (nine of four doubles, four of eight floats) and a scalar tail.
+    func lanesMatchScalar<T: Scalar>(kind: OptimizerKind, _: T.Type) {
         var random = RandomSource(seed: 7)
-        let count = 37  // whole lane groups and a scalar tail (nine of four and one)
-        var theta = (0..<count).map { _ in random.uniform(-1, 1) }
+        let count = 37
+        var theta = (0..<count).map { _ in T(random.uniform(-1, 1)) }
         var singles = theta.map { [$0] }
-        let batch = Optimizer<Double>(kind: kind, count: count, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1)
-        let optimizers = (0..<count).map { _ in Optimizer<Double>(kind: kind, count: 1, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1) }
+        let batch = Optimizer<T>(kind: kind, count: count, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1)
+        let optimizers = (0..<count).map { _ in Optimizer<T>(kind: kind, count: 1, learningRate: 0.01, momentum: 0.9, weightDecay: 0.1) }
         for _ in 0..<5 {
-            let g = (0..<count).map { _ in random.uniform(-3, 3) }
+            let g = (0..<count).map { _ in T(random.uniform(-3, 3)) }
             #expect(batch.step(parameters: &theta, gradient: g))
             for i in 0..<count { optimizers[i].step(parameters: &singles[i], gradient: [g[i]]) }
         }
-        #expect(theta.map(\.bitPattern) == singles.map { $0[0].bitPattern })
+        #expect(theta == singles.map { $0[0] } && theta.map { Double($0).bitPattern } == singles.map { Double($0[0]).bitPattern },
+                "\(kind) \(T.self)")
+    }
+
+    /// Adam's update in a plain scalar loop, `T` throughout: float64 in torch's order (two
+    /// divisions), float32 with the bias correction folded into the step and ε (one division).
+    static func plainAdam<T: Scalar>(_ theta: inout [T], _ gradients: [[T]], lr: Double, wd: Double) {
+        var m = [T](repeating: 0, count: theta.count), v = m
+        for (step, g) in gradients.enumerated() {
+            let t = Double(step + 1)
+            let c2 = (1 - pow(0.999, t)).squareRoot()
+            for i in theta.indices {
+                let gi = g[i] + T(wd) * theta[i]
+                m[i] = T(0.9) * m[i] + T(1 - 0.9) * gi
+                v[i] = T(0.999) * v[i] + T(1 - 0.999) * gi * gi
+                if T.self == Double.self {
+                    theta[i] -= T(lr / (1 - pow(0.9, t))) * m[i] / (v[i].squareRoot() / T(c2) + T(1e-8))
+                } else {
+                    theta[i] -= T(lr / (1 - pow(0.9, t)) * c2) * m[i] / (v[i].squareRoot() + T(1e-8 * c2))
+                }
+            }
+        }
+    }
+
+    @Test("Adam's lanes give a plain loop's bits: float64 in torch's order, float32 with one division")
+    func adamMatchesPlainLoop() {
+        func check<T: Scalar>(_: T.Type) {
+            var random = RandomSource(seed: 11)
+            let count = 45
+            var theta = (0..<count).map { _ in T(random.uniform(-1, 1)) }
+            var expected = theta
+            let gradients = (0..<6).map { _ in (0..<count).map { _ in T(random.uniform(-2, 2) * 1e-3) } }
+            let optimizer = Optimizer<T>(kind: .adam, count: count, learningRate: 0.01, weightDecay: 0.05)
+            for g in gradients { #expect(optimizer.step(parameters: &theta, gradient: g)) }
+            Self.plainAdam(&expected, gradients, lr: 0.01, wd: 0.05)
+            #expect(theta.map { Double($0).bitPattern } == expected.map { Double($0).bitPattern }, "\(T.self)")
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
+    @Test("float32 Adam stays within float32 rounding of torch's equations in float64")
+    func float32AdamAgreesWithFloat64() {
+        var random = RandomSource(seed: 5)
+        let count = 40
+        let start = (0..<count).map { _ in Double(Float(random.uniform(-1, 1))) }
+        let gradients = (0..<20).map { _ in (0..<count).map { _ in Double(Float(random.uniform(-2, 2) * 1e-2)) } }
+        var theta32 = start.map { Float($0) }, theta64 = start
+        let o32 = Optimizer<Float>(kind: .adam, count: count, learningRate: 1e-3, weightDecay: 0.01)
+        let o64 = Optimizer<Double>(kind: .adam, count: count, learningRate: 1e-3, weightDecay: 0.01)
+        for g in gradients {
+            o32.step(parameters: &theta32, gradient: g.map { Float($0) })
+            o64.step(parameters: &theta64, gradient: g)
+        }
+        // θ is rounded to float32 after each of the 20 steps (≤ u/2 = 6e-8 relative each); the
+        // update itself is ≈ lr = 1e-3 of θ, so its own few ulps are 1000 times smaller.
+        for i in 0..<count {
+            #expect(abs(Double(theta32[i]) - theta64[i]) <= 20 * 6e-8 * abs(theta64[i]) + 1e-9, "\(i)")
+        }
     }
 
     @Test("a step reports a non-finite parameter, in the lanes or in the tail", arguments: [3, 36])
