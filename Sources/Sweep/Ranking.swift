@@ -13,8 +13,8 @@ public enum Ranking {
     ///     unknown jobs are ignored.
     ///   - metric: the ranking metric; its direction decides (lower is better except precision
     ///     and recall).
-    /// Order: ok configurations with a finite mean by mean (direction of `metric`), then ok ones
-    /// without a value, then stopped ones (the latest rung first, then by their rung mean), then
+    /// Order: ok configurations with a finite mean by mean (direction of `metric`), then those
+    /// with a diverged seed beside their ok ones (by mean), then ok ones without a value, then stopped ones (the latest rung first, then by their rung mean), then
     /// diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
     /// metric and iteration (`EarlyStopping.stoppedAtKey`).
     public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [ResultSummary],
@@ -99,11 +99,13 @@ public enum Ranking {
 
     static func sortGroup(_ r: RankedConfiguration) -> Int {
         switch r.status {
-        case .ok: r.metricMean == nil ? 1 : 0
-        case .stopped: 2
-        case .diverged: 3
-        case .failed: 4
-        case .pending, .running, .cancelled: 5
+        // A configuration that diverged on some seeds does not train reliably: it ranks after every
+        // one that did not, however good its surviving seeds (one lucky seed of three is no pick).
+        case .ok: r.metricMean == nil ? 2 : (r.nDiverged > 0 ? 1 : 0)
+        case .stopped: 3
+        case .diverged: 4
+        case .failed: 5
+        case .pending, .running, .cancelled: 6
         }
     }
 }
