@@ -52,6 +52,7 @@ public enum SweepArtifacts {
         var notes = anchors.map { [$0] } ?? []
         if !fixedLine.isEmpty { notes.append("Same in every configuration: \(fixedLine).") }
         if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
+        if let kernels = kernelLine(results) { notes.append(kernels) }
         notes.append("Every metric of every configuration: results.csv; every run: runs.csv.")
         try ReportFile.write(tables.markdown(notes: notes), to: path("results.md"))
         try ReportFile.write(tables.latex(label: resultsLabel(spec)), to: path("results.tex"))
@@ -129,5 +130,17 @@ public enum SweepArtifacts {
         let extra = racedIDs.count / racedConfigs.count
         return "Racing: the best after the planned seeds and its \(racedConfigs.count - 1) closest rival\(racedConfigs.count == 2 ? "" : "s") "
             + "(tied with it) ran on \(extra) more seed\(extra == 1 ? "" : "s") each; \(decided)."
+    }
+
+    /// Said when the sweep's results came from more than one BLAS kernel family: the same
+    /// configuration and seed may then differ in their last bits across workers (docs/design.md,
+    /// "Determinism"). Nil when one family (or none recorded) ran everything.
+    static func kernelLine(_ results: [ResultSummary]) -> String? {
+        var counts: [String: Int] = [:]
+        for r in results { if let kernel = r.blasKernel { counts[kernel, default: 0] += 1 } }
+        guard counts.count > 1 else { return nil }
+        let families = counts.sorted { $0.key < $1.key }.map { "\(PeerText.escaped($0.key)) \($0.value)" }.joined(separator: ", ")
+        return "Workers ran different BLAS kernel families (results: \(families)): a configuration and seed may "
+            + "differ in their last bits across them; `reproducible: portable` pins one family."
     }
 }
