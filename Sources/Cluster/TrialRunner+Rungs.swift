@@ -35,6 +35,8 @@ extension TrialRunner {
     struct SegmentedRun {
         var training: TrainingRun
         var stoppedAt: RungReport?
+        /// The divergence check that ended the run (`EarlyStopping.divergenceCheckInterval`).
+        var divergedAt: (iteration: Int, escaped: Double)?
     }
 
     /// Trains `trainer` to its last iteration, evaluating at `plan`'s rungs (none without a plan).
@@ -47,13 +49,18 @@ extension TrialRunner {
         var seconds = 0.0
         var done = 0
         var cancelled = false
-        func whole(_ status: RunStatus, _ model: Model, stoppedAt: RungReport? = nil) -> SegmentedRun {
+        func whole(_ status: RunStatus, _ model: Model, stoppedAt: RungReport? = nil,
+                   divergedAt: (Int, Double)? = nil) -> SegmentedRun {
             SegmentedRun(training: TrainingRun(status: status, losses: losses, iterations: losses.count,
                                                secondsPerIteration: losses.isEmpty ? 0 : seconds / Double(losses.count),
-                                               model: model), stoppedAt: stoppedAt)
+                                               model: model), stoppedAt: stoppedAt, divergedAt: divergedAt)
         }
+        // Divergence checks between the rungs, only under a rule (a plan), only where they are cheap.
+        let checkEvery = plan.flatMap { EarlyStopping.divergenceCheckInterval(config: trainer.config, cheap: $0.evaluation) }
+        var nextCheck = checkEvery ?? Int.max
+        let box = checkEvery == nil ? nil : EvaluationData.make(for: trainer.config.dataset).box
         while true {
-            let target = rungs.first ?? total
+            let target = min(rungs.first ?? total, nextCheck)
             let segment = trainer.train { i, loss in
                 if !progress(done + i, loss) { cancelled = true; return false }
                 return done + i < target
@@ -63,11 +70,22 @@ extension TrialRunner {
             done += segment.iterations
             if segment.status == .diverged { return whole(.diverged, segment.model) }
             if cancelled { return whole(.cancelled, segment.model) }
-            guard done < total, !rungs.isEmpty, let plan else { return whole(.ok, segment.model) }
-            rungs.removeFirst()
-            let report = evaluate(segment.model, at: done, plan: plan, dataset: trainer.config.dataset,
-                                  jobID: jobID, seed: samplingSeed)
-            if !onRung(report) { return whole(.cancelled, segment.model, stoppedAt: report) }
+            guard done < total, let plan else { return whole(.ok, segment.model) }
+            if done == rungs.first {
+                // A rung: its evaluation reports the escaped share, and the coordinator judges it.
+                rungs.removeFirst()
+                let report = evaluate(segment.model, at: done, plan: plan, dataset: trainer.config.dataset,
+                                      jobID: jobID, seed: samplingSeed)
+                if !onRung(report) { return whole(.cancelled, segment.model, stoppedAt: report) }
+            } else if done >= nextCheck, let box {
+                var check = plan.evaluation
+                check.samples = EarlyStopping.divergenceCheckSamples
+                let escaped = Metrics.escapedFraction(samples: segment.model.sample(check, seed: samplingSeed), box: box)
+                if escaped > EarlyStopping.divergedEscapedShare {
+                    return whole(.diverged, segment.model, divergedAt: (done, escaped))
+                }
+            }
+            if let checkEvery, done >= nextCheck { nextCheck = done + checkEvery }
         }
     }
 

@@ -54,6 +54,10 @@ public enum TrialRunner {
         if let stop = run.stoppedAt {
             scored.reason = "stopped at iteration \(stop.iteration) (rung \(stop.metric), \(stop.escaped) escaped)"
         }
+        if let check = run.divergedAt {
+            scored.reason = "diverged at iteration \(check.iteration): \(Int((check.escaped * 100).rounded())) % of a divergence "
+                + "check's samples escaped the data's box"
+        }
         let checkpoint = Checkpoint(model: run.training.model, config: config, metrics: scored.metrics)
         let result = JobResult(jobID: jobID, attempt: attempt, status: scored.status, metrics: scored.metrics,
                                error: scored.reason, worker: worker, seconds: elapsed(),

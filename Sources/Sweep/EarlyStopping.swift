@@ -67,6 +67,31 @@ public struct EarlyStopping: Hashable, Sendable {
         return cheap
     }
 
+    /// Divergence checks between rungs (docs/design.md, "Divergence checks"): a job under an
+    /// active rule samples this many chains of its current model with the rung evaluation's
+    /// sampler every `divergenceCheckInterval` iterations, and ends as diverged at once when most
+    /// of them escaped the data's box, instead of training on to the next rung.
+    public static let divergenceCheckSamples = 64
+    /// A check may cost at most this share of the training between two checks.
+    public static let divergenceCheckBudget = 0.02
+
+    /// Iterations between two divergence checks of a run of `config`, or nil when even one check
+    /// per run would cost more than the budget (NCE's 100-row batches: a check is ~40 iterations).
+    /// Cost is counted in rows through the network: a check is samples × steps; an iteration is
+    /// its batch times the passes each row makes (ML: its Langevin steps, the data and the samples;
+    /// NCE: data and noise; ISM: the forward and one pass per input for the Jacobian's trace; DSM: one).
+    public static func divergenceCheckInterval(config: TrainingConfig, cheap: EvaluationConfig) -> Int? {
+        let passes: Int = switch config.method {
+        case .ml: config.langevinSteps + 2
+        case .nce: 2
+        case .ism: 3
+        case .dsm: 1
+        }
+        let check = Double(divergenceCheckSamples * max(1, cheap.steps))
+        let interval = Int((check / (divergenceCheckBudget * Double(max(1, config.batchSize * passes)))).rounded(.up))
+        return interval < config.iterations ? max(10, interval) : nil
+    }
+
     /// Whether any job is judged before its end.
     public var isActive: Bool { rule != .none }
 

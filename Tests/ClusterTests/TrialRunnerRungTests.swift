@@ -47,3 +47,29 @@ struct TrialRunnerRungTests {
         #expect(a == b && a.count == 1)
     }
 }
+
+extension TrialRunnerRungTests {
+    /// The shipped ML grid's step 1e-2, 10 steps, lr 1e-3 (25317feb2462): every seed's samples are
+    /// inside the data's box at its rung at 300 and have all escaped by the end.
+    @Test("a run whose samples escape between rungs ends diverged at the next divergence check, not at the end")
+    func divergenceCheck() throws {
+        var config = TrainingConfig.defaults(for: .ml)
+        config.iterations = 1000
+        config.langevinStepSize = 1e-2
+        config.langevinSteps = 10
+        config.lr = 1e-3
+        // The shipped sweep's evaluation and its rung evaluation, as the trace ran them.
+        let final = EvaluationConfig(samples: 2000, initDistribution: .normal, initScale: 1, stepSize: 5e-4, steps: 1000)
+        let cheap = EarlyStopping.cheapEvaluation(final: final)
+        let every = try #require(EarlyStopping.divergenceCheckInterval(config: config, cheap: cheap))
+        var reports: [RungReport] = []
+        let r = TrialRunner.run(config: config, evaluation: final, jobID: "j", attempt: 1, worker: "w",
+                                rungs: .init(iterations: [300], evaluation: cheap, metric: .kdeNLL),
+                                onRung: { reports.append($0); return true }).result
+        #expect(reports.map(\.iteration) == [300] && reports[0].escaped <= EarlyStopping.divergedEscapedShare)
+        #expect(r.status == .diverged, "\(r.status): \(r.error ?? "")")
+        #expect(r.error?.contains("divergence check's samples escaped") == true)
+        #expect(r.lossHistory.count > 300 && r.lossHistory.count < 1000 && r.lossHistory.count % every == 0,
+                "ended at \(r.lossHistory.count), checks every \(every)")
+    }
+}

@@ -51,3 +51,21 @@ struct RacingTests {
         }
     }
 }
+
+@Suite("Divergence checks between rungs")
+struct DivergenceCheckTests {
+    let cheap = EvaluationConfig(samples: 500, initDistribution: .normal, initScale: 1, stepSize: 2.5e-3, steps: 200)
+
+    @Test("a check costs at most 2 % of the training between checks: often for ML, never for NCE's small batches")
+    func intervals() {
+        var ml = TrainingConfig.defaults(for: .ml)   // batch 512, 20 Langevin steps: 64·200 / (0.02·512·22)
+        #expect(EarlyStopping.divergenceCheckInterval(config: ml, cheap: cheap) == 57)
+        ml.langevinSteps = 40
+        #expect(EarlyStopping.divergenceCheckInterval(config: ml, cheap: cheap) == 30)
+        #expect(EarlyStopping.divergenceCheckInterval(config: TrainingConfig.defaults(for: .nce), cheap: cheap) == nil)
+        var dsm = TrainingConfig.defaults(for: .dsm)  // 5000 iterations of batch 512: every 1250
+        #expect(EarlyStopping.divergenceCheckInterval(config: dsm, cheap: cheap) == 1250)
+        dsm.iterations = 1000
+        #expect(EarlyStopping.divergenceCheckInterval(config: dsm, cheap: cheap) == nil)
+    }
+}
