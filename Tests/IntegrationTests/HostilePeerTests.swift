@@ -59,9 +59,12 @@ extension HostilePeerTests {
             // Each RESULT (for a job that does not exist) is answered by an ACK it never reads.
             var sent = 0
             let deadline = Date().addingTimeInterval(120)
+            // A heartbeat after every 50 RESULTs, each waited in (not dropped when the pipe is busy):
+            // with 500 between heartbeats a slow coordinator went 5 s without reading one and lost
+            // the peer as silent before its pipe had filled, so it was never dropped as a non-reader.
             while Date() < deadline && !dropped() {
-                for _ in 0..<500 where deaf.send(ScriptedPeer.result(jobID: "ghost-\(sent)", attempt: 1), timeout: .milliseconds(20)) { sent += 1 }
-                deaf.send(.heartbeat(.init(workerID: "deaf", running: claims)), timeout: .milliseconds(20))
+                for _ in 0..<50 where deaf.send(ScriptedPeer.result(jobID: "ghost-\(sent)", attempt: 1), timeout: .milliseconds(20)) { sent += 1 }
+                deaf.send(.heartbeat(.init(workerID: "deaf", running: claims)), timeout: .seconds(1))
             }
             #expect(dropped(), "not dropped after \(sent) unread ACKs:\n\(coordinator.process.output.suffix(2000))")
             let honest = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "honest")
