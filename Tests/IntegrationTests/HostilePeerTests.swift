@@ -17,7 +17,10 @@ extension HostilePeerTests {
     struct ProtocolAbuse {
         @Test("A peer that never reads and heartbeats hundreds of unknown job ids does not freeze the coordinator")
         func deafPeerListingUnknownJobs() throws {
-            let coordinator = try CoordinatorUnderTest(label: "deaf")
+            // The deaf peer is handed the sweep's jobs, never reads them, and so loses each attempt
+            // in turn: attempts enough that the sweep cannot end (all four failed) before the
+            // honest worker joins to show the coordinator is not frozen.
+            let coordinator = try CoordinatorUnderTest(label: "deaf", extraSpec: "max_attempts: 100")
             let context = try Context()
             let deaf = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "deaf", receiveHighWaterMark: 1)
             deaf.ready()
