@@ -1,3 +1,5 @@
+import Sweep
+
 extension Figures {
     /// Above this many iterations the raw curve is drawn through bucket means with a min/max band.
     public static let lossPointLimit = 2000

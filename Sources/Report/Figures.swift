@@ -1,3 +1,4 @@
+import Sweep
 import EBMCore
 import Foundation
 

@@ -1,3 +1,4 @@
+import Sweep
 import EBMCore
 
 /// The data rectangle a figure shows, and the grid a model is evaluated on for heat maps.

@@ -42,7 +42,7 @@ public struct ASHAPruner: Pruner, Equatable {
         guard state.isJudged(unit, at: rung), let record = state.rungs[rung],
               let bound = state.bound(of: unit, at: rung) else { return .proceed }
         let means = state.judgedUnits(at: rung).compactMap { record.mean(of: $0) }
-        guard let threshold = percentile(means, 100 / Double(reductionFactor)), bound > threshold else {
+        guard let threshold = Percentile.of(means, 100 / Double(reductionFactor)), bound > threshold else {
             return .proceed
         }
         return state.stop(unit, rule: .asha, rung: rung, bound: bound, threshold: threshold)

@@ -33,8 +33,9 @@ public struct EarlyStopping: Hashable, Sendable {
     public static let defaultSamples = 500
     public static let defaultSteps = 200
     /// Share of a rung evaluation's samples that must escape for the run to count as diverged
-    /// ("most samples"); divergence pruning is always on, whatever the rule.
-    public static let divergedEscapedShare = 0.5
+    /// ("most samples"), the final evaluation's limit: a run diverged at a rung is one the final
+    /// evaluation would have called diverged. Divergence pruning is always on, whatever the rule.
+    public static let divergedEscapedShare = RunVerdict.escapedLimit
     /// The key of a stopped job's result that holds the rung it was stopped at, beside its metric
     /// there (metrics.json keeps diagnostics beside the contract metrics).
     public static let stoppedAtKey = "stopped_at"

@@ -39,7 +39,7 @@ public struct MedianPruner: Pruner, Equatable {
             return means.reduce(0, +) / Double(means.count)
         }
         let best = earlier.filter { state.isJudged(unit, at: $0) }.compactMap { state.bound(of: unit, at: $0) }.min()
-        guard let best, let median = percentile(averages, 50), best > median else { return .proceed }
+        guard let best, let median = Percentile.of(averages, 50), best > median else { return .proceed }
         return state.stop(unit, rule: .median, rung: rung, bound: best, threshold: median)
     }
 

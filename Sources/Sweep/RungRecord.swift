@@ -58,13 +58,3 @@ struct RungRecord: Sendable, Equatable {
         return m - t * (spread.variance / Double(n)).squareRoot()
     }
 }
-
-/// The p-th percentile (0...100) of `values` by linear interpolation between closest ranks
-/// (numpy's default, which Ray Tune's ASHA uses for its cutoff). nil for no values.
-func percentile(_ values: [Double], _ p: Double) -> Double? {
-    guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    let position = p / 100 * Double(sorted.count - 1)
-    let low = Int(position.rounded(.down)), high = min(low + 1, sorted.count - 1)
-    return sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
-}

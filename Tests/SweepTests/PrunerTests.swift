@@ -19,7 +19,7 @@ struct ASHAPrunerTests {
         for r in a { #expect(p.record(r) == .proceed, "\(r)") }
         let record = try #require(p.state.rungs[100])
         let means = p.state.judgedUnits(at: 100).compactMap { record.mean(of: $0) }
-        #expect(try #require(record.mean(of: "A")) > #require(percentile(means, 100.0 / 3)))
+        #expect(try #require(record.mean(of: "A")) > #require(Percentile.of(means, 100.0 / 3)))
         // Later A is the best: never stopped at any rung.
         let later = seedTriples([("A", 1.8), ("B", 2.0)], at: 300) + seedTriples([("A", 1.5), ("B", 1.9)], at: 900)
         for r in later where r.jobID.hasPrefix("A-") || !p.isStopped(job: r.jobID) {

@@ -13,10 +13,10 @@ struct RungRecordTests {
 
     @Test("percentiles interpolate between closest ranks as numpy does")
     func percentiles() {
-        #expect(percentile([3, 1, 2], 50) == 2)
-        #expect(abs(percentile([1, 2], 100.0 / 3)! - 4.0 / 3) < 1e-15)
-        #expect(percentile([5], 33) == 5 && percentile([], 50) == nil)
-        #expect(percentile([1, 2, 3, 4], 25) == 1.75)
+        #expect(Percentile.of([3, 1, 2], 50) == 2)
+        #expect(abs(Percentile.of([1, 2], 100.0 / 3)! - 4.0 / 3) < 1e-15)
+        #expect(Percentile.of([5], 33) == 5 && Percentile.of([], 50) == nil)
+        #expect(Percentile.of([1, 2, 3, 4], 25) == 1.75)
     }
 
     @Test("pooled variance weighs each unit by its degrees of freedom")
