@@ -78,14 +78,12 @@ public struct Checkpoint: Equatable, Sendable {
         let json = (try? Self.makeEncoder().encode(header)).map { [UInt8]($0) } ?? []
         var bytes = Self.magic
         bytes.reserveCapacity(20 + json.count + Self.width(of: config.precision) * parameters.count)
-        withUnsafeBytes(of: Self.formatVersion.littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+        LittleEndian.append(Self.formatVersion, to: &bytes)
+        LittleEndian.append(UInt64(json.count), to: &bytes)
         bytes.append(contentsOf: json)
-        for p in parameters {
-            switch config.precision {
-            case .float32: withUnsafeBytes(of: Float(p).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            case .float64: withUnsafeBytes(of: p.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            }
+        switch config.precision {
+        case .float32: for p in parameters { LittleEndian.append(Float(p).bitPattern, to: &bytes) }
+        case .float64: LittleEndian.append(parameters, to: &bytes)
         }
         return bytes
     }
@@ -98,11 +96,11 @@ public struct Checkpoint: Equatable, Sendable {
         guard Array(bytes[0..<8]) == Self.magic else {
             throw CheckpointError(.badMagic, "not an ebm-sweep checkpoint (wrong magic bytes); pass a file written by ebm-sweep")
         }
-        let version = Self.readUInt32(bytes, at: 8)
+        let version = LittleEndian.read(UInt32.self, from: bytes, at: 8)
         guard Self.readableVersions.contains(version) else {
             throw CheckpointError(.unsupportedVersion, "checkpoint format version \(version) is not supported (this build reads versions \(Self.readableVersions.lowerBound)–\(Self.readableVersions.upperBound)); use a matching ebm-sweep build")
         }
-        let headerLength = Self.readUInt64(bytes, at: 12)
+        let headerLength = LittleEndian.read(UInt64.self, from: bytes, at: 12)
         guard headerLength <= UInt64(bytes.count - 20) else {
             throw CheckpointError(.truncated, "checkpoint header claims \(headerLength) bytes but only \(bytes.count - 20) follow; the file was cut off")
         }
@@ -123,24 +121,14 @@ public struct Checkpoint: Equatable, Sendable {
         guard n == Model.parameterCount(for: header.config) else {
             throw CheckpointError(.badHeader, "checkpoint holds \(n) parameters but its config needs \(Model.parameterCount(for: header.config))")
         }
-        var parameters = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            parameters[i] = width == 4 ? Double(Float(bitPattern: Self.readUInt32(bytes, at: headerEnd + 4 * i)))
-                : Double(bitPattern: Self.readUInt64(bytes, at: headerEnd + 8 * i))
-        }
+        let parameters = width == 4
+            ? (0..<n).map { Double(Float(bitPattern: LittleEndian.read(UInt32.self, from: bytes, at: headerEnd + 4 * $0))) }
+            : LittleEndian.doubles(bytes, at: headerEnd, count: n)
         self.init(config: header.config, parameters: parameters, metrics: header.metrics)
     }
 
     /// The model for plotting and sampling (the parameter count was checked when decoding).
     public var model: Model { Model(config: config, parameters: parameters) }
-
-    static func readUInt32(_ b: [UInt8], at i: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 | UInt32(b[i + $1]) << (8 * UInt32($1)) }
-    }
-
-    static func readUInt64(_ b: [UInt8], at i: Int) -> UInt64 {
-        (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[i + $1]) << (8 * UInt64($1)) }
-    }
 }
 
 /// A checkpoint that cannot be read: what went wrong and how to fix it.

@@ -7,27 +7,15 @@ import EBMCore
 enum StoreCoding {
     // MARK: Double blobs
 
-    /// Each double's IEEE 754 bits, little-endian, 8 bytes apiece: exact for every value, NaN
+    /// Each double's IEEE 754 bits, 8 bytes apiece (`LittleEndian`): exact for every value, NaN
     /// payloads included, and readable on any machine.
-    static func blob(_ values: [Double]) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: values.count * 8)
-        bytes.withUnsafeMutableBytes { raw in
-            for (index, value) in values.enumerated() {
-                raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
-            }
-        }
-        return bytes
-    }
+    static func blob(_ values: [Double]) -> [UInt8] { LittleEndian.bytes(values) }
 
     static func doubles(_ bytes: [UInt8], column: String, path: String) throws(StoreError) -> [Double] {
         guard bytes.count % 8 == 0 else {
             throw invalid("\(column) holds \(bytes.count) bytes, not a whole number of doubles", path: path)
         }
-        return bytes.withUnsafeBytes { raw in
-            (0..<(bytes.count / 8)).map { index in
-                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
-            }
-        }
+        return LittleEndian.doubles(bytes, count: bytes.count / 8)
     }
 
     // MARK: Metrics

@@ -27,15 +27,15 @@ extension ResultPayload {
         var out: [UInt8] = []
         out.reserveCapacity(Self.headerSize + checkpoint.count + 8 * (samples.count + lossHistory.count))
         out += Self.magic
-        append(Self.formatVersion, to: &out)
-        append(UInt16(0), to: &out)
-        append(UInt64(checkpoint.count), to: &out)
-        append(UInt64(samples.rows), to: &out)
-        append(UInt64(samples.columns), to: &out)
-        append(UInt64(lossHistory.count), to: &out)
+        LittleEndian.append(Self.formatVersion, to: &out)
+        LittleEndian.append(UInt16(0), to: &out)
+        LittleEndian.append(UInt64(checkpoint.count), to: &out)
+        LittleEndian.append(UInt64(samples.rows), to: &out)
+        LittleEndian.append(UInt64(samples.columns), to: &out)
+        LittleEndian.append(UInt64(lossHistory.count), to: &out)
         out += checkpoint
-        for x in samples.storage { append(x.bitPattern, to: &out) }
-        for x in lossHistory { append(x.bitPattern, to: &out) }
+        LittleEndian.append(samples.storage, to: &out)
+        LittleEndian.append(lossHistory, to: &out)
         return out
     }
 
@@ -52,12 +52,12 @@ extension ResultPayload {
         guard Array(bytes[0..<4]) == Self.magic else {
             throw WireError(.malformedPayload, "payload does not start with EBMP")
         }
-        let version = UInt16(bytes[4]) | UInt16(bytes[5]) << 8
+        let version = LittleEndian.read(UInt16.self, from: bytes, at: 4)
         guard version == Self.formatVersion, bytes[6] == 0, bytes[7] == 0 else {
             throw WireError(.malformedPayload, "payload format version \(version) is not \(Self.formatVersion); upgrade the older side")
         }
-        let c = Self.readUInt64(bytes, at: 8), n = Self.readUInt64(bytes, at: 16)
-        let k = Self.readUInt64(bytes, at: 24), h = Self.readUInt64(bytes, at: 32)
+        let c = LittleEndian.read(UInt64.self, from: bytes, at: 8), n = LittleEndian.read(UInt64.self, from: bytes, at: 16)
+        let k = LittleEndian.read(UInt64.self, from: bytes, at: 24), h = LittleEndian.read(UInt64.self, from: bytes, at: 32)
         guard c <= UInt64(WireLimits.maxCheckpointBytes) else {
             throw WireError(.tooLarge, "checkpoint of \(c) bytes exceeds \(WireLimits.maxCheckpointBytes)")
         }
@@ -79,10 +79,10 @@ extension ResultPayload {
         var offset = Self.headerSize
         checkpoint = Array(bytes[offset..<offset + checkpointCount])
         offset += checkpointCount
-        let sampleValues = Self.readDoubles(bytes, at: offset, count: sampleCount)
+        let sampleValues = LittleEndian.doubles(bytes, at: offset, count: sampleCount)
         offset += 8 * sampleCount
         samples = Matrix(rows: Int(n), columns: Int(k), storage: sampleValues)
-        lossHistory = Self.readDoubles(bytes, at: offset, count: historyCount)
+        lossHistory = LittleEndian.doubles(bytes, at: offset, count: historyCount)
     }
 
     /// Checks the counts of a payload about to be sent (or just built) against `WireLimits`.
@@ -98,24 +98,6 @@ extension ResultPayload {
         }
         guard lossHistory.count <= WireLimits.maxHistory else {
             throw WireError(.tooLarge, "loss history of \(lossHistory.count) entries exceeds \(WireLimits.maxHistory)")
-        }
-    }
-
-    private func append<T: FixedWidthInteger>(_ v: T, to out: inout [UInt8]) {
-        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
-    }
-
-    /// - Precondition: `offset + 8 <= bytes.count` (callers check lengths first).
-    private static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
-        bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-    }
-
-    /// - Precondition: `offset + 8 * count <= bytes.count`.
-    private static func readDoubles(_ bytes: [UInt8], at offset: Int, count: Int) -> [Double] {
-        bytes.withUnsafeBytes { raw in
-            (0..<count).map { i in
-                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8 * i, as: UInt64.self)))
-            }
         }
     }
 }
