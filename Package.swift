@@ -54,13 +54,16 @@ let package = Package(
         // MARK: Wire protocol: versioned frames over ZeroMQ.
         .target(name: "Wire", dependencies: ["Sweep", "EBMCore", "ZeroMQ"]),
 
+        // MARK: Report assembly: a sweep's or a run's directory of tables, figures and reports, from the store.
+        .target(name: "Artifacts", dependencies: ["Store", "Report", "Sweep", "EBMCore"]),
+
         // MARK: The two I/O loops: coordinator and worker.
-        .target(name: "Cluster", dependencies: ["Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore",
+        .target(name: "Cluster", dependencies: ["Artifacts", "Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore",
                                                 .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Executables: argument parsing only.
         .executableTarget(name: "SweepCLI", dependencies: [
-            "Cluster", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
+            "Cluster", "Artifacts", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport",
                                                         .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "Store", "Sweep", "EBMCore", "Wire", "ZeroMQ"]),

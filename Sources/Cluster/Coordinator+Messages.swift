@@ -1,6 +1,7 @@
 import EBMCore
 import Foundation
 import Logging
+import Report
 import Store
 import Sweep
 import Wire

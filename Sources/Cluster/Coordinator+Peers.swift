@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Report
 import Store
 import Wire
 import ZeroMQ

@@ -18,8 +18,8 @@ extension Coordinator {
         let results = try store.resultSummaries()
         let statuses = Dictionary(stored.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a })
         let ranked = Ranking.rank(jobs: jobs, statuses: statuses, results: results, metric: spec.metric)
-        let configurations = SweepArtifacts.configurationResults(ranked: ranked, jobs: jobs, results: results,
-                                                                 metric: spec.metric, swept: [])
+        let configurations = ConfigurationResults.from(ranked: ranked, jobs: jobs, results: results,
+                                                       metric: spec.metric, swept: [])
         let comparison = BestComparison(configurations: configurations, metric: spec.metric)
         // The best and at most η − 1 rivals: the share ASHA would promote from a rung of η.
         let rivals = comparison.rivals(in: configurations, limit: spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor)

@@ -6,9 +6,8 @@ import Sweep
 /// evaluation sampler, score. Never throws and never traps on bad numbers: a configuration the
 /// trainer refuses, a divergence or a cancellation all come back as a `JobResult`.
 public enum TrialRunner {
-    /// Streams of the training seed: the data draw and the evaluation sampler each get their own,
-    /// so changing one never shifts the other (the trainer itself uses the seed's main stream).
-    static let dataStream: UInt64 = 1
+    /// The training seed's stream for the evaluation sampler; the data draw has its own
+    /// (`ToyData.trainingStream`), so changing one never shifts the other.
     static let samplingStream: UInt64 = 2
 
     /// What a run produced, with the trained model for figures.
@@ -43,8 +42,7 @@ public enum TrialRunner {
         }
         if let refusal = memoryRefusal(config) { return failure(refusal) }
 
-        var dataRandom = RandomSource(seed: config.seed, stream: dataStream)
-        let data = ToyData.sample(config.dataset, count: config.dataSize, using: &dataRandom)
+        let data = ToyData.trainingData(for: config)
         var trainer = Trainer(config: config, data: data)
         let run = train(&trainer, plan: rungs, jobID: jobID, samplingSeed: samplingSeed(config.seed),
                         progress: progress, onRung: onRung)

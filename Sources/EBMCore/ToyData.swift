@@ -26,6 +26,16 @@ public enum ToyData {
     /// Standard deviation of each gaussian before the overall scaling.
     public static let gaussianSpread = 0.5
 
+    /// The seed's stream for a run's training data: the trainer uses the seed's main stream and
+    /// the evaluation sampler one of its own, so changing one draw never shifts another.
+    public static let trainingStream: UInt64 = 1
+
+    /// `count` (default `config.dataSize`) points of the training data a run of `config` draws.
+    public static func trainingData(for config: TrainingConfig, count: Int? = nil) -> Matrix {
+        var random = RandomSource(seed: config.seed, stream: trainingStream)
+        return sample(config.dataset, count: count ?? config.dataSize, using: &random)
+    }
+
     /// Draws `n` points of `name` as an [n, 2] matrix.
     ///
     /// - Precondition: `n >= 0`.

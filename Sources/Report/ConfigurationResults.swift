@@ -43,3 +43,32 @@ public struct ConfigurationResults: Sendable, Equatable {
 
     public var summary: SeedSummary? { SeedSummary(metricValues) }
 }
+
+extension ConfigurationResults {
+    /// Each configuration's per-seed ranking metric, in the ranking's order: what the sweep-level
+    /// tables, statistics and comparison figures are built from.
+    public static func from(ranked: [RankedConfiguration], jobs: [Job], results: [ResultSummary],
+                            metric: RankingMetric, swept: [String]) -> [ConfigurationResults] {
+        let jobByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var seedsByConfig: [String: Int] = [:]
+        for job in jobs { seedsByConfig[job.configID, default: 0] += 1 }
+        var metricByConfig: [String: [UInt64: Double]] = [:]
+        // The first accepted result per job counts, as in the ranking.
+        var seen = Set<String>()
+        for result in results where result.status == .ok {
+            guard let job = jobByID[result.jobID], seen.insert(result.jobID).inserted,
+                  let value = result.metrics[metric.rawValue], value.isFinite else { continue }
+            metricByConfig[job.configID, default: [:]][job.seed] = value
+        }
+        return ranked.map { row in
+            var values: [String: HyperparameterValue] = [:]
+            for name in swept { values[name] = row.value(of: name) }
+            // A stopped configuration is not compared on the seeds that finished before its stop.
+            let stopped = row.status == .stopped
+            return ConfigurationResults(rank: row.rank, configID: row.configID, values: values,
+                                        metricBySeed: stopped ? [:] : metricByConfig[row.configID] ?? [:],
+                                        seeds: seedsByConfig[row.configID] ?? 0, diverged: row.nDiverged,
+                                        failed: row.nFailed, status: row.status, stoppedAt: stopped ? row.stoppedAt : nil)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Cluster
 import EBMCore
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Cluster
 import Foundation
 import Store

@@ -28,7 +28,7 @@ public enum SweepArtifacts {
         let metricNames = Self.metricNames(results: results, ranking: spec.metric.rawValue)
         let hyperparameters = TrainingConfig.hyperparameterNames(for: spec.method).filter { $0 != "seed" }
         let varied = Ranking.variedNames(in: ranked)
-        let configurations = configurationResults(ranked: ranked, jobs: jobs, results: results, metric: spec.metric, swept: varied)
+        let configurations = ConfigurationResults.from(ranked: ranked, jobs: jobs, results: results, metric: spec.metric, swept: varied)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
         try ReportFile.write(resultsCSV(ranked, configurations: configurations, metric: spec.metric.rawValue,

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Cluster
+@testable import Artifacts
 
 /// report.html opened in headless Chromium, as a user opens it: every image loads, the page renders.
 @Suite("report.html in a browser", .serialized)

@@ -2,7 +2,7 @@ import EBMCore
 import Foundation
 import Store
 import Sweep
-@testable import Cluster
+@testable import Artifacts
 
 /// A sweep database built in the test: a real spec, the planner's jobs, a real SQLite store, and
 /// results whose metric follows a known formula, so the tables and figures can be checked against it.

@@ -3,7 +3,7 @@ import Report
 import Sweep
 import Testing
 import TestSupport
-@testable import Cluster
+@testable import Artifacts
 
 /// results.tex, results.md and hyperparameters.tex of a sweep database built in the test: what a
 /// user pastes into a paper must compile as it is, fit the page and read as one table.

@@ -1,6 +1,6 @@
 import Sweep
 import Testing
-@testable import Cluster
+@testable import Artifacts
 
 @Suite("The report's note on BLAS kernel families")
 struct KernelLineTests {

@@ -3,7 +3,7 @@ import Foundation
 import Store
 import Sweep
 import Testing
-@testable import Cluster
+@testable import Artifacts
 
 @Suite("Sweep tables")
 struct SweepArtifactsTests {

@@ -25,8 +25,7 @@ public enum RunFigures {
         figures.append(("samples.svg", Figures.samplesFigure(samples: samples, data: heldOut, box: box,
                                                             title: "Samples (\(samples.rows)) over held-out data")))
         figures.append(("loss.svg", Figures.lossFigure(history: losses, title: "Training loss — \(title)")))
-        var random = RandomSource(seed: config.seed, stream: TrialRunner.dataStream)
-        let data = ToyData.sample(config.dataset, count: min(config.dataSize, 4000), using: &random)
+        let data = ToyData.trainingData(for: config, count: min(config.dataSize, 4000))
         figures.append(("dataset.svg", Figures.datasetFigure(data: data, box: box, title: "Training data: \(config.dataset.rawValue)")))
         return figures
     }

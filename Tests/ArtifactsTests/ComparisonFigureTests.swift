@@ -5,7 +5,7 @@ import Store
 import Sweep
 import Testing
 import TestSupport
-@testable import Cluster
+@testable import Artifacts
 
 /// The comparison figures of a sweep database built in the test: each is well-formed SVG that
 /// rsvg-convert renders, has its PDF, and shows exactly the stored results.
