@@ -54,21 +54,24 @@ let package = Package(
         // MARK: Wire protocol: versioned frames over ZeroMQ.
         .target(name: "Wire", dependencies: ["Sweep", "EBMCore", "ZeroMQ"]),
 
+        // MARK: Local processes: workers started here, the tie to a parent, OpenBLAS's load-time environment.
+        .target(name: "Processes", dependencies: ["EBMCore"]),
+
         // MARK: Report assembly: a sweep's or a run's directory of tables, figures and reports, from the store.
         .target(name: "Artifacts", dependencies: ["Store", "Report", "Sweep", "EBMCore"]),
 
         // MARK: The two I/O loops: coordinator and worker.
-        .target(name: "Cluster", dependencies: ["Artifacts", "Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore",
+        .target(name: "Cluster", dependencies: ["Artifacts", "Processes", "Wire", "ZeroMQ", "Sweep", "Store", "Report", "EBMCore",
                                                 .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Executables: argument parsing only.
         .executableTarget(name: "SweepCLI", dependencies: [
-            "Cluster", "Artifacts", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
+            "Cluster", "Artifacts", "Processes", "Report", "Store", "Sweep", "Wire", "ZeroMQ", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "WorkerCLI", dependencies: [
-            "Cluster", "EBMCore",
+            "Cluster", "Processes", "EBMCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

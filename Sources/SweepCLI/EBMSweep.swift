@@ -1,6 +1,6 @@
 import ArgumentParser
-import Cluster
 import EBMCore
+import Processes
 import Sweep
 
 @main

@@ -3,6 +3,7 @@ import Cluster
 import EBMCore
 import Foundation
 import Logging
+import Processes
 
 /// `ebm-worker --connect tcp://HOST:PORT`: trains jobs for a coordinator until it says the sweep is done.
 @main
