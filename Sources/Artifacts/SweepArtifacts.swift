@@ -39,7 +39,7 @@ public enum SweepArtifacts {
         var tables = SweepTables(sweepName: spec.name, subject: "\(spec.method.rawValue) on \(spec.dataset.rawValue)",
                                  metric: spec.metric, swept: varied, configurations: configurations)
         let counts = try store.counts()
-        let finished = (counts[.ok] ?? 0) + (counts[.diverged] ?? 0) + (counts[.failed] ?? 0) + (counts[.stopped] ?? 0)
+        let finished = counts.filter(\.key.isFinished).values.reduce(0, +)
         let partial = finished < jobs.count
         let written = timestamp(now)
         let progress = partial

@@ -18,6 +18,15 @@ enum StoreCoding {
         return LittleEndian.doubles(bytes, count: bytes.count / 8)
     }
 
+    // MARK: Statuses
+
+    /// A status column's word (`RunStatus`'s raw value is the only mapping, docs/design.md "One
+    /// word for a job's state"); a word this build does not know is a damaged row.
+    static func status(_ text: String, column: String, path: String) throws(StoreError) -> RunStatus {
+        guard let status = RunStatus(rawValue: text) else { throw invalid("\(column) is \"\(text)\"", path: path) }
+        return status
+    }
+
     // MARK: Metrics
 
     /// Finite metrics as JSON numbers (Swift prints the shortest digits that read back bit-exact),

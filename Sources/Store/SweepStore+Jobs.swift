@@ -29,11 +29,8 @@ extension SweepStore {
         let rows = try database.query("SELECT status, count(*) FROM jobs GROUP BY status") {
             (row: Statement) throws(StoreError) in (row.string(at: 0), Int(row.int64(at: 1)))
         }
-        for (status, count) in rows {
-            guard let status = RunStatus(rawValue: status) else {
-                throw StoreCoding.invalid("jobs.status is \"\(status)\"", path: path)
-            }
-            counts[status] = count
+        for (text, count) in rows {
+            counts[try StoreCoding.status(text, column: "jobs.status", path: path)] = count
         }
         return counts
     }
@@ -139,10 +136,7 @@ extension SweepStore {
 
     private func storedJob(_ row: Statement) throws(StoreError) -> StoredJob {
         let config = try StoreCoding.config(row.string(at: 3), path: path)
-        let statusText = row.string(at: 4)
-        guard let status = RunStatus(rawValue: statusText) else {
-            throw StoreCoding.invalid("jobs.status is \"\(statusText)\"", path: path)
-        }
+        let status = try StoreCoding.status(row.string(at: 4), column: "jobs.status", path: path)
         let job = Job(id: row.string(at: 0), configID: row.string(at: 1),
                       seed: UInt64(bitPattern: row.int64(at: 2)), config: config)
         return StoredJob(job: job, status: status, attempts: Int(row.int64(at: 5)), worker: row.optionalString(at: 6),

@@ -89,10 +89,7 @@ extension SweepStore {
 
     /// Columns 0...9 of either list; the caller knows the iterations (a count, or the history).
     private func resultSummary(_ row: Statement, iterationsRun: Int) throws(StoreError) -> ResultSummary {
-        let statusText = row.string(at: 2)
-        guard let status = RunStatus(rawValue: statusText) else {
-            throw StoreCoding.invalid("results.status is \"\(statusText)\"", path: path)
-        }
+        let status = try StoreCoding.status(row.string(at: 2), column: "results.status", path: path)
         return ResultSummary(jobID: row.string(at: 0), attempt: Int(row.int64(at: 1)), status: status,
                              metrics: try StoreCoding.metrics(row.string(at: 3), path: path),
                              error: row.optionalString(at: 4), worker: row.string(at: 5), seconds: row.double(at: 6),
