@@ -56,7 +56,7 @@ struct EBMWorker: ParsableCommand {
     func run() throws {
         BLAS.setSingleThreaded()
         if portable, let family = Hardware.portableBLASKernel, BLAS.kernel != family {
-            throw ValidationError("--portable needs OpenBLAS's \(family) kernels, but it runs \(BLAS.kernel) (started through a loader or emulator?): start ebm-worker directly, or with OPENBLAS_CORETYPE=\(family)")
+            throw CommandError("--portable needs OpenBLAS's \(family) kernels, but it runs \(BLAS.kernel) (started through a loader or emulator?): start ebm-worker directly, or with OPENBLAS_CORETYPE=\(family)")
         }
         StopSignal.install()
         LoggingSystem.bootstrap { [logLevel] _ in ConsoleLogHandler.standardError(level: logLevel, style: .service) }
