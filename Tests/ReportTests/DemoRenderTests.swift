@@ -16,6 +16,10 @@ import Testing
         return grid
     }
 
+    static func save(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     @Test("demo figures are written when REPORT_DEMO_DIR is set")
     func writeDemo() throws {
         guard let dir = ProcessInfo.processInfo.environment["REPORT_DEMO_DIR"] else { return }
@@ -37,16 +41,16 @@ import Testing
                                                    box: PlotBox(x: -3...3, y: -1.2...1.2), title: "Non-square box")),
         ]
         for (name, svg) in figures {
-            try ReportFile.write(svg, to: dir + "/" + name + ".svg")
+            try Self.save(svg, to: dir + "/" + name + ".svg")
         }
         let hyperparameters = HyperparameterTable(config: .defaults(for: .ml), evaluation: .defaults(for: .ml))
-        try ReportFile.write(hyperparameters.markdown(), to: dir + "/hyperparameters.md")
-        try ReportFile.write(hyperparameters.latex(label: "tab:demo-hyperparameters"), to: dir + "/hyperparameters.tex")
+        try Self.save(hyperparameters.markdown(), to: dir + "/hyperparameters.md")
+        try Self.save(hyperparameters.latex(label: "tab:demo-hyperparameters"), to: dir + "/hyperparameters.tex")
         let report = RunReport(title: "ml on rings, seed 0", notes: ["status ok", "41.2 s"],
                                metrics: ["kde_nll": 0.82, "floor_kde_nll": 0.61, "oracle_nll": 0.58, "precision": 0.93,
                                          "recall": 0.88, "mmd": 0.0028, "escaped": 0],
                                hyperparameters: hyperparameters,
                                figures: figures.map { FigureSVG(title: $0.0 + ".svg", svg: $0.1) })
-        try ReportFile.write(report.html(), to: dir + "/report.html")
+        try Self.save(report.html(), to: dir + "/report.html")
     }
 }

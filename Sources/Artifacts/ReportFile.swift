@@ -13,9 +13,9 @@ public struct ReportFileError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String { "cannot write \(path): \(message)" }
 }
 
-/// The module's only file I/O: write a whole file atomically (temp file in the same directory,
-/// fsync, rename), so a reader never sees a half-written figure or table and a crash leaves the
-/// previous version in place.
+/// How every table, figure and page of a sweep or run directory is written: whole and atomically
+/// (temp file in the same directory, fsync, rename), so a reader never sees a half-written figure
+/// or table and a crash leaves the previous version in place.
 public enum ReportFile {
     public static func write(_ text: String, to path: String) throws(ReportFileError) {
         try write(Array(text.utf8), to: path)
