@@ -1,3 +1,5 @@
+// Artifacts: the files a sweep or a run leaves — tables, figures, best runs, report.html — written atomically from the store or a result.
+
 import EBMCore
 import Foundation
 import Report

@@ -1,3 +1,5 @@
+// Cluster: the coordinator and worker loops over ZeroMQ with their job runner, progress view, logs and signals, and `run`'s SweepRun around them.
+
 import Artifacts
 import EBMCore
 import Foundation

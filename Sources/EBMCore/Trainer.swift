@@ -1,3 +1,5 @@
+// EBMCore: the numerics — matrices over BLAS, the MLP, the four objectives, samplers, toy data, metrics, checkpoints; no files, no sockets.
+
 /// The training loop: one linear, sectioned loop over batches (nanoGPT style), allocation-free.
 ///
 /// Everything the loop touches — parameters, gradient, optimiser moments, the objective's tapes,

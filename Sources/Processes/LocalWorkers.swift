@@ -1,3 +1,5 @@
+// Processes: the processes ebm-sweep and ebm-worker start or answer to — local workers, the tie to a parent, OpenBLAS's load-time re-exec.
+
 import Foundation
 
 /// Worker processes the coordinator starts itself when no remote workers are expected, so that

@@ -1,3 +1,5 @@
+// Report: pure builders of tables (Markdown, CSV, LaTeX), figures (SVG, PNG), HTML pages and printable peer text, from values in memory; no I/O.
+
 /// `report.html` for a sweep: a banner while it is partial, the ranked table (built by the caller,
 /// e.g. `SweepTables`), the hyperparameter importance, the comparison figures, and one section per
 /// best configuration with its hyperparameters, metrics and figures.

@@ -1,3 +1,5 @@
+// Store: a sweep's truth in SQLite — jobs, results, rungs, racing, events, schema migrations, and the lock on its directory.
+
 import Foundation
 import Sweep
 

@@ -1,3 +1,5 @@
+// Sweep: what a sweep is and decides — spec reading and validation, planning, the scheduler's state machine, stopping rules, racing, ranking, replays.
+
 import EBMCore
 import Foundation
 

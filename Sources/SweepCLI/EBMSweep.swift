@@ -1,3 +1,5 @@
+// SweepCLI: the ebm-sweep executable — each subcommand's argument parsing and printing; the work is in the modules below.
+
 import ArgumentParser
 import EBMCore
 import Processes

@@ -1,3 +1,5 @@
+// TestSupport: what the test targets share — fixtures, tolerances, gradient checks, allocation counting, a harness for the real binaries.
+
 import EBMCore
 
 /// Tiny models and batches shared by the numerical tests.

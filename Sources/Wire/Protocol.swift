@@ -1,3 +1,5 @@
+// Wire: the EBM/1 protocol — versioned messages, their codec and limits, and the frame channels (ZeroMQ or in memory) they travel over.
+
 import EBMCore
 
 /// The EBM/1 wire protocol in one place (the project's `mdp.h`, after the ZeroMQ guide's Majordomo).

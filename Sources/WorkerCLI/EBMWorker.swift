@@ -1,3 +1,5 @@
+// WorkerCLI: the ebm-worker executable — argument parsing around Cluster's Worker.
+
 import ArgumentParser
 import Cluster
 import EBMCore

@@ -1,3 +1,5 @@
+// ZeroMQ: a thin typed wrapper over libzmq (context, sockets, options, poller, CURVE, ZAP); knows nothing of sweeps.
+
 import CZeroMQ
 
 /// Owns one libzmq socket: created on init, closed with LINGER 0 by `close()` or `deinit`.

@@ -1,3 +1,4 @@
+// CAllocationCounter: a per-thread count of heap allocations, for the tests that the training loop allocates nothing; TestSupport only.
 #ifndef CALLOCATIONCOUNTER_H
 #define CALLOCATIONCOUNTER_H
 

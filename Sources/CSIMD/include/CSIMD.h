@@ -1,3 +1,4 @@
+// CSIMD: the CPU-feature queries and the AVX2 load-time check EBMCore's vector kernels need, in C compiled without AVX.
 #ifndef EBM_CSIMD_H
 #define EBM_CSIMD_H
 
