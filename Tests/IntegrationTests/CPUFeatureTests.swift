@@ -59,6 +59,22 @@ struct CPUFeatureTests {
         #expect(Self.lastCore(output) == "Haswell", "\(output)")
     }
 
+    @Test("ebm-worker --portable on other kernels (started through the loader, so it cannot re-exec) fails at run time, without usage text",
+          .enabled(if: choosesKernels && FileManager.default.isExecutableFile(atPath: loader)))
+    func portableOnOtherKernels() throws {
+        let harness = try ProcessHarness(label: "portable-loader")
+        let worker = try ProcessHarness.productsDirectory().appendingPathComponent("ebm-worker").path
+        let child = try harness.startExecutable(URL(fileURLWithPath: Self.loader),
+                                                [worker, "--portable", "--connect", "tcp://127.0.0.1:9"], name: "worker-loader",
+                                                environment: ["OPENBLAS_CORETYPE": "Sandybridge"])
+        let status = child.waitForExit(timeout: 60)
+        #expect(status == 1, "\(child.output)")
+        #expect(child.output.contains("--portable needs OpenBLAS's Haswell kernels, but it runs Sandybridge"), "\(child.output)")
+        #expect(!child.output.contains("Usage:"), "\(child.output)")
+    }
+
+    static let loader = "/lib64/ld-linux-x86-64.so.2"
+
     @Test("train records the BLAS kernel it ran with and the CPU's vector width in metrics.json",
           .enabled(if: choosesKernels), arguments: [nil, "Haswell"])
     func recordsKernel(coreType: String?) throws {
