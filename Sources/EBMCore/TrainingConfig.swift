@@ -1,8 +1,7 @@
 /// What one training run is: the objective, the data, the model, the optimiser and the sampler.
 ///
-/// Every field has the course template's default for its method (`TrainingConfig.defaults(for:)`).
-/// Field names on the wire, in sweep specs and in tables are the snake_case `Hyperparameter.name`s;
-/// CLI flags are the same names in kebab-case.
+/// Every field but `method` is a hyperparameter with an entry in `Hyperparameter.registry`, which
+/// holds its default per method (the course templates'), range, spec key, flag and JSON key.
 
 /// The training objective.
 public enum Method: String, Codable, CaseIterable, Sendable {
@@ -46,173 +45,82 @@ public enum ChainMode: String, Codable, CaseIterable, Sendable {
     case fresh
 }
 
-public struct TrainingConfig: Codable, Hashable, Sendable {
+/// The initial values below only make the type constructible: `defaults(for:)` sets every field
+/// from its registry entry, and that is the only way to make a configuration.
+public struct TrainingConfig: Hashable, Sendable {
     public var method: Method
-    public var dataset: DatasetName
+    public var dataset = DatasetName.swissRoll
     /// Number of training points drawn once from the dataset.
-    public var dataSize: Int
+    public var dataSize = 0
     /// Linear(H, H) layers after the input layer.
-    public var hiddenLayers: Int
+    public var hiddenLayers = 0
     /// Width H.
-    public var neurons: Int
-    public var activation: ActivationKind
-    public var batchSize: Int
-    public var iterations: Int
+    public var neurons = 0
+    public var activation = ActivationKind.relu
+    public var batchSize = 0
+    public var iterations = 0
     /// Learning rate.
-    public var lr: Double
-    public var optimizer: OptimizerKind
+    public var lr = 0.0
+    public var optimizer = OptimizerKind.adam
     /// SGD momentum (PyTorch semantics); unused by Adam.
-    public var momentum: Double
+    public var momentum = 0.0
     /// L2 weight decay added to the gradient (PyTorch's `weight_decay`).
-    public var weightDecay: Double
+    public var weightDecay = 0.0
     /// ML: Langevin step size ε of the training chains.
-    public var langevinStepSize: Double
+    public var langevinStepSize = 0.0
     /// ML: Langevin steps per iteration.
-    public var langevinSteps: Int
+    public var langevinSteps = 0
     /// ML: persistent or fresh chains.
-    public var chains: ChainMode
+    public var chains = ChainMode.persistent
     /// ML: weight α of the energy regulariser α·mean(f(x)² + f(x̂)²) (0 = the template's loss).
-    public var energyReg: Double
+    public var energyReg = 0.0
     /// DSM: noise scale σ.
-    public var sigma: Double
+    public var sigma = 0.0
     /// NCE: standard deviation of the Gaussian noise model Q = N(0, noise_std²·I).
-    public var noiseStd: Double
+    public var noiseStd = 0.0
     /// Training seed: initialisation, data draw, batches, chains.
-    public var seed: UInt64
+    public var seed: UInt64 = 0
     /// The arithmetic of training, Langevin sampling and the checkpoint (metrics are float64).
-    public var precision: Precision
+    public var precision = Precision.float32
 
-    enum CodingKeys: String, CodingKey {
-        case method, dataset, activation, optimizer, momentum, chains, sigma, seed, iterations, neurons, lr, precision
-        case dataSize = "data_size"
-        case hiddenLayers = "hidden_layers"
-        case batchSize = "batch_size"
-        case weightDecay = "weight_decay"
-        case langevinStepSize = "langevin_step_size"
-        case langevinSteps = "langevin_steps"
-        case energyReg = "energy_reg"
-        case noiseStd = "noise_std"
+    private init(method: Method) {
+        self.method = method
     }
 
     /// The course template's configuration for `method` (docs/design.md, "The course templates").
     public static func defaults(for method: Method) -> TrainingConfig {
-        var c = TrainingConfig(
-            method: method, dataset: .swissRoll, dataSize: 16384, hiddenLayers: 2, neurons: 128,
-            activation: .relu, batchSize: 512, iterations: 3000, lr: 1e-3, optimizer: .adam,
-            momentum: 0, weightDecay: 0, langevinStepSize: 5e-4, langevinSteps: 20,
-            chains: .persistent, energyReg: 0, sigma: 0.1, noiseStd: 2, seed: 0, precision: .float32)
-        switch method {
-        case .ml:
-            break
-        case .nce:
-            c.dataset = .gaussians
-            c.hiddenLayers = 3; c.neurons = 256; c.activation = .leakyRelu
-            c.batchSize = 100; c.iterations = 1000
-        case .ism:
-            c.dataset = .rings; c.dataSize = 1024
-            c.hiddenLayers = 2; c.neurons = 512; c.activation = .softplus
-            c.batchSize = 512; c.iterations = 5000
-        case .dsm:
-            c.dataset = .rings
-            c.hiddenLayers = 2; c.neurons = 512; c.activation = .softplus
-            c.batchSize = 512; c.iterations = 5000
-        }
+        var c = TrainingConfig(method: method)
+        for p in Hyperparameter.registry { p.field.set(&c, p.defaultValue(for: method)) }
         return c
     }
 }
 
-extension TrainingConfig {
-    /// Every key required except `precision`: configurations written before it existed (old
-    /// stores, checkpoints, peers) trained in float64, so that is what its absence means. New
-    /// configurations always carry it.
+/// The JSON of stores, checkpoints and the wire: `method` and every registry entry under its name
+/// (an entry that is `.unlessDefault` only off its default). Encoders sort keys, so the bytes do
+/// not depend on the registry's order.
+extension TrainingConfig: Codable {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: ConfigKey.self)
+        try c.encode(method, forKey: ConfigKey("method"))
+        for p in Hyperparameter.registry where p.isRecorded(in: self) {
+            try p.field.encode(self, &c)
+        }
+    }
+
+    /// A key a parameter's `presence` lets a record omit takes the value it means; any other
+    /// missing key is refused.
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            method: try c.decode(Method.self, forKey: .method), dataset: try c.decode(DatasetName.self, forKey: .dataset),
-            dataSize: try c.decode(Int.self, forKey: .dataSize), hiddenLayers: try c.decode(Int.self, forKey: .hiddenLayers),
-            neurons: try c.decode(Int.self, forKey: .neurons), activation: try c.decode(ActivationKind.self, forKey: .activation),
-            batchSize: try c.decode(Int.self, forKey: .batchSize), iterations: try c.decode(Int.self, forKey: .iterations),
-            lr: try c.decode(Double.self, forKey: .lr), optimizer: try c.decode(OptimizerKind.self, forKey: .optimizer),
-            momentum: try c.decode(Double.self, forKey: .momentum), weightDecay: try c.decode(Double.self, forKey: .weightDecay),
-            langevinStepSize: try c.decode(Double.self, forKey: .langevinStepSize),
-            langevinSteps: try c.decode(Int.self, forKey: .langevinSteps), chains: try c.decode(ChainMode.self, forKey: .chains),
-            energyReg: try c.decode(Double.self, forKey: .energyReg), sigma: try c.decode(Double.self, forKey: .sigma),
-            noiseStd: try c.decode(Double.self, forKey: .noiseStd), seed: try c.decode(UInt64.self, forKey: .seed),
-            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? .float64)
-    }
-}
-
-/// Where the evaluation sampler's chains start.
-public enum SamplerInit: String, Codable, CaseIterable, Sendable {
-    /// N(0, scale²·I).
-    case normal
-    /// Uniform in [−scale, scale]².
-    case uniform
-}
-
-/// The sampler that draws the samples every run is scored on. One per sweep, so runs compare.
-public struct EvaluationConfig: Codable, Hashable, Sendable {
-    public var samples: Int
-    public var initDistribution: SamplerInit
-    public var initScale: Double
-    public var stepSize: Double
-    public var steps: Int
-
-    public init(samples: Int, initDistribution: SamplerInit, initScale: Double, stepSize: Double, steps: Int) {
-        self.samples = samples
-        self.initDistribution = initDistribution
-        self.initScale = initScale
-        self.stepSize = stepSize
-        self.steps = steps
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case samples, steps
-        case initDistribution = "init"
-        case initScale = "init_scale"
-        case stepSize = "step_size"
-    }
-
-    /// The template's final sampling: 3000 chains from N(0, I) (ML), 1000 chains uniform in
-    /// [−2, 2]² (NCE) or [−1, 1]² (score matching); 1000 steps of ε = 5e-4.
-    public static func defaults(for method: Method) -> EvaluationConfig {
-        switch method {
-        case .ml: EvaluationConfig(samples: 3000, initDistribution: .normal, initScale: 1, stepSize: 5e-4, steps: 1000)
-        case .nce: EvaluationConfig(samples: 1000, initDistribution: .uniform, initScale: 2, stepSize: 5e-4, steps: 1000)
-        case .ism, .dsm: EvaluationConfig(samples: 1000, initDistribution: .uniform, initScale: 1, stepSize: 5e-4, steps: 1000)
-        }
-    }
-
-    /// Evaluation samples a sweep may ask for (a RESULT carries them all).
-    public static let maxSamples = 100_000
-
-    public func validate() throws(ConfigError) {
-        guard samples >= 1, samples <= Self.maxSamples else {
-            throw ConfigError(key: "samples", message: "must be an integer in 1...\(Self.maxSamples), got \(samples)")
-        }
-        guard steps >= 0, steps <= 1_000_000 else {
-            throw ConfigError(key: "steps", message: "must be an integer in 0...1000000, got \(steps)")
-        }
-        guard stepSize.isFinite, stepSize > 0 else {
-            throw ConfigError(key: "step_size", message: "must be a positive number, got \(stepSize)")
-        }
-        guard initScale.isFinite, initScale > 0 else {
-            throw ConfigError(key: "init_scale", message: "must be a positive number, got \(initScale)")
+        let c = try decoder.container(keyedBy: ConfigKey.self)
+        self = .defaults(for: try c.decode(Method.self, forKey: ConfigKey("method")))
+        for p in Hyperparameter.registry where try !p.field.decode(&self, c) {
+            switch p.presence {
+            case .always:
+                throw DecodingError.keyNotFound(ConfigKey(p.name), DecodingError.Context(
+                    codingPath: c.codingPath, debugDescription: "No value associated with key \(p.name)"))
+            case .alwaysSince(let absentMeans): p.field.set(&self, absentMeans)
+            case .unlessDefault: break  // `defaults(for:)` set it
+            }
         }
     }
 }
 
-/// A configuration value that is out of range or does not apply. `key` is the snake_case name.
-public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var key: String
-    public var message: String
-    /// Other keys whose values share the blame (a model too large for memory: batch size, width
-    /// and depth), so a spec error can point at whichever of them the spec sets.
-    public var relatedKeys: [String]
-    public init(key: String, message: String, relatedKeys: [String] = []) {
-        self.key = key
-        self.message = message
-        self.relatedKeys = relatedKeys
-    }
-    public var description: String { "\(key): \(message)" }
-}

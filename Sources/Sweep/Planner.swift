@@ -66,10 +66,13 @@ public enum Planner {
     }
 
     /// `key=value` per line, keys sorted: `method` and every hyperparameter the method reads,
-    /// except the seed. Values print canonically (integers in decimal, reals as the shortest
-    /// round-tripping decimal), so equal configurations give equal text however the spec wrote them.
+    /// except the seed and those a configuration records only off their default (`Presence`), so
+    /// a parameter added later leaves every existing id as it was. Values print canonically
+    /// (integers in decimal, reals as the shortest round-tripping decimal), so equal configurations
+    /// give equal text however the spec wrote them.
     public static func canonicalText(of config: TrainingConfig) -> String {
-        let names = (["method"] + TrainingConfig.hyperparameterNames(for: config.method)).filter { $0 != "seed" }
+        let recorded = Hyperparameter.registry.filter { $0.methods.contains(config.method) && $0.isRecorded(in: config) }
+        let names = (["method"] + recorded.map(\.name)).filter { $0 != "seed" }
         return names.sorted().map { "\($0)=\(config.value(of: $0)?.description ?? "")" }.joined(separator: "\n")
     }
 

@@ -10,35 +10,11 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train one model and write its samples, loss, metrics, checkpoint, figures and report.",
-        discussion: "Defaults are the course template's for --method (ml: swiss_roll, 2×128 relu, batch 512, 3000 iterations; nce: gaussians, 3×256 leaky_relu, batch 100, 1000 iterations; ism: rings, 1024 points, 2×512 softplus, 5000 iterations; dsm: rings, 2×512 softplus, 5000 iterations, sigma 0.1).")
+        discussion: "Every hyperparameter a sweep spec can set is a flag here, its key in kebab-case (energy_reg: --energy-reg), defaulting to the course template's value for --method.")
 
     @Option(help: ArgumentHelp("Objective: ml | nce | ism | dsm.", valueName: "method")) var method: Method = .ml
-    @Option(help: ArgumentHelp("swiss_roll | rings | gaussians (default: the method's template dataset).", valueName: "dataset")) var dataset: DatasetName?
-    @Option(name: .customLong("data-size"), parsing: .unconditional, help: ArgumentHelp("Training points.", valueName: "n")) var dataSize: Int?
-    @Option(name: .customLong("hidden-layers"), parsing: .unconditional,
-            help: ArgumentHelp("Linear(H, H) layers after the input layer.", valueName: "n")) var hiddenLayers: Int?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Width H.", valueName: "n")) var neurons: Int?
-    @Option(help: ArgumentHelp("relu | leaky_relu | softplus | silu | tanh.", valueName: "activation")) var activation: ActivationKind?
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Data points per step.", valueName: "n")) var batchSize: Int?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Optimiser steps.", valueName: "n")) var iterations: Int?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate.", valueName: "rate")) var lr: Double?
-    @Option(help: ArgumentHelp("adam | sgd.", valueName: "optimizer")) var optimizer: OptimizerKind?
-    @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum.", valueName: "beta")) var momentum: Double?
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional,
-            help: ArgumentHelp("L2 penalty on the parameters, added to the gradient.", valueName: "lambda")) var weightDecay: Double?
-    @Option(name: .customLong("langevin-step-size"), parsing: .unconditional,
-            help: ArgumentHelp("ML: step size of the training chains.", valueName: "epsilon")) var langevinStepSize: Double?
-    @Option(name: .customLong("langevin-steps"), parsing: .unconditional,
-            help: ArgumentHelp("ML: Langevin steps per iteration.", valueName: "n")) var langevinSteps: Int?
-    @Option(help: ArgumentHelp("ML: persistent | fresh training chains.", valueName: "chains")) var chains: ChainMode?
-    @Option(name: .customLong("energy-reg"), parsing: .unconditional,
-            help: ArgumentHelp("ML: weight of α·mean(f(x)² + f(x̂)²).", valueName: "alpha")) var energyReg: Double?
-    @Option(parsing: .unconditional, help: ArgumentHelp("DSM: noise scale σ.", valueName: "sigma")) var sigma: Double?
-    @Option(name: .customLong("noise-std"), parsing: .unconditional,
-            help: ArgumentHelp("NCE: noise model N(0, noise_std²·I).", valueName: "std")) var noiseStd: Double?
-    @Option(help: ArgumentHelp("float32 (the templates' dtype, default) | float64: the arithmetic of training and sampling.",
-                               valueName: "precision")) var precision: Precision?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Training seed.", valueName: "n")) var seed: Int = 0
+    /// One flag per `Hyperparameter.registry` entry (`HyperparameterFlags`).
+    @OptionGroup var hyperparameters: HyperparameterFlags
     @Option(name: .customLong("eval-samples"), parsing: .unconditional,
             help: ArgumentHelp("Evaluation samples (default: the template's chain count).", valueName: "n")) var evalSamples: Int?
     @Option(name: .customLong("eval-steps"), parsing: .unconditional,
@@ -56,23 +32,8 @@ struct TrainCommand: ParsableCommand {
     /// The resolved configuration; every range error names its flag.
     func resolved() throws -> (TrainingConfig, EvaluationConfig) {
         var config = TrainingConfig.defaults(for: method)
-        let given: [(String, HyperparameterValue?)] = [
-            ("dataset", dataset.map { .string($0.rawValue) }), ("data_size", dataSize.map(HyperparameterValue.int)),
-            ("hidden_layers", hiddenLayers.map(HyperparameterValue.int)), ("neurons", neurons.map(HyperparameterValue.int)),
-            ("activation", activation.map { .string($0.rawValue) }), ("batch_size", batchSize.map(HyperparameterValue.int)),
-            ("iterations", iterations.map(HyperparameterValue.int)), ("lr", lr.map(HyperparameterValue.double)),
-            ("optimizer", optimizer.map { .string($0.rawValue) }), ("momentum", momentum.map(HyperparameterValue.double)),
-            ("weight_decay", weightDecay.map(HyperparameterValue.double)),
-            ("langevin_step_size", langevinStepSize.map(HyperparameterValue.double)),
-            ("langevin_steps", langevinSteps.map(HyperparameterValue.int)), ("chains", chains.map { .string($0.rawValue) }),
-            ("energy_reg", energyReg.map(HyperparameterValue.double)), ("sigma", sigma.map(HyperparameterValue.double)),
-            ("noise_std", noiseStd.map(HyperparameterValue.double)), ("precision", precision.map { .string($0.rawValue) }),
-            ("seed", .int(seed)),
-        ]
-        for case let (name, value?) in given {
-            do { try config.set(name, to: value) } catch {
-                throw ValidationError("\(flag(name)) \(error.message)")
-            }
+        for (name, value) in hyperparameters.given {
+            do { try config.set(name, to: value) } catch { throw ValidationError("\(flag(name)) \(error.message)") }
         }
         do { try config.validate() } catch { throw ValidationError("\(flag(error.key)) \(error.message)") }
         if let refusal = TrialRunner.memoryRefusal(config) { throw ValidationError(refusal) }
@@ -90,7 +51,7 @@ struct TrainCommand: ParsableCommand {
         return (config, evaluation)
     }
 
-    private func flag(_ name: String) -> String { "--" + name.replacingOccurrences(of: "_", with: "-") }
+    private func flag(_ name: String) -> String { Hyperparameter.named(name)?.flag ?? name }
 
     func validate() throws { _ = try resolved() }
 
@@ -121,9 +82,5 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension Method: ExpressibleByArgument {}
-extension DatasetName: ExpressibleByArgument {}
-extension ActivationKind: ExpressibleByArgument {}
-extension OptimizerKind: ExpressibleByArgument {}
-extension ChainMode: ExpressibleByArgument {}
 extension SamplerInit: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}
