@@ -1,3 +1,4 @@
+import EBMCore
 import Foundation
 import Testing
 import TestSupport
@@ -87,5 +88,35 @@ struct TrainCommandTests {
             #expect(Date().timeIntervalSince(started) < 30, "it trained first")
             #expect(output.split(separator: "\n") == [Substring(message)], "\(output)")
         }
+    }
+
+    @Test("Every registry entry is a train flag, its help saying what it is, its range and its default")
+    func everyHyperparameterIsAFlag() throws {
+        let harness = try ProcessHarness(label: "flags")
+        let (status, help) = try harness.run("ebm-sweep", ["train", "--help"], environment: ["COLUMNS": "400"])
+        #expect(status == 0)
+        let lines = help.split(separator: "\n")
+        for p in Hyperparameter.registry {
+            let synopsis = "  \(p.flag) <\(p.valueName)>"
+            guard let i = lines.firstIndex(where: { $0.hasPrefix(synopsis) }) else {
+                Issue.record("no \(synopsis)")
+                continue
+            }
+            // A long synopsis has its help on the next line.
+            let text = lines[i] == synopsis && i + 1 < lines.count ? lines[i + 1] : lines[i]
+            #expect(text.contains(p.summary) && text.contains("default"), "\(p.name): \(text)")
+        }
+    }
+
+    @Test("A misspelt or valueless flag is named, with the flag meant", arguments: [
+        (["--hidden-layer", "2"], "Unknown option '--hidden-layer'. Did you mean '--hidden-layers'?"),
+        (["--lr"], "Missing value for '--lr <rate>'"),
+        (["--neurons", "wide"], "The value 'wide' is invalid for '--neurons <n>'"),
+    ])
+    func flagMistakes(arguments: [String], expected: String) throws {
+        let harness = try ProcessHarness(label: "flagtypo")
+        let (status, output) = try harness.run("ebm-sweep", ["train"] + arguments)
+        #expect(status == 64)
+        #expect(output.contains(expected) && output.contains("Usage: ebm-sweep train"), "\(output)")
     }
 }
