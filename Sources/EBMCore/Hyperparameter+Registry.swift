@@ -21,6 +21,8 @@ extension Hyperparameter {
         .real("momentum", \.momentum, in: 0...0.999999, default: 0, valueName: "beta", summary: "SGD momentum"),
         .real("weight_decay", \.weightDecay, in: 0...1, default: 0, valueName: "lambda",
               summary: "L2 penalty on the parameters, added to the gradient"),
+        .real("grad_clip", \.gradClip, in: 0...1_000_000, default: 0, presence: .unlessDefault, valueName: "norm",
+              summary: "Largest global L2 norm of the gradient before the optimiser step (0: off)"),
         .real("langevin_step_size", \.langevinStepSize, in: 0...10, positive: true, default: 5e-4, methods: [.ml],
               valueName: "epsilon", summary: "Step size ε of the training chains"),
         .integer("langevin_steps", \.langevinSteps, in: 1...100_000, default: 20, methods: [.ml],

@@ -66,6 +66,9 @@ public struct TrainingConfig: Hashable, Sendable {
     public var momentum = 0.0
     /// L2 weight decay added to the gradient (PyTorch's `weight_decay`).
     public var weightDecay = 0.0
+    /// Largest global L2 norm of the gradient before the optimiser step (before weight decay, as
+    /// `torch.nn.utils.clip_grad_norm_` before `step()`); 0 = no clipping.
+    public var gradClip = 0.0
     /// ML: Langevin step size ε of the training chains.
     public var langevinStepSize = 0.0
     /// ML: Langevin steps per iteration.

@@ -11,6 +11,8 @@ final class TrainingSession<T: Scalar> {
     let gradient: UnsafeMutablePointer<T>
     let count: Int
     let optimizer: Optimizer<T>
+    /// `grad_clip`; 0: the step uses the gradient as it is.
+    let maxGradientNorm: Double
     let objective: Objectives
     var random: RandomSource
 
@@ -41,6 +43,7 @@ final class TrainingSession<T: Scalar> {
         batch = .allocate(capacity: batchSize * 2)
         batch.initialize(repeating: 0, count: batchSize * 2)
         optimizer = Optimizer(config: config, count: count)
+        maxGradientNorm = config.gradClip
         let layout = Model.layout(for: config)
         switch config.method {
         case .ml:
@@ -70,7 +73,8 @@ final class TrainingSession<T: Scalar> {
             let loss = evaluate()
             losses.append(loss)
             guard loss.isFinite, stateIsFinite else { return .diverged }
-            // 3. Optimiser step in place; it reports non-finite parameters.
+            // 3. Clipping, then the optimiser step in place; it reports non-finite parameters.
+            if maxGradientNorm > 0 { GradientClip.apply(to: gradient, count: count, maxNorm: maxGradientNorm) }
             guard optimizer.step(parameters: parameters, gradient: gradient) else { return .diverged }
             // 4. Progress and cancellation.
             if !onStep(iteration, loss) { return .cancelled }

@@ -38,6 +38,16 @@ struct AllocationTests {
         #expect(allocations.allSatisfy { $0 == 0 }, "\(method) \(precision): allocations per iteration \(allocations)")
     }
 
+    @Test("with grad_clip engaged, iterations still make no heap allocation", arguments: Precision.allCases)
+    func clippedTrainingDoesNotAllocate(precision: Precision) throws {
+        var config = Fixtures.smallConfig(.dsm, iterations: Self.warmup + Self.measured)
+        config.precision = precision
+        config.gradClip = 1e-3  // below the gradient's norm, so every step clips
+        var trainer = Trainer(config: config, data: Fixtures.rings(rows: config.dataSize, seed: 5))
+        let allocations = try Self.allocationsPerIteration(&trainer)
+        #expect(allocations.allSatisfy { $0 == 0 }, "\(precision): allocations per iteration \(allocations)")
+    }
+
     @Test("the same measurement sees one small allocation per iteration")
     func counterSeesPerIterationAllocations() throws {
         let config = Fixtures.smallConfig(.dsm, iterations: Self.warmup + Self.measured)
