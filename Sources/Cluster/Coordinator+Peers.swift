@@ -3,7 +3,6 @@ import Logging
 import Report
 import Store
 import Wire
-import ZeroMQ
 
 /// Talking to peers without trusting them: sends never wait, a peer that stops reading is
 /// dropped, and what a peer can make us log or store is escaped and rate-limited per connection
@@ -15,32 +14,6 @@ extension Coordinator {
         case full
         /// No such worker, or its connection is gone.
         case gone
-    }
-
-    /// Whole messages one connection may have waiting for the loop. Each may be as large as the
-    /// maximum message size, so this bounds a connection's memory (about 3 × 64 MiB with the one
-    /// being read); a peer sending faster is slowed by TCP instead of buffered. The loop drains
-    /// every poll interval, far faster than a worker's heartbeats and results arrive.
-    public static let receiveHighWaterMark = 2
-    /// The kernel's send buffer per connection. What the coordinator sends is small (a JOB is
-    /// about 1.5 KiB); a modest buffer bounds what a peer that does not read holds in the kernel,
-    /// and fills, so that it is noticed and dropped, after thousands of messages, not 100 000.
-    public static let sendBufferBytes = 256 * 1024
-
-    /// Sets the options that make the coordinator's ROUTER safe to expose; call before `bind`.
-    public static func configure(router socket: Socket) throws(ZMQError) {
-        try socket.set(.linger, to: .zero)
-        // A send to a vanished worker fails (`.hostUnreachable`) and to a full pipe answers at once
-        // (`send` never waits), instead of vanishing silently.
-        try socket.set(.routerMandatory, to: true)
-        // No ROUTER_HANDOVER: a connection claiming the routing id of a connected worker is
-        // refused, so a live worker's jobs cannot be hijacked. ZMTP heartbeats drop a dead
-        // connection (a cut link) within seconds, so the real worker can reconnect under its id.
-        try socket.set(.heartbeatInterval, to: .seconds(1))
-        try socket.set(.heartbeatTimeout, to: .seconds(3))
-        try socket.set(.maxMessageSize, to: WireLimits.maxPayloadBytes + WireLimits.maxHeaderBytes)
-        try socket.set(.receiveHighWaterMark, to: receiveHighWaterMark)
-        try socket.set(.sendBufferSize, to: sendBufferBytes)
     }
 
     /// Connections remembered as dropped; the oldest is forgotten first.

@@ -11,10 +11,14 @@ import ZeroMQ
 
 /// Timing of the coordinator's loop (the ZeroMQ guide's Paranoid Pirate numbers by default).
 public struct CoordinatorSettings: Sendable {
-    /// Seconds between heartbeats to each worker; workers send theirs at the same rate.
-    public var heartbeatInterval: Double = 1
-    /// Heartbeats a worker may miss before it is declared lost and its jobs requeued.
-    public var liveness: Int = 5
+    /// Heartbeats to each worker every `liveness.interval` seconds (workers send theirs at the same
+    /// rate); a worker that misses `liveness.count` of them is declared lost and its jobs requeued.
+    public var liveness = Liveness()
+    /// Seconds between heartbeats: `liveness.interval` (the `--heartbeat` option).
+    public var heartbeatInterval: Double {
+        get { liveness.interval }
+        set { liveness.interval = newValue }
+    }
     /// Longest wait for a message before the loop looks at timers and signals.
     public var pollInterval: Double = 0.1
 
@@ -24,6 +28,8 @@ public struct CoordinatorSettings: Sendable {
 /// The coordinator's loop: ROUTER socket → decode → Scheduler → SweepStore → encode → ROUTER.
 ///
 /// Only this loop does I/O; the scheduler decides, the store remembers, the codec checks bytes.
+/// Time and stop signals are inputs (`clock`, `stop`): `turn()` does what is due now, so tests
+/// step the loop on virtual time (see `Coordinator+Loop`).
 /// The order at every step is: persist, then tell the worker. A crash between the two leaves the
 /// store with a job `running` that resume turns back into `pending`, never a lost result.
 public final class Coordinator {
@@ -75,8 +81,13 @@ public final class Coordinator {
     var budget = PeerBudget()
     /// Connections dropped for not reading, oldest first: what they send is no longer heard.
     var droppedPeers: [[UInt8]] = []
-    let clock = ContinuousClock()
-    let started: ContinuousClock.Instant
+    /// The loop's time (seconds since it started) and where it hears a stop request.
+    let clock: any LoopClock
+    let stop: any StopSource
+    /// Where the loop is (see `Coordinator+Loop`), and its timers.
+    var phase = Phase.starting
+    var nextHeartbeat = 0.0
+    var nextDraw = 0.0
     /// Asked when no worker is registered: a reason to give up (every local worker died), or nil to wait.
     public var giveUpWhenIdle: (() -> String?)?
     /// Rewrites the report as jobs finish (nil: only at the end, by the caller).
@@ -98,117 +109,33 @@ public final class Coordinator {
     }
 
     public init(channel: FrameChannel, store: SweepStore, spec: SweepSpec, settings: CoordinatorSettings = CoordinatorSettings(),
-                view: ProgressView = ProgressView(), logger: Logger = Logger(label: "ebm-sweep.coordinator")) throws {
+                view: ProgressView = ProgressView(), logger: Logger = Logger(label: "ebm-sweep.coordinator"),
+                clock: any LoopClock = SystemLoopClock(), stop: any StopSource = ProcessStopSource()) throws {
         self.channel = channel
         self.store = store
         self.spec = spec
         self.settings = settings
         self.view = view
         self.logger = logger
+        self.clock = clock
+        self.stop = stop
         let stored = try store.jobs()
-        let liveness = Liveness(interval: settings.heartbeatInterval, count: settings.liveness)
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts,
                                                                           worker: $0.worker) },
-                              maxAttempts: spec.maxAttempts, liveness: liveness)
+                              maxAttempts: spec.maxAttempts, liveness: settings.liveness)
         for result in try store.resultSummaries() {
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             times.add(result)
         }
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
         finishedBefore = scheduler.counts.finished
-        started = clock.now
         raced = try store.hasRaced()
         racedJobs = try store.racedJobIDs()
         earlyStopping = try restoreEarlyStopping()
     }
 
-    var now: Double {
-        let d = started.duration(to: clock.now)
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-
-    /// Runs until every job is finished or a signal arrives. Store errors (a full disk) end the
-    /// loop by throwing, after the last committed state: nothing committed is lost.
-    public func run() throws -> Outcome {
-        var nextHeartbeat = 0.0, nextDraw = 0.0
-        // Jobs a killed coordinator left running are pending again; that attempt is not counted.
-        try persist(interrupted)
-        let resumed = interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"
-        logger.info("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished\(resumed)")
-        while true {
-            if let signal = StopSignal.pending {
-                try interrupt()
-                return .interrupted(signal)
-            }
-            if scheduler.isComplete {
-                if try race() { continue }
-                try deliverShutdown()
-                view.finish(progress())
-                reportRefusals()
-                return .finished
-            }
-            let wait = max(0, min(settings.pollInterval, nextHeartbeat - now))
-            var timeout = Duration.milliseconds(Int64(wait * 1000))
-            // Drain what arrived, up to a bound so timers and signals still run under a flood.
-            for _ in 0..<1000 {
-                guard StopSignal.pending == nil, let delivery = try receive(timeout: timeout) else { break }
-                timeout = .zero
-                try handle(delivery)
-            }
-            let t = now
-            try dropStalledWorkers(now: t)
-            try expireLostWorkers(now: t)
-            try dispatch(now: t)
-            if t >= nextHeartbeat {
-                broadcast(.heartbeat)
-                nextHeartbeat = t + settings.heartbeatInterval
-                reportSuppressed(now: t)
-                if workers.isEmpty, let reason = giveUpWhenIdle?() { throw GaveUp(description: reason) }
-            }
-            if let problem = liveReport?.tick(now: t, finished: scheduler.counts.finished) { logger.warning("\(problem)") }
-            if t >= nextDraw {
-                view.update(progress())
-                nextDraw = t + 0.5
-            }
-        }
-    }
-
-    func receive(timeout: Duration) throws -> Delivery? {
-        do { return try channel.receiveDelivery(timeout: timeout) } catch {
-            if error.code == .messageTooLarge {
-                countMalformed(peer: nil, reason: "message with too many frames")
-                return nil
-            }
-            throw error
-        }
-    }
-
-    /// Tells every worker the sweep is over, and keeps telling any that still speaks for a moment,
-    /// so remote workers get the message before the socket closes (it closes with LINGER 0).
-    func deliverShutdown() throws {
-        broadcast(.shutdown)
-        let deadline = now + min(2, 2 * settings.heartbeatInterval)
-        while now < deadline && !workers.isEmpty {
-            guard let delivery = try receive(timeout: .milliseconds(50)), let peer = delivery.peer,
-                  let worker = peers[peer] else { continue }
-            send(.shutdown, to: worker)
-            forget(worker)
-        }
-    }
-
-    /// Hands every running job back (not counted as an attempt), tells workers to cancel, saves.
-    func interrupt() throws {
-        for worker in scheduler.registeredWorkers {
-            for jobID in scheduler.leases(of: worker) {
-                send(.cancel(jobID: jobID), to: worker)
-                scheduler.release(jobID: jobID)
-                try persist([jobID])
-            }
-        }
-        view.finish(progress())
-        reportRefusals()
-        logger.notice("interrupted: running jobs were handed back and will run again when you re-run the same command")
-    }
+    /// Seconds since the loop started, on its clock.
+    var now: Double { clock.now }
 
     // MARK: Timers
 
@@ -218,9 +145,9 @@ public final class Coordinator {
         for worker in scheduler.expire(now: t) {
             let jobs = held[worker] ?? []
             try persist(jobs)
-            try store.log(event: StoreEvent(kind: .workerLost, worker: worker, detail: "silent for \(settings.liveness) heartbeats; requeued \(jobs.joined(separator: ", "))"))
+            try store.log(event: StoreEvent(kind: .workerLost, worker: worker, detail: "silent for \(settings.liveness.count) heartbeats; requeued \(jobs.joined(separator: ", "))"))
             forget(worker)
-            logger.warning("worker \(worker) lost (no heartbeat for \(Int(Double(settings.liveness) * settings.heartbeatInterval)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")", metadata: Logger.worker(worker))
+            logger.warning("worker \(worker) lost (no heartbeat for \(Int(settings.liveness.expiry)) s)\(jobs.isEmpty ? "" : "; requeued \(jobs.joined(separator: ", "))")", metadata: Logger.worker(worker))
         }
     }
 

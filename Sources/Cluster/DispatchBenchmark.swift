@@ -31,11 +31,10 @@ public enum DispatchBenchmark {
             """, file: "dispatch.yaml")
         let store = try SweepStore.create(at: directory + "/sweep.sqlite", name: spec.name, specText: "", specHash: spec.planHash,
                                           specPath: "dispatch.yaml", jobs: Planner.plan(spec))
-        let context = try Context()
-        let router = try Socket(context, kind: .router)
-        try Coordinator.configure(router: router)
-        try router.bind("tcp://127.0.0.1:*")
-        let endpoint = try router.lastEndpoint
+        var settings = CoordinatorSettings()
+        settings.pollInterval = 0.01
+        let listener = try Transport.Listener(liveness: settings.liveness, curve: nil, security: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        let endpoint = try listener.bind("tcp://127.0.0.1:*")
         // A no-op job: the smallest honest result (a one-point sample, one loss, a tiny checkpoint).
         let run: Worker.Run = { assignment, worker, _, _ in
             JobResult(jobID: assignment.jobID, attempt: assignment.attempt, status: .ok, metrics: ["kde_nll": 1],
@@ -51,9 +50,7 @@ public enum DispatchBenchmark {
             thread.start()
             threads.append(thread)
         }
-        var settings = CoordinatorSettings()
-        settings.pollInterval = 0.01
-        let coordinator = try Coordinator(channel: router, store: store, spec: spec, settings: settings,
+        let coordinator = try Coordinator(channel: listener.socket, store: store, spec: spec, settings: settings,
                                           view: ProgressView(output: FileHandle.nullDevice, isTerminal: false),
                                           logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         let cpuBefore = threadCPUSeconds()
@@ -62,7 +59,7 @@ public enum DispatchBenchmark {
         let seconds = Date().timeIntervalSince(start)
         let cpu = threadCPUSeconds() - cpuBefore
         Thread.sleep(forTimeInterval: 0.3)   // let the workers see SHUTDOWN before the context goes
-        router.close()
+        listener.close()
         return Measurement(workers: workers, jobs: jobs, seconds: seconds, coordinatorCPU: cpu)
     }
 

@@ -60,40 +60,20 @@ public struct SweepRun {
     /// final one must not race it building best/) and the socket and its handlers are closed.
     private func coordinate(lock: inout SweepLock, view: ProgressView, security: Logger) throws
         -> (outcome: Coordinator.Outcome, store: SweepStore, started: Date) {
-        let context = try Context()
-        var authenticator: ZAPAuthenticator?
-        var handshakes: HandshakeLog?
-        let socket = try Socket(context, kind: .router)
-        try Coordinator.configure(router: socket)
-        if let curve {
-            let keys = try CurveKeys.loadServer(directory: curve)
-            let names = Dictionary(keys.authorized.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
-            // The handler must exist before the CURVE socket binds, or libzmq never asks it.
-            authenticator = try ZAPAuthenticator(context: context, allowedClientKeys: Set(keys.authorized.values)) { decision in
-                guard !decision.admitted else { return }
-                let who = names[decision.publicKey] ?? (decision.publicKey.isEmpty ? "no CURVE key" : "unknown key \(decision.publicKey)")
-                security.warning("rejected a worker from \(decision.peerAddress): \(who) (\(decision.mechanism))",
-                                 metadata: ["peer": "\(decision.peerAddress)"])
-            }
-            try socket.set(.curveServer, to: true)
-            try socket.set(.curveSecretKey, to: keys.secretKey)
-            handshakes = try HandshakeLog(context: context, socket: socket) { line in security.warning("\(line)") }
-        }
+        var settings = CoordinatorSettings()
+        settings.heartbeatInterval = heartbeat
+        let listener = try Transport.Listener(liveness: settings.liveness, curve: try curve.map(CurveKeys.loadServer(directory:)),
+                                              security: security)
+        defer { listener.close() }
         let endpoint = bind ?? "tcp://127.0.0.1:*"
-        do { try socket.bind(endpoint) } catch {
+        let bound: String
+        do { bound = try listener.bind(endpoint) } catch {
             throw CommandError("cannot bind \(endpoint): \(error)")
         }
-        let bound = try socket.lastEndpoint
         // Decided from the address actually bound: `tcp://127.1:*` binds the interface named 127.1.
         let isLoopback = Endpoint.isLoopback(bound)
         if !isLoopback && curve == nil && !insecure {
-            socket.close()
             throw CommandError("--bind \(endpoint) bound \(bound), which other hosts can reach: give --curve DIR (make keys with `ebm-sweep keygen DIR`) or, on a network you trust, --insecure")
-        }
-        defer {
-            handshakes?.stop()
-            socket.close()
-            authenticator?.stop()
         }
         let store = try openStore(lock: &lock)
         say("coordinator listening on \(bound)\(curve != nil ? " (CURVE)" : "")")
@@ -121,9 +101,7 @@ public struct SweepRun {
         }
 
         StopSignal.install()
-        var settings = CoordinatorSettings()
-        settings.heartbeatInterval = heartbeat
-        let coordinator = try Coordinator(channel: socket, store: store, spec: sweep, settings: settings, view: view)
+        let coordinator = try Coordinator(channel: listener.socket, store: store, spec: sweep, settings: settings, view: view)
         coordinator.liveReport = liveReport
         if count > 0 {
             // With only local workers, a sweep whose workers all died would wait forever.

@@ -23,10 +23,7 @@ public enum TrialRunner {
                            onRung: (RungReport) -> Bool = { _ in true }) -> Output {
         let clock = ContinuousClock()
         let start = clock.now
-        func elapsed() -> Double {
-            let d = start.duration(to: clock.now)
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        func elapsed() -> Double { start.duration(to: clock.now).inSeconds }
         func failure(_ message: String) -> Output {
             Output(result: JobResult(jobID: jobID, attempt: attempt, status: .failed, metrics: [:], error: message,
                                      worker: worker, seconds: elapsed(), secondsPerIteration: 0, lossHistory: [],

@@ -116,7 +116,7 @@ public struct TrainerBenchmark {
             let measured = iteration - warmupIterations
             if measured == 0 { mark = clock.now }
             if measured > 0, measured % perRound == 0, secondsPerIteration.count < rounds {
-                let seconds = Self.seconds(mark.duration(to: clock.now)) / Double(perRound)
+                let seconds = mark.duration(to: clock.now).inSeconds / Double(perRound)
                 let gemm = gemms.rate()
                 secondsPerIteration.append(seconds)
                 gemmRates.append(gemm)
@@ -160,7 +160,7 @@ public struct TrainerBenchmark {
                     BLAS.gemm(s.transA, s.transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: s.n)
                 }
             }
-            return flops / TrainerBenchmark.seconds(start.duration(to: clock.now)) / 1e9
+            return flops / start.duration(to: clock.now).inSeconds / 1e9
         }
     }
 
@@ -169,10 +169,6 @@ public struct TrainerBenchmark {
         let sorted = values.sorted()
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

@@ -65,8 +65,7 @@ public struct Trainer {
         case .float32(let s): status = s.train(iterations: config.iterations, losses: &losses, onStep: onStep)
         case .float64(let s): status = s.train(iterations: config.iterations, losses: &losses, onStep: onStep)
         }
-        let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = start.duration(to: clock.now).inSeconds
         return TrainingRun(status: status, losses: losses, iterations: losses.count,
                            secondsPerIteration: losses.isEmpty ? 0 : seconds / Double(losses.count),
                            model: model)

@@ -53,8 +53,18 @@ public struct Liveness: Sendable, Equatable {
         self.count = count
     }
 
-    /// Seconds of silence after which a worker is lost.
+    /// Seconds of silence after which a peer is lost.
     public var expiry: Double { interval * Double(count) }
+
+    /// The deadline of a peer last heard at `heardAt`: it is lost once the clock is past it.
+    /// Both ends use this one rule (the scheduler for workers, a worker for its coordinator).
+    public func deadline(heardAt: Double) -> Double { heardAt + expiry }
+
+    /// Whether a peer with `deadline` is lost at `now` (silent for longer than `expiry`).
+    public static func isPast(_ deadline: Double, now: Double) -> Bool { deadline < now }
+
+    /// Whether a peer last heard at `heardAt` is lost at `now`.
+    public func isLost(heardAt: Double, now: Double) -> Bool { Self.isPast(deadline(heardAt: heardAt), now: now) }
 }
 
 /// Job counts by status, for progress lines.

@@ -10,7 +10,7 @@ extension Scheduler {
     public mutating func register(worker: String, slots: Int, now: Double) -> [String] {
         precondition(slots >= 1, "a worker needs at least one slot")
         let changed = workerLost(worker)
-        workers[worker] = Worker(slots: slots, expiry: now + liveness.expiry, leases: [])
+        workers[worker] = Worker(slots: slots, expiry: liveness.deadline(heardAt: now), leases: [])
         return changed
     }
 
@@ -31,11 +31,11 @@ extension Scheduler {
     }
 
     /// A sign of life from `worker`: pushes its expiry and its leases' deadlines to
-    /// `now + liveness.expiry`. Returns false for an unknown worker (it should register again).
+    /// `liveness.deadline(heardAt: now)`. Returns false for an unknown worker (it should register again).
     @discardableResult
     public mutating func heartbeat(worker: String, now: Double) -> Bool {
         guard var w = workers[worker] else { return false }
-        w.expiry = max(w.expiry, now + liveness.expiry)
+        w.expiry = max(w.expiry, liveness.deadline(heardAt: now))
         workers[worker] = w
         for i in w.leases {
             if case .running(let owner, let attempt, _) = states[i] {
@@ -57,7 +57,7 @@ extension Scheduler {
         if case .running(let owner, let current, _) = states[i] { return owner == worker && current == attempt }
         guard case .pending = states[i], issued[i] == IssuedLease(worker: worker, attempt: attempt),
               w.leases.count < w.slots else { return false }
-        w.expiry = max(w.expiry, now + liveness.expiry)
+        w.expiry = max(w.expiry, liveness.deadline(heardAt: now))
         w.leases.insert(i)
         workers[worker] = w
         states[i] = .running(worker: worker, attempt: attempt, deadline: w.expiry)
@@ -123,7 +123,7 @@ extension Scheduler {
 
     /// Declares lost every worker whose expiry is before `now`; returns them, sorted.
     public mutating func expire(now: Double) -> [String] {
-        let lost = workers.filter { $0.value.expiry < now }.keys.sorted()
+        let lost = workers.filter { Liveness.isPast($0.value.expiry, now: now) }.keys.sorted()
         for worker in lost { workerLost(worker) }
         return lost
     }

@@ -38,6 +38,10 @@ public protocol FrameChannel: AnyObject {
     /// - Throws: `.terminated` once closed or shut down; `.messageTooLarge` for a message of more
     ///   frames than the protocol allows (it is dropped).
     func receiveDelivery(timeout: Duration?) throws(ZMQError) -> Delivery?
+
+    /// Closes this end, dropping what it has not sent (a worker closes its channel to reconnect).
+    /// Idempotent.
+    func close()
 }
 
 extension FrameChannel {

@@ -1,3 +1,4 @@
+import EBMCore
 import Foundation
 import ZeroMQ
 
@@ -93,7 +94,7 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
     }
 
     public func receiveDelivery(timeout: Duration?) throws(ZMQError) -> Delivery? {
-        let deadline = timeout.map { Date().addingTimeInterval(Self.seconds($0)) }
+        let deadline = timeout.map { Date().addingTimeInterval($0.inSeconds) }
         hub.condition.lock()
         defer { hub.condition.unlock() }
         while true {
@@ -121,11 +122,6 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
             throw ZMQError(code: .messageTooLarge, operation: "InMemoryChannel.receive (\(delivery.frames.count) frames)")
         }
         return delivery
-    }
-
-    private static func seconds(_ d: Duration) -> TimeInterval {
-        let (s, atto) = d.components
-        return TimeInterval(s) + TimeInterval(atto) * 1e-18
     }
 
     /// The shared state of one router and its dealers, guarded by `condition`.

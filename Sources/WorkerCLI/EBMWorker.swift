@@ -70,7 +70,7 @@ struct EBMWorker: ParsableCommand {
         settings.slots = slots
         settings.heartbeatInterval = heartbeat
         if let curve { settings.curve = try CurveKeys.loadClient(directory: curve) }
-        let worker = Worker(settings: settings, logger: logger)
+        let worker = try Worker(settings: settings, logger: logger)
         _ = try worker.run()
     }
 
