@@ -60,6 +60,13 @@ public final class InMemoryChannel: FrameChannel, @unchecked Sendable {
         return InMemoryChannel(hub: hub, routingID: routingID, inbox: inbox, senderKey: senderKey)
     }
 
+    /// Whether `close()` has not run on this side (a test's view of a peer's connection).
+    public var isOpen: Bool {
+        hub.condition.lock()
+        defer { hub.condition.unlock() }
+        return !isClosed
+    }
+
     /// Closes this side. For a dealer, the router can no longer reach it (a crashed worker);
     /// for the router, dealers' messages go nowhere. Idempotent.
     public func close() {

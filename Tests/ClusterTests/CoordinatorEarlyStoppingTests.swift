@@ -6,106 +6,70 @@ import Testing
 @testable import Cluster
 import Wire
 
-/// The coordinator's stopping rule over in-memory channels: a scripted worker sends exactly the
-/// RUNG reports a test needs, so every decision is known in advance (no training, no clock).
-@Suite("Early stopping in the coordinator", .serialized)
+/// The coordinator's stopping rule over in-memory channels on virtual time: a scripted worker
+/// sends exactly the RUNG reports a test needs, so every decision is known in advance (no
+/// training, no wall clock).
+@Suite("Early stopping in the coordinator")
 struct CoordinatorEarlyStoppingTests {
-    final class Rig: @unchecked Sendable {
-        let router = InMemoryChannel.router()
-        let store: SweepStore
-        let spec: SweepSpec
-        let directory: String
-        private var outcome: Result<Coordinator.Outcome, Error>?
-        private let done = DispatchSemaphore(value: 0)
-
-        /// No racing (CoordinatorRacingTests has it): x and z tie, and a race would add jobs this
-        /// scripted worker never runs, so the sweep would not finish.
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)").path
-            spec = try SweepSpec.parse(yaml: """
-                name: t
-                method: ml
-                fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
-                grid: {lr: [0.001, 0.002, 0.003]}
-                seeds: [0, 1, 2]
-                evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-                early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
-                """, file: "t.yaml")
-            store = try SweepStore.create(at: directory + "/sweep.sqlite", name: "t", specText: "", specHash: spec.planHash,
-                                          specPath: "t.yaml", jobs: Planner.plan(spec))
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-        func coordinator() throws -> Coordinator {
-            var settings = CoordinatorSettings()
-            settings.heartbeatInterval = 0.05
-            settings.pollInterval = 0.01
-            return try Coordinator(channel: router, store: store, spec: spec, settings: settings,
-                                   view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
-        }
-
-        func start() throws {
-            let box = UncheckedBox(try coordinator())
-            Thread {
-                self.outcome = Result { try box.value.run() }
-                self.done.signal()
-            }.start()
-        }
-
-        func wait(seconds: Double = 20) -> Coordinator.Outcome? {
-            guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-            return try? outcome?.get()
-        }
+    /// No racing (CoordinatorRacingTests has it): x and z tie, and a race would add jobs this
+    /// scripted worker never runs, so the sweep would not finish.
+    static func rig() throws -> CoordinatorRig {
+        try CoordinatorRig(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
+            grid: {lr: [0.001, 0.002, 0.003]}
+            seeds: [0, 1, 2]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
+            """)
     }
 
     /// A two-slot worker that answers heartbeats with what it holds.
     final class Worker {
-        let channel: InMemoryChannel
+        let scripted: ScriptedWorker
         var held: [String: CoordinatorMessage.Assignment] = [:]
         var cancelled: [String] = []
 
-        init(_ rig: Rig) throws {
-            channel = rig.router.connectDealer(routingID: Array("w".utf8), senderKey: nil)
-            try channel.send(.ready(.init(workerID: "w", host: "test", pid: 1, slots: 2, build: "t")))
+        init(_ rig: CoordinatorRig) throws {
+            scripted = ScriptedWorker(rig, id: "w")
+            try scripted.ready(slots: 2)
         }
 
-        /// Reads messages (JOBs held, CANCELs noted and dropped) until `done` holds or 5 s pass,
-        /// heartbeating what it holds after each read-out, so no heartbeat leaves out a JOB that
-        /// has already arrived (three such and the coordinator takes the job back).
+        /// Turns the coordinator a heartbeat interval apart (at most 20 times) until `done` holds,
+        /// reading its messages (JOBs held, CANCELs noted and dropped) and heartbeating what it
+        /// holds after each read-out, so no heartbeat leaves out a JOB that has already arrived
+        /// (three such and the coordinator takes the job back).
         func pump(until done: () -> Bool) throws {
-            let deadline = Date().addingTimeInterval(5)
-            while !done() && Date() < deadline {
-                while let d = try channel.receiveDelivery(timeout: .milliseconds(20)) {
-                    switch try Codec.decode(d.frames, as: CoordinatorMessage.self) {
+            for _ in 0..<20 where !done() {
+                try scripted.rig.turn()
+                for message in try scripted.drain() {
+                    switch message {
                     case .job(let a): held[a.jobID] = a
                     case .cancel(let id): cancelled.append(id); held[id] = nil
                     default: break
                     }
                 }
-                try channel.send(.heartbeat(.init(workerID: "w", running: held.values.map {
-                    .init(jobID: $0.jobID, attempt: $0.attempt, iteration: 1, loss: 0)
-                })))
+                try scripted.heartbeat(held.values.map { .init(jobID: $0.jobID, attempt: $0.attempt, iteration: 1, loss: 0) })
+                scripted.rig.clock.advance(by: scripted.rig.settings.heartbeatInterval)
             }
+            #expect(done(), "still waiting after 20 heartbeat intervals")
         }
 
         func rung(_ jobID: String, _ iteration: Int, _ metric: Double, escaped: Double = 0) throws {
-            try channel.send(.rung(.init(jobID: jobID, attempt: held[jobID]?.attempt ?? 1, iteration: iteration,
-                                         metric: metric, escaped: escaped)))
+            try scripted.send(.rung(.init(jobID: jobID, attempt: held[jobID]?.attempt ?? 1, iteration: iteration,
+                                          metric: metric, escaped: escaped)))
         }
 
         func finish(_ jobID: String) throws {
             guard let a = held.removeValue(forKey: jobID) else { return }
-            try channel.send(.result(ResultReport(jobID: a.jobID, attempt: a.attempt, status: .ok, metrics: ["kde_nll": 1.5],
-                                                  seconds: 0.1, secondsPerIteration: 0.01,
-                                                  payload: ResultPayload(checkpoint: [1], samples: Matrix(rows: 1, columns: 2),
-                                                                         lossHistory: [1]))))
+            try scripted.send(scripted.result(for: a))
         }
     }
 
     @Test("a losing configuration is stopped at its first rung: running seeds cancelled, the pending one never starts; resume keeps it")
     func stopsAndResumes() throws {
-        let rig = try Rig()
+        let rig = try Self.rig()
         var configs: [String] = []
         for job in try rig.store.jobs() where !configs.contains(job.job.configID) { configs.append(job.job.configID) }
         let (x, y, z) = (configs[0], configs[1], configs[2])
@@ -132,7 +96,7 @@ struct CoordinatorEarlyStoppingTests {
         try w.finish("\(z)-s0"); try w.finish("\(z)-s1")
         try w.pump { w.held["\(z)-s2"] != nil }
         try w.finish("\(z)-s2")
-        #expect(rig.wait() == .finished)
+        #expect(try rig.finish() == .finished)
 
         let jobs = Dictionary(uniqueKeysWithValues: try rig.store.jobs().map { ($0.job.id, $0) })
         #expect(jobs["\(y)-s0"]?.status == .stopped && jobs["\(y)-s2"]?.status == .stopped)
@@ -147,14 +111,14 @@ struct CoordinatorEarlyStoppingTests {
                                   results: try rig.store.resultSummaries(), metric: .kdeNLL)
         #expect(ranked.last?.configID == y && ranked.last?.status == .stopped && ranked.last?.stoppedAt == 100)
         // A new coordinator on the store replays the reports: the same rule state, y still stopped.
-        let again = try rig.coordinator()
+        let again = try rig.makeCoordinator()
         #expect(again.earlyStopping?.pruner.isStopped(configuration: y) == true)
         #expect(again.earlyStopping?.pruner.isStopped(configuration: x) == false)
     }
 
     @Test("a rung whose samples mostly escaped ends that job alone, as diverged, with the reason")
     func divergence() throws {
-        let rig = try Rig()
+        let rig = try Self.rig()
         let x = try rig.store.jobs()[0].job.configID
         try rig.start()
         let w = try Worker(rig)

@@ -6,68 +6,49 @@ import Testing
 @testable import Cluster
 import Wire
 
-/// Racing in the coordinator over in-memory channels (docs/design.md, "Racing"): a scripted
-/// worker reports chosen metrics, so which configurations are tied with the best is known.
-@Suite("Racing in the coordinator", .serialized)
+/// Racing in the coordinator over in-memory channels on virtual time (docs/design.md, "Racing"):
+/// a scripted worker reports chosen metrics, so which configurations are tied with the best is known.
+@Suite("Racing in the coordinator")
 struct CoordinatorRacingTests {
-    final class Rig: @unchecked Sendable {
-        let router = InMemoryChannel.router()
-        let store: SweepStore
-        let spec: SweepSpec
-        let directory: String
+    static func rig(raceSeeds: Int) throws -> CoordinatorRig {
+        try CoordinatorRig(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
+            grid: {lr: [0.001, 0.002, 0.003]}
+            seeds: [0, 1]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            early_stopping: {type: none, race_seeds: \(raceSeeds)}
+            """)
+    }
 
-        init(raceSeeds: Int) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("race-\(UUID().uuidString)").path
-            spec = try SweepSpec.parse(yaml: """
-                name: t
-                method: ml
-                fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
-                grid: {lr: [0.001, 0.002, 0.003]}
-                seeds: [0, 1]
-                evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-                early_stopping: {type: none, race_seeds: \(raceSeeds)}
-                """, file: "t.yaml")
-            store = try SweepStore.create(at: directory + "/sweep.sqlite", name: "t", specText: "", specHash: spec.planHash,
-                                          specPath: "t.yaml", jobs: Planner.plan(spec))
-        }
-
-        deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-        /// Runs a coordinator to its end while one scripted worker answers every JOB with
-        /// `metric(lr, seed)`; returns the outcome and the JOBs it was given.
-        func run(metric: @escaping @Sendable (Double, UInt64) -> Double) throws -> (Coordinator.Outcome?, [CoordinatorMessage.Assignment]) {
-            var settings = CoordinatorSettings()
-            settings.heartbeatInterval = 0.05
-            settings.pollInterval = 0.01
-            let coordinator = try Coordinator(channel: router, store: store, spec: spec, settings: settings,
-                                              view: ProgressView(output: FileHandle.nullDevice, isTerminal: false))
-            let box = UncheckedBox(coordinator)
-            let done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var outcome: Coordinator.Outcome?
-            Thread { outcome = try? box.value.run(); done.signal() }.start()
-            let channel = router.connectDealer(routingID: Array("w-\(UUID().uuidString)".utf8), senderKey: nil)
-            try channel.send(.ready(.init(workerID: "w", host: "test", pid: 1, slots: 1, build: "t")))
-            var given: [CoordinatorMessage.Assignment] = []
-            // Until the coordinator says the sweep is over (or goes quiet).
-            let deadline = Date().addingTimeInterval(20)
-            var ended = false
-            reading: while Date() < deadline {
-                if done.wait(timeout: .now()) == .success { ended = true; break }
-                guard let d = try channel.receiveDelivery(timeout: .milliseconds(50)) else { continue }
-                switch try Codec.decode(d.frames, as: CoordinatorMessage.self) {
+    /// Runs a coordinator on `rig`'s store to its end while one scripted worker answers every
+    /// JOB with `metric(lr, seed)`; returns the outcome and the JOBs it was given. The loop must
+    /// end (tell the worker SHUTDOWN) within 200 turns, a heartbeat interval of virtual time apart.
+    static func run(_ rig: CoordinatorRig, metric: (Double, UInt64) -> Double) throws
+        -> (outcome: Coordinator.Outcome?, given: [CoordinatorMessage.Assignment], toldShutdown: Bool) {
+        try rig.start()
+        let worker = ScriptedWorker(rig, id: "w", connection: "w-\(UUID().uuidString)")
+        try worker.ready()
+        var given: [CoordinatorMessage.Assignment] = [], toldShutdown = false
+        for _ in 0..<200 {
+            if let outcome = try rig.turn() { return (outcome, given, toldShutdown) }
+            for message in try worker.drain() {
+                switch message {
                 case .job(let a):
                     given.append(a)
-                    try channel.send(.result(ResultReport(
+                    try worker.send(.result(ResultReport(
                         jobID: a.jobID, attempt: a.attempt, status: .ok, metrics: ["kde_nll": metric(a.config.lr, a.config.seed)],
                         seconds: 0.1, secondsPerIteration: 0.01,
                         payload: ResultPayload(checkpoint: [1], samples: Matrix(rows: 1, columns: 2), lossHistory: [1]))))
-                case .shutdown: break reading
+                case .shutdown: toldShutdown = true
                 default: continue
                 }
             }
-            if !ended { _ = done.wait(timeout: .now() + 10) }
-            return (outcome, given)
+            try worker.heartbeat()
+            rig.clock.advance(by: rig.settings.heartbeatInterval)
         }
+        return (nil, given, toldShutdown)
     }
 
     /// lr 0.001 best (1.50, 1.60), lr 0.002 tied with it (1.55, 1.58), lr 0.003 clearly worse.
@@ -85,9 +66,9 @@ struct CoordinatorRacingTests {
 
     @Test("Once the planned jobs finish, the best and the configuration tied with it run on new seeds; the clearly worse one does not")
     func racesTheTied() throws {
-        let rig = try Rig(raceSeeds: 2)
-        let (outcome, given) = try rig.run(metric: Self.metric)
-        #expect(outcome == .finished)
+        let rig = try Self.rig(raceSeeds: 2)
+        let (outcome, given, toldShutdown) = try Self.run(rig, metric: Self.metric)
+        #expect(outcome == .finished && toldShutdown)
         #expect(given.count == 6 + 4)
         let raced = given.dropFirst(6)
         #expect(Set(raced.map(\.config.seed)) == [2, 3], "new seeds only, above the sweep's")
@@ -100,22 +81,23 @@ struct CoordinatorRacingTests {
 
     @Test("A restarted coordinator does not race again; a sweep with race_seeds 0 never races")
     func racesOnce() throws {
-        let rig = try Rig(raceSeeds: 2)
-        _ = try rig.run(metric: Self.metric)
-        let (again, given) = try rig.run(metric: Self.metric)
-        #expect(again == .finished && given.isEmpty)
+        let rig = try Self.rig(raceSeeds: 2)
+        let first = try Self.run(rig, metric: Self.metric)
+        #expect(first.outcome == .finished && first.given.count == 10)
+        let again = try Self.run(rig, metric: Self.metric)
+        #expect(again.outcome == .finished && again.given.isEmpty)
         #expect(try rig.store.events(kind: .raced).count == 1 && rig.store.jobs().count == 10)
 
-        let off = try Rig(raceSeeds: 0)
-        let (outcome, none) = try off.run(metric: Self.metric)
-        #expect(outcome == .finished && none.count == 6)
+        let off = try Self.rig(raceSeeds: 0)
+        let none = try Self.run(off, metric: Self.metric)
+        #expect(none.outcome == .finished && none.given.count == 6)
         #expect(try off.store.racedJobIDs().isEmpty && off.store.events(kind: .raced).isEmpty)
     }
 
     @Test("With no configuration tied with the best, nothing is raced and the decision is stored")
     func noRival() throws {
-        let rig = try Rig(raceSeeds: 2)
-        let (outcome, given) = try rig.run { lr, seed in lr == 0.001 ? 1.0 + 0.01 * Double(seed) : 3.0 + lr + 0.02 * Double(seed) }
+        let rig = try Self.rig(raceSeeds: 2)
+        let (outcome, given, _) = try Self.run(rig) { lr, seed in lr == 0.001 ? 1.0 + 0.01 * Double(seed) : 3.0 + lr + 0.02 * Double(seed) }
         #expect(outcome == .finished && given.count == 6)
         #expect(try rig.store.racedJobIDs().isEmpty)
         #expect(try rig.store.events(kind: .raced).first?.detail?.contains("no configuration is tied") == true)

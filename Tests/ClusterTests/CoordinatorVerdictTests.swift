@@ -8,10 +8,9 @@ import Wire
 
 /// The coordinator applies `RunVerdict` to what workers report, so a worker of an older build
 /// that calls an exploded run ok cannot rank it first.
-@Suite("Coordinator re-judges reported results", .serialized)
+@Suite("Coordinator re-judges reported results")
 struct CoordinatorVerdictTests {
-    typealias Rig = CoordinatorTests.Rig
-    typealias ScriptedWorker = CoordinatorTests.ScriptedWorker
+    typealias Rig = CoordinatorRig
 
     @Test("An ok RESULT whose samples mostly escaped, or with a non-finite metric, is stored diverged with the reason and ranked last")
     func explodedResultIsDiverged() throws {
@@ -36,7 +35,7 @@ struct CoordinatorVerdictTests {
             reports[variant] = a.jobID
             try w.send(report)
         }
-        #expect(rig.wait() == .finished)
+        #expect(try rig.finish() == .finished)
         let results = Dictionary(uniqueKeysWithValues: try rig.store.results().map { ($0.jobID, $0) })
         let escapedID = try #require(reports["escaped"]), nanID = try #require(reports["nan"])
         let soundID = try #require(reports["sound"])

@@ -8,10 +8,9 @@ import Wire
 
 /// Every status a RESULT can carry, from any worker build, ends its job or is refused with a
 /// reason; none stops the coordinator (docs/design.md, "One word for a job's state").
-@Suite("Result statuses over in-memory channels", .serialized)
+@Suite("Result statuses over in-memory channels")
 struct ResultStatusTests {
-    typealias Rig = CoordinatorTests.Rig
-    typealias ScriptedWorker = CoordinatorTests.ScriptedWorker
+    typealias Rig = CoordinatorRig
 
     /// The RESULT of a worker that refuses its configuration, as TrialRunner sends it.
     static func refusal(_ a: CoordinatorMessage.Assignment, reason: String) -> WorkerMessage {
@@ -42,7 +41,7 @@ struct ResultStatusTests {
         #expect(try w.next() == .ack(jobID: a.jobID, attempt: a.attempt))
         guard case .job(let b)? = try w.next() else { Issue.record("the coordinator stopped after a failed result"); return }
         try w.send(w.result(for: b))
-        #expect(rig.wait() == .finished)
+        #expect(try rig.finish() == .finished)
 
         let failed = try #require(try rig.store.job(id: a.jobID))
         #expect(failed.status == .failed && failed.error == reason && failed.attempts == 1 && failed.finishedAt != nil)
@@ -62,7 +61,7 @@ struct ResultStatusTests {
         guard case .job(let a)? = try w.next() else { Issue.record("no job"); return }
         try w.channel.send(Self.frames(Self.refusal(a, reason: "from a newer build"), status: word), to: nil, timeout: nil)
         #expect(try w.next() == .ack(jobID: a.jobID, attempt: a.attempt))
-        #expect(rig.wait() == .finished)
+        #expect(try rig.finish() == .finished)
         let job = try #require(try rig.store.job(id: a.jobID))
         #expect(job.status == .failed)
         #expect(job.error?.contains("\"\(word)\"") == true && job.error?.contains("from a newer build") == true)
