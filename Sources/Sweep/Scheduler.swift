@@ -2,7 +2,7 @@ import EBMCore
 
 /// Where and when jobs run: a pure state machine over jobs and workers. It does no I/O and reads
 /// no clock: every operation that depends on time takes `now` (seconds on any monotonic clock the
-/// caller picks, e.g. `ContinuousClock` converted to seconds). The coordinator loop feeds it
+/// caller picks: the coordinator's `LoopClock`). The coordinator loop feeds it
 /// decoded messages and timer ticks, and persists what it returns.
 ///
 /// Invariants (checked by `checkInvariants()` in tests): every job is pending, running or finished;
