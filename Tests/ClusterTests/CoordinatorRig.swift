@@ -1,3 +1,4 @@
+import Artifacts
 import EBMCore
 import Foundation
 import InMemoryLogging
