@@ -53,13 +53,18 @@ public struct ReplayOutcome: Sendable, Equatable {
         stoppedJobs = ended.values.filter { $0.stop != nil }.count
         skippedJobs = jobs.count - ended.count
 
-        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric)
+        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric,
+                               diverged: Set(jobs.filter { $0.status == .diverged }.map(\.configID)))
         let best = grid.first?.config
         gridBest = best
         gridBestMean = grid.first?.summary.mean
         gridBestStd = grid.first?.summary.std
         let completed = ended.filter { $0.value.stop == nil && !stoppedConfigurations.contains(jobs[$0.key].configID) }
-        let picked = Self.ranked(completed.keys.sorted(), of: jobs, metric: metric).first
+        // What the rule saw diverge: seeds pruned for escaping, and seeds that ran to a diverged end.
+        let sawDiverge = Set(ended.filter { e in
+            e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
+        }.map { jobs[$0.key].configID })
+        let picked = Self.ranked(completed.keys.sorted(), of: jobs, metric: metric, diverged: sawDiverge).first
         pick = picked?.config
         pickSeeds = picked?.summary.count ?? 0
         if let i = grid.firstIndex(where: { $0.config == picked?.config }) {
@@ -71,15 +76,19 @@ public struct ReplayOutcome: Sendable, Equatable {
         }.count
     }
 
-    /// Configurations of the given jobs with an ok final metric, best first (ties by id).
-    static func ranked(_ indices: [Int], of jobs: [ReplayTrace.TracedJob], metric: RankingMetric)
+    /// Configurations of the given jobs with an ok final metric, best first as a sweep ranks them
+    /// (`Ranking.sortGroup`): those in `diverged` (a seed diverged) after every one without, however
+    /// good their surviving seeds; then by mean, ties by id.
+    static func ranked(_ indices: [Int], of jobs: [ReplayTrace.TracedJob], metric: RankingMetric, diverged: Set<String>)
         -> [(config: String, summary: MetricSummary)] {
         var values: [String: [Double]] = [:]
         for i in indices where jobs[i].status == .ok {
             if let m = jobs[i].finalMetric { values[jobs[i].configID, default: []].append(m) }
         }
         return values.compactMap { c, v in MetricSummary(v).map { (c, $0) } }.sorted { a, b in
-            a.summary.mean != b.summary.mean ? metric.isBetter(a.summary.mean, than: b.summary.mean) : a.config < b.config
+            let (da, db) = (diverged.contains(a.config), diverged.contains(b.config))
+            if da != db { return db }
+            return a.summary.mean != b.summary.mean ? metric.isBetter(a.summary.mean, than: b.summary.mean) : a.config < b.config
         }
     }
 

@@ -6,18 +6,22 @@ import Testing
 /// under every rule with two workers, as `make sweep` runs: what BENCHMARKS.md reports.
 @Suite("Replays of the shipped full grids")
 struct ReplayFixtureTests {
-    static let traces = ["ml_swiss_grid.trace.csv", "nce_gaussians_grid.trace.csv"]
+    static let traces = ["ml_swiss_grid.trace.csv", "nce_gaussians_grid.trace.csv", "ml_swiss_grid3k.trace.csv"]
+    /// The rungs each grid was evaluated at: 100·3^k below its iterations (1000, or 3000).
+    static let rungs = ["ml_swiss_grid.trace.csv": [100, 300, 900], "nce_gaussians_grid.trace.csv": [100, 300, 900],
+                        "ml_swiss_grid3k.trace.csv": [100, 300, 900, 2700]]
 
     func trace(_ name: String) throws -> ReplayTrace {
         let path = fixturePath("replay/\(name)")
         return try ReplayTrace.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
     }
 
-    @Test("each shipped grid is whole: 27 configurations × 3 seeds, rungs at 100, 300 and 900", arguments: traces)
+    @Test("each shipped grid is whole: 27 configurations × 3 seeds, every finished job evaluated at each rung", arguments: traces)
     func whole(name: String) throws {
         let t = try trace(name)
+        let rungs = try #require(Self.rungs[name])
         #expect(t.jobs.count == 81 && Set(t.jobs.map(\.configID)).count == 27)
-        #expect(t.jobs.allSatisfy { $0.status != .ok || $0.rungs.map(\.iteration) == [100, 300, 900] })
+        #expect(t.jobs.allSatisfy { $0.status != .ok || $0.rungs.map(\.iteration) == rungs })
         #expect(t.missingRung(for: ReplaySimulator.Rule.asha.settings(minIterations: 100, reductionFactor: 3)) == nil)
     }
 

@@ -73,6 +73,22 @@ struct ReplayTests {
         #expect(abs(asha.divergedSeconds - 10) < 1e-9)  // 100 of its 200 iterations
     }
 
+    /// D's surviving seed beats A, but its other seed diverged: a sweep ranks it after every
+    /// configuration that trained on all its seeds, so the replay must too.
+    @Test("a configuration with a diverged seed is neither the grid's best nor the pick, however good its other seed")
+    func divergedSeedRanksLast() {
+        var trace = threeConfigurations()
+        trace.jobs.append(traced("D", seed: 0, 1.9, 1.7, final: 1.2))
+        var lost = traced("D", seed: 1, 1.9, 1.7, final: 0)
+        lost.status = .diverged
+        lost.finalMetric = nil
+        trace.jobs.append(lost)
+        for rule in [ReplaySimulator.Rule.none, .asha] {
+            let o = replay(trace, rule)
+            #expect(o.gridBest == "A" && o.pick == "A" && o.pickGridRank == 1, "\(rule): \(o)")
+        }
+    }
+
     @Test("replays are deterministic, and every rule runs on a trace read back from its text")
     func deterministic() throws {
         let trace = threeConfigurations(seeds: 3)
