@@ -46,10 +46,11 @@ public struct ReplayOutcome: Sendable, Equatable {
         let jobs = trace.jobs, metric = trace.metric
         gridSeconds = jobs.reduce(0) { $0 + $1.seconds }
         usedSeconds = ended.values.reduce(0) { $0 + $1.cost }
-        divergedSeconds = ended.reduce(0) { sum, e in
-            let diverged = e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
-            return sum + (diverged ? e.value.cost : 0)
+        // Ended diverged: pruned for escaping at a rung, or run to a diverged end.
+        func endedDiverged(_ e: (key: Int, value: ReplaySimulator.JobEnd)) -> Bool {
+            e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
         }
+        divergedSeconds = ended.filter(endedDiverged).reduce(0) { $0 + $1.value.cost }
         stoppedJobs = ended.values.filter { $0.stop != nil }.count
         skippedJobs = jobs.count - ended.count
 
@@ -60,10 +61,7 @@ public struct ReplayOutcome: Sendable, Equatable {
         gridBestMean = grid.first?.summary.mean
         gridBestStd = grid.first?.summary.std
         let completed = ended.filter { $0.value.stop == nil && !stoppedConfigurations.contains(jobs[$0.key].configID) }
-        // What the rule saw diverge: seeds pruned for escaping, and seeds that ran to a diverged end.
-        let sawDiverge = Set(ended.filter { e in
-            e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
-        }.map { jobs[$0.key].configID })
+        let sawDiverge = Set(ended.filter(endedDiverged).map { jobs[$0.key].configID })
         let picked = Self.ranked(completed.keys.sorted(), of: jobs, metric: metric, diverged: sawDiverge).first
         pick = picked?.config
         pickSeeds = picked?.summary.count ?? 0
