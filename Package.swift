@@ -79,7 +79,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "CAllocationCounter"),  // per-thread malloc counter for allocation tests; TestSupport only
         .target(name: "TestSupport", dependencies: ["EBMCore", "CAllocationCounter"]),
-        .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "TestSupport"]),
+        .testTarget(name: "EBMCoreTests", dependencies: ["EBMCore", "CSIMD", "TestSupport"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),

@@ -7,7 +7,7 @@
 /// - leaky_relu: z for z > 0 else 0.01·z (PyTorch's default slope); φ″ = 0.
 /// - softplus: log(1 + eᶻ), computed as z when z > 20 (PyTorch's threshold) and
 ///   max(z, 0) + log1p(e^−|z|) otherwise, which never overflows nor loses the tail (one vectorised
-///   exp per element, `Activation+Softplus.swift`); φ′ = σ(z) (1 above the threshold), φ″ = σ(z)(1 − σ(z))
+///   exp per element, `Softplus.c` in CSIMD); φ′ = σ(z) (1 above the threshold), φ″ = σ(z)(1 − σ(z))
 ///   (0 above the threshold, matching the linear branch).
 /// - silu: z·σ(z); φ′ = σ(1 + z(1 − σ)); φ″ = σ(1 − σ)(2 + z(1 − 2σ)).
 /// - tanh: t = tanh z; φ′ = 1 − t²; φ″ = −2t(1 − t²).
@@ -109,8 +109,7 @@ extension ActivationKind {
             }
             if let d2 { d2.update(repeating: 0, count: count) }
         case .softplus:
-            Self.softplusRows(rows: 1, columns: count, z: UnsafeMutablePointer(mutating: z), bias: nil,
-                              a: a, d1: d1, d2: d2)
+            T.softplus(count: count, z: z, a: a, d1: d1, d2: d2)
         case .silu:
             for i in 0..<count {
                 let v = z[i]
@@ -131,6 +130,15 @@ extension ActivationKind {
 }
 
 extension ActivationKind {
+    /// Softplus and σ of one value through the batch kernel, so that scalar and batch agree bit
+    /// for bit.
+    @inline(__always)
+    static func softplusScalar<T: Scalar>(_ z: T) -> (value: T, sigma: T) {
+        var z = z, value = T.zero, sigma = T.zero
+        T.softplus(count: 1, z: &z, a: &value, d1: &sigma, d2: nil)
+        return (value, sigma)
+    }
+
     /// The batch kernel with first derivatives, exposed for tests of its accuracy.
     public func applyForTesting<T: Scalar>(count: Int, z: UnsafePointer<T>, a: UnsafeMutablePointer<T>,
                                            d1: UnsafeMutablePointer<T>) {

@@ -14,16 +14,13 @@ public enum Precision: String, Codable, CaseIterable, Sendable {
 /// generic over `Scalar`, and specialised by the compiler for each type: the trainer picks the
 /// type once, from `TrainingConfig.precision`, and calls concrete code from there on (no
 /// existentials in the hot loop, so nothing runs unspecialised). What genuinely differs per type
-/// lives in the conformances: the BLAS routine (`BLAS.swift`), the lane width, and the
-/// polynomials of softplus (`Scalar+Softplus.swift`), whose degree follows the precision.
+/// lives in the conformances: the BLAS routine (`BLAS.swift`), the lane width, and softplus,
+/// whose kernel is in C (`Softplus.c`) so that it can run AVX-512 lanes where the CPU has them.
 public protocol Scalar: BinaryFloatingPoint, SIMDScalar, Sendable, BLASScalar
-where Lanes.Scalar == Self, SoftplusLanes.Scalar == Self {
+where Lanes.Scalar == Self {
     /// One AVX register of values, the element-wise kernels' unit of work: SIMD8<Float>,
     /// SIMD4<Double>. (SIMD8<Double> was lowered split, spilled and partly scalar.)
     associatedtype Lanes: SIMD
-    /// Two registers' worth, for softplus: its long dependent chain gains from two independent
-    /// groups in flight (5.0 vs 6.1 ns per double measured).
-    associatedtype SoftplusLanes: SIMD
 
     static var precision: Precision { get }
 
@@ -32,16 +29,12 @@ where Lanes.Scalar == Self, SoftplusLanes.Scalar == Self {
 
     /// a < b ? x : y on every lane, IEEE's < (false with a NaN). In C (`CSIMD.h`): Swift's lane
     /// comparisons on eight floats compiled to a scalar loop, and were a third of an ML iteration.
-    /// Two-register groups go through the C function half by half: a C function taking 512-bit
-    /// vectors by value has another calling convention without AVX-512, and Swift and clang
-    /// disagreed on it (a corrupted stack).
     static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes
-    static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes, else y: SoftplusLanes) -> SoftplusLanes
 
-    /// eˣ for x ≤ 0, accurate to the type's precision (no libm call, vectorisable).
-    static func expNonPositive(_ x: SoftplusLanes) -> SoftplusLanes
-    /// log(1 + e) for e ∈ [0, 1], accurate to the type's precision.
-    static func log1pUnit(_ e: SoftplusLanes) -> SoftplusLanes
+    /// a = softplus(z), and where given d1 = σ(z), d2 = σ′(z), over `count` values; z may be a.
+    /// In C (`Softplus.c`): AVX-512 lanes where the CPU has them, AVX2 otherwise, the same bits.
+    static func softplus(count: Int, z: UnsafePointer<Self>, a: UnsafeMutablePointer<Self>,
+                         d1: UnsafeMutablePointer<Self>?, d2: UnsafeMutablePointer<Self>?)
 
     /// libm's functions in this precision (scalar; cold or short loops only).
     static func exp(_ x: Self) -> Self
@@ -52,16 +45,14 @@ where Lanes.Scalar == Self, SoftplusLanes.Scalar == Self {
 
 extension Float: Scalar {
     public typealias Lanes = SIMD8<Float>
-    public typealias SoftplusLanes = SIMD16<Float>
     public static var precision: Precision { .float32 }
     @inline(__always) public static func squareRoot(_ x: Lanes) -> Lanes { ebm_sqrt8f(x) }
     @inline(__always) public static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes {
         ebm_less8f(a, b, x, y)
     }
-    @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
-                                                else y: SoftplusLanes) -> SoftplusLanes {
-        SoftplusLanes(lowHalf: select(a.lowHalf, lessThan: b.lowHalf, x.lowHalf, else: y.lowHalf),
-                      highHalf: select(a.highHalf, lessThan: b.highHalf, x.highHalf, else: y.highHalf))
+    @inline(__always) public static func softplus(count: Int, z: UnsafePointer<Float>, a: UnsafeMutablePointer<Float>,
+                                                  d1: UnsafeMutablePointer<Float>?, d2: UnsafeMutablePointer<Float>?) {
+        ebm_softplus_f32(count, z, a, d1, d2)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
@@ -71,16 +62,14 @@ extension Float: Scalar {
 
 extension Double: Scalar {
     public typealias Lanes = SIMD4<Double>
-    public typealias SoftplusLanes = SIMD8<Double>
     public static var precision: Precision { .float64 }
     @inline(__always) public static func squareRoot(_ x: Lanes) -> Lanes { ebm_sqrt4(x) }
     @inline(__always) public static func select(_ a: Lanes, lessThan b: Lanes, _ x: Lanes, else y: Lanes) -> Lanes {
         ebm_less4(a, b, x, y)
     }
-    @inline(__always) public static func select(_ a: SoftplusLanes, lessThan b: SoftplusLanes, _ x: SoftplusLanes,
-                                                else y: SoftplusLanes) -> SoftplusLanes {
-        SoftplusLanes(lowHalf: select(a.lowHalf, lessThan: b.lowHalf, x.lowHalf, else: y.lowHalf),
-                      highHalf: select(a.highHalf, lessThan: b.highHalf, x.highHalf, else: y.highHalf))
+    @inline(__always) public static func softplus(count: Int, z: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>,
+                                                  d1: UnsafeMutablePointer<Double>?, d2: UnsafeMutablePointer<Double>?) {
+        ebm_softplus_f64(count, z, a, d1, d2)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }

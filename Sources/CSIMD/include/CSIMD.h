@@ -38,4 +38,12 @@ int ebm_cpu_vector_bits(void);
 // AVX-512, "Haswell" with AVX2 and FMA; NULL when OpenBLAS's own choice should stand.
 const char *ebm_cpu_blas_kernel(void);
 
+// Softplus over `count` values (Softplus.c): a = softplus(z), and where given d1 = σ(z), d2 =
+// σ′(z). z may equal a. AVX-512 or AVX2 lanes as the CPU has them, the same bits either way.
+void ebm_softplus_f32(long count, const float *z, float *a, float *d1, float *d2);
+void ebm_softplus_f64(long count, const double *z, double *a, double *d1, double *d2);
+// The same with the lane width chosen by the caller (512 or 256; tests compare the two).
+void ebm_softplus_f32_isa(int vectorBits, long count, const float *z, float *a, float *d1, float *d2);
+void ebm_softplus_f64_isa(int vectorBits, long count, const double *z, double *a, double *d1, double *d2);
+
 #endif
