@@ -8,7 +8,8 @@ extension Figures {
     /// `metric-vs-<name>.svg`: the ranking metric against one swept hyperparameter. Every ok seed is a
     /// dot; each configuration with that value stands beside the others (dodged), its mean ± sd over
     /// seeds as a bar; the best and the configurations tied with it are orange; a dashed line joins
-    /// the mean over each value's configurations (the main effect). Log axis for log-spaced values.
+    /// the mean over each value's configurations without a diverged seed (the main effect). Log axis
+    /// for log-spaced values.
     public static func metricVersusHyperparameter(_ name: String, configurations: [ConfigurationResults],
                                                   metric: RankingMetric, comparison: BestComparison? = nil) -> String? {
         let shown = configurations.filter { $0.okCount > 0 && $0.values[name] != nil }
@@ -43,11 +44,13 @@ extension Figures {
                 }
                 plot.addPoints(points, color: color, radius: 2.6, opacity: 0.55)
             }
-            let means = group.compactMap { $0.summary?.mean }
+            // Only configurations whose every seed trained: a configuration with a diverged seed
+            // ranks last whatever its survivors scored, and its survivors' mean would flatter it.
+            let means = group.filter { $0.diverged == 0 }.compactMap { $0.summary?.mean }
             if !means.isEmpty { groupMeans.append((x0, means.reduce(0, +) / Double(means.count))) }
         }
         plot.addLine(xs: groupMeans.map(\.x), ys: groupMeans.map(\.y), color: "#555555", lineWidth: 1.2, dashed: true,
-                     label: "mean over the value's configurations")
+                     label: "mean over the value's configurations (no seed diverged)")
         // Legend-only entries (no points): what the colours mean.
         plot.addLine(xs: [], ys: [], color: seedColor, lineWidth: 2.5, label: "configuration: mean ± sd, seeds as dots")
         if comparison != nil { plot.addLine(xs: [], ys: [], color: bestColor, lineWidth: 2.5, label: "best and tied with it") }

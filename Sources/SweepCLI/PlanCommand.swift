@@ -37,7 +37,7 @@ func loadSpec(_ path: String) throws -> SweepSpec {
     }
 }
 
-/// A spec that did not validate: printed as its list of issues, exit status 2.
+/// A spec that did not validate: printed as its list of issues, exit status 1.
 struct SpecFailure: Error, CustomStringConvertible {
     let error: SweepSpecError
     var description: String { "\(error)" }

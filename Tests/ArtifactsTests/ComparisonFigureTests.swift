@@ -65,6 +65,30 @@ struct ComparisonFigureTests {
         #expect(try fixture.read("figures/metric-vs-lr.svg").contains("1 configuration without an ok seed not shown"))
     }
 
+    @Test("the main-effect line averages only configurations without a diverged seed")
+    func mainEffect() throws {
+        let fixture = try Self.fixture()
+        try fixture.writeArtifacts()
+        let figure = try SVGInspection(try fixture.read("figures/metric-vs-langevin_steps.svg"))
+        let dashed = figure.elements("polyline").filter { SVGInspection.attribute("stroke-dasharray", $0) != nil }
+        let line = try #require(dashed.first.flatMap { SVGInspection.attribute("points", $0) })
+        let pixels = line.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }
+        let ys = pixels.compactMap { figure.yValue(ofPixel: $0) }
+        try #require(ys.count == 2)
+        // The fixture's langevin_steps are 10 and 20; at 10 one configuration diverged on one seed.
+        let stored = try Self.stored(fixture)
+        let diverged = try Set(fixture.store.results().filter { $0.status == .diverged }.map { r in
+            fixture.jobs.first { $0.id == r.jobID }!.configID
+        })
+        for (i, steps) in [10, 20].enumerated() {
+            let configurations = Dictionary(grouping: stored.filter { $0.job.config.langevinSteps == steps && !diverged.contains($0.job.configID) },
+                                            by: { $0.job.configID }).values
+            let means = configurations.map { runs in runs.map(\.kde).reduce(0, +) / Double(runs.count) }
+            let expected = means.reduce(0, +) / Double(means.count)
+            #expect(abs(ys[i] - expected) < 1e-3, "steps \(steps): line at \(ys[i]), expected \(expected)")
+        }
+    }
+
     @Test("the heat map's cells are the stored means over the two most important hyperparameters")
     func heatMap() throws {
         let fixture = try Self.fixture()
