@@ -19,19 +19,32 @@ extension Coordinator {
         var leasedAt: [String: Double] = [:]
     }
 
-    /// The spec's rule with every stored report replayed into it, in arrival order: a restarted
-    /// coordinator takes the decisions it took before. Jobs the replayed rule has stopped but the
-    /// store does not (the spec's rule was changed between runs) are stopped now. Nil without a rule.
+    /// The spec's rule with every stored input replayed into it in arrival order — rung reports
+    /// and diverged results, interleaved as they came (`SweepStore.divergences`) — so a
+    /// restarted coordinator takes the decisions it took before. Racing's jobs are outside the
+    /// rule. Jobs the replayed rule has stopped but the store does not (the spec's rule was
+    /// changed between runs, or a crash came between the two) are stopped now. Nil without a rule.
     func restoreEarlyStopping() throws -> EarlyStoppingState? {
+        let planned = scheduler.jobs.filter { !racedJobs.contains($0.id) }
         guard let settings = spec.earlyStopping,
-              let pruner = settings.makePruner(jobs: scheduler.jobs.map { ($0.id, $0.configID) }, metric: spec.metric)
+              let pruner = settings.makePruner(jobs: planned.map { ($0.id, $0.configID) }, metric: spec.metric)
         else { return nil }
         var state = EarlyStoppingState(pruner: pruner, settings: settings)
+        var divergences = try store.divergences()[...]
+        func takeDivergences(before seq: Int) {
+            while let d = divergences.first, (d.rungsBefore ?? .max) < seq {
+                _ = state.pruner.recordDivergence(job: d.jobID, iteration: d.iteration)
+                divergences.removeFirst()
+            }
+        }
         for stored in try store.rungs() {
+            takeDivergences(before: stored.seq)
             _ = state.pruner.record(stored.report)
             state.lastReport[stored.report.jobID] = (stored.report, stored.worker, stored.attempt)
         }
-        for job in scheduler.jobs where state.pruner.isStopped(job: job.id) {
+        takeDivergences(before: .max)
+        for d in divergences { _ = state.pruner.recordDivergence(job: d.jobID, iteration: d.iteration) }
+        for job in planned where state.pruner.isStopped(job: job.id) {
             guard case .pending? = scheduler.state(of: job.id) else { continue }
             scheduler.stop(jobID: job.id)
             try store.markStopped(jobID: job.id, reason: "stopped by the early-stopping rule (on resume)")
@@ -62,37 +75,83 @@ extension Coordinator {
         let report = rung.report
         let decision = state.pruner.record(report)
         state.lastReport[job.id] = (report, worker, rung.attempt)
-        var results: [JobResult] = [], unstarted: [String] = [], cancels: [(worker: String, jobID: String)] = []
+        var stops = Stops()
         if let reason = decision.reason {
             let status: RunStatus = if case .escaped = reason { .diverged } else { .stopped }
-            let targets = if case .stopConfiguration = decision {
-                scheduler.jobs.filter { $0.configID == job.configID }.map(\.id)
-            } else { [job.id] }
-            for id in targets {
-                switch scheduler.stop(jobID: id, as: status) {
-                case .unchanged: continue
-                case .wasPending: unstarted.append(id)
-                case .wasRunning(let holder, let attempt):
-                    cancels.append((holder, id))
-                    if let last = state.lastReport[id], last.attempt == attempt {
-                        results.append(stoppedResult(last.report, status: status, reason: reason, worker: holder,
-                                                     attempt: attempt, seconds: t - (state.leasedAt[id] ?? t)))
-                    } else { unstarted.append(id) }
-                }
-                state.leasedAt[id] = nil
-            }
+            stop([job.id], as: status, for: reason, state: &state, now: t, into: &stops)
+        }
+        if let reason = decision.siblingsReason {
+            stop(scheduler.jobs.filter { $0.configID == job.configID }.map(\.id), as: .stopped, for: reason,
+                 state: &state, now: t, into: &stops)
         }
         earlyStopping = state
         // Persist, then tell the workers.
-        try store.record(rung: report, attempt: rung.attempt, worker: worker, stopped: results, unstarted: unstarted,
-                         reason: decision.reason?.description)
-        for c in cancels {
+        try store.record(rung: report, attempt: rung.attempt, worker: worker, stopped: stops.results, unstarted: stops.unstarted,
+                         reason: (decision.siblingsReason ?? decision.reason)?.description)
+        cancel(stops)
+        if let reason = decision.siblingsReason ?? decision.reason {
+            logger.info("\(job.configID): stopped \(stops.count) job\(stops.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
+        }
+    }
+
+    /// A `diverged` result accepted from a lease: stored, and taken by the rule in the same
+    /// transaction with the stops it leads to (the diverged-seed rule: docs/design.md, "A diverged
+    /// seed ends its configuration"). Without a rule, or for a raced job, only stored.
+    func recordDiverged(_ result: JobResult, now t: Double) throws {
+        guard var state = earlyStopping, let job = scheduler.job(withID: result.jobID) else {
+            try store.record(result)
+            return
+        }
+        let decision = state.pruner.recordDivergence(job: result.jobID, iteration: result.lossHistory.count)
+        var stops = Stops()
+        if let reason = decision.siblingsReason {
+            stop(scheduler.jobs.filter { $0.configID == job.configID }.map(\.id), as: .stopped, for: reason,
+                 state: &state, now: t, into: &stops)
+        }
+        state.leasedAt[job.id] = nil
+        earlyStopping = state
+        try store.record(diverged: result, stopped: stops.results, unstarted: stops.unstarted,
+                         reason: decision.siblingsReason?.description)
+        cancel(stops)
+        if let reason = decision.siblingsReason {
+            logger.info("\(job.configID): stopped \(stops.count) job\(stops.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(job.id, attempt: result.attempt, worker: result.worker))
+        }
+    }
+
+    /// What stopping some jobs leads to: results to store, jobs to mark stopped, CANCELs to send.
+    struct Stops {
+        var results: [JobResult] = []
+        var unstarted: [String] = []
+        var cancels: [(worker: String, jobID: String)] = []
+        var count: Int { results.count + unstarted.count }
+    }
+
+    /// Stops the unfinished ones of `ids` as `status`: a running job keeps its last rung of this
+    /// attempt as its result (without one it ends without a result, as a pending one does) and its
+    /// worker is told; a pending one never starts.
+    func stop(_ ids: [String], as status: RunStatus, for reason: StopReason, state: inout EarlyStoppingState,
+              now t: Double, into stops: inout Stops) {
+        for id in ids {
+            switch scheduler.stop(jobID: id, as: status) {
+            case .unchanged: continue
+            case .wasPending: stops.unstarted.append(id)
+            case .wasRunning(let holder, let attempt):
+                stops.cancels.append((holder, id))
+                if let last = state.lastReport[id], last.attempt == attempt {
+                    stops.results.append(stoppedResult(last.report, status: status, reason: reason, worker: holder,
+                                                       attempt: attempt, seconds: t - (state.leasedAt[id] ?? t)))
+                } else { stops.unstarted.append(id) }
+            }
+            state.leasedAt[id] = nil
+        }
+    }
+
+    /// Tells the workers of stopped jobs, once the stops are stored.
+    func cancel(_ stops: Stops) {
+        for c in stops.cancels {
             workers[c.worker]?.progress[c.jobID] = nil
             workers[c.worker]?.cancelled.insert(c.jobID)   // a later heartbeat's claim is not cancelled twice
             send(.cancel(jobID: c.jobID), to: c.worker)
-        }
-        if let reason = decision.reason {
-            logger.info("\(job.configID): stopped \(results.count + unstarted.count) job\(results.count + unstarted.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
         }
     }
 

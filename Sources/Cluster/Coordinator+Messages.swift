@@ -203,8 +203,9 @@ extension Coordinator {
         case .accepted:
             guard var result else { return }
             result.error = result.error.map { PeerText.escaped($0) }
-            // The commit point: the result row and the job's new status in one transaction.
-            try store.record(result)
+            // The commit point: the result row and the job's new status in one transaction (with
+            // the stops a diverged seed leads to).
+            if result.status == .diverged { try recordDiverged(result, now: t) } else { try store.record(result) }
             workers[worker]?.progress[report.jobID] = nil
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             times.add(result.summary)

@@ -33,7 +33,8 @@ extension SweepStore {
             try database.execute(
                 "INSERT INTO results (job_id, attempt, status, metrics_json, error, worker, seconds, "
                     + "seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, "
-                    + "blas_kernel, vector_width) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "blas_kernel, vector_width, rungs_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "(SELECT coalesce(max(seq), 0) FROM rungs))",
                 [.text(result.jobID), .integer(Int64(result.attempt)), .text(result.status.rawValue),
                  .text(try StoreCoding.metricsJSON(result.metrics, path: path)), .text(result.error),
                  .text(result.worker), .real(result.seconds), .real(result.secondsPerIteration),

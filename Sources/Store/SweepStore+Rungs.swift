@@ -9,6 +9,18 @@ extension SweepStore {
         public var report: RungReport
         public var attempt: Int
         public var worker: String
+        /// Its place in arrival order (`rungs.seq`).
+        public var seq: Int
+    }
+
+    /// A job that ended diverged, as the stopping rule takes it (`Pruner.recordDivergence`).
+    public struct StoredDivergence: Sendable, Equatable {
+        public var jobID: String
+        /// The iterations it trained: where it diverged.
+        public var iteration: Int
+        /// The `seq` of the last rung report stored before it; nil for a result stored by a build
+        /// that did not keep it (replayed after every rung).
+        public var rungsBefore: Int?
     }
 
     /// Stores a rung report and, in the same transaction, the stops it led to, so a crash keeps
@@ -40,6 +52,20 @@ extension SweepStore {
         }
     }
 
+    /// Stores a diverged result and, in the same transaction, the stops of its configuration's
+    /// other jobs it led to (the diverged-seed rule), as `record(rung:)` does for a rung's stops.
+    /// - Returns: false if the job already had a result: nothing is written then.
+    @discardableResult
+    public func record(diverged result: JobResult, stopped: [JobResult] = [], unstarted: [String] = [],
+                       reason: String? = nil, at date: Date = Date()) throws(StoreError) -> Bool {
+        try database.transaction { () throws(StoreError) -> Bool in
+            guard try record(result, finishedAt: date) else { return false }
+            for r in stopped { try record(r, finishedAt: date) }
+            for jobID in unstarted { try markStopped(jobID: jobID, reason: reason ?? "stopped", at: date) }
+            return true
+        }
+    }
+
     /// A job the early-stopping rule stopped before it reported a rung: finished as `stopped`,
     /// without a result. A job already finished is left as it is.
     public func markStopped(jobID: String, reason: String, at date: Date = Date()) throws(StoreError) {
@@ -54,11 +80,22 @@ extension SweepStore {
 
     /// Every rung report, in the order they arrived.
     public func rungs() throws(StoreError) -> [StoredRung] {
-        try database.query("SELECT job_id, attempt, worker, iteration, metric, escaped FROM rungs ORDER BY seq") {
+        try database.query("SELECT job_id, attempt, worker, iteration, metric, escaped, seq FROM rungs ORDER BY seq") {
             (row: Statement) throws(StoreError) in
             StoredRung(report: RungReport(jobID: row.string(at: 0), iteration: Int(row.int64(at: 3)),
                                           metric: row.isNull(at: 4) ? .nan : row.double(at: 4), escaped: row.double(at: 5)),
-                       attempt: Int(row.int64(at: 1)), worker: row.string(at: 2))
+                       attempt: Int(row.int64(at: 1)), worker: row.string(at: 2), seq: Int(row.int64(at: 6)))
+        }
+    }
+
+    /// Every diverged result, in the order the stopping rule took them: by the rung reports
+    /// stored before each, then as they were stored (those without a place last).
+    public func divergences() throws(StoreError) -> [StoredDivergence] {
+        try database.query("SELECT job_id, length(loss_history) / 8, rungs_before FROM results WHERE status = ? "
+                           + "ORDER BY rungs_before IS NULL, rungs_before, rowid", [.text(RunStatus.diverged.rawValue)]) {
+            (row: Statement) throws(StoreError) in
+            StoredDivergence(jobID: row.string(at: 0), iteration: Int(row.int64(at: 1)),
+                             rungsBefore: row.optionalInt64(at: 2).map { Int(clamping: $0) })
         }
     }
 }

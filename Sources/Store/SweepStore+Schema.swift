@@ -141,6 +141,13 @@ extension SweepStore {
             job_id TEXT PRIMARY KEY REFERENCES jobs (job_id)
         );
         """,
+        // 5 → 6: each result's place among the early-stopping rule's inputs: the last rung report
+        // (`rungs.seq`) stored before it. A diverged result is an input too (docs/design.md, "A
+        // diverged seed ends its configuration"), so a restarted coordinator replays rungs and
+        // diverged results interleaved as they arrived. NULL for results stored before.
+        """
+        ALTER TABLE results ADD COLUMN rungs_before INTEGER;
+        """,
     ]
 
     /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing

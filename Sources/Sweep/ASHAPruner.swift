@@ -48,6 +48,10 @@ public struct ASHAPruner: Pruner, Equatable {
         return state.stop(unit, rule: .asha, rung: rung, bound: bound, threshold: threshold)
     }
 
+    public mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision {
+        state.recordDivergence(job: job, iteration: iteration)
+    }
+
     public func isStopped(configuration configID: String) -> Bool { state.isStopped(configuration: configID) }
     public func isStopped(job jobID: String) -> Bool { state.isStopped(job: jobID) }
 }

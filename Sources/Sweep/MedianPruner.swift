@@ -43,6 +43,10 @@ public struct MedianPruner: Pruner, Equatable {
         return state.stop(unit, rule: .median, rung: rung, bound: best, threshold: median)
     }
 
+    public mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision {
+        state.recordDivergence(job: job, iteration: iteration)
+    }
+
     public func isStopped(configuration configID: String) -> Bool { state.isStopped(configuration: configID) }
     public func isStopped(job jobID: String) -> Bool { state.isStopped(job: jobID) }
 }

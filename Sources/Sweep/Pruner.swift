@@ -24,11 +24,15 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// one-sided confidence bound on its mean over `seeds` seeds (the mean itself when the unit
     /// is one run); both in the metric's own units.
     case outperformed(rule: String, iteration: Int, mean: Double, bound: Double, threshold: Double, seeds: Int)
+    /// Job `job` of the configuration ended diverged at `iteration`: a configuration with a
+    /// diverged seed cannot win (`Ranking.sortGroup`), so its other seeds stop (docs/design.md,
+    /// "A diverged seed ends its configuration").
+    case seedDiverged(job: String, iteration: Int)
 
-    /// The rung the decision was taken at.
+    /// The iteration the decision was taken at (a rung, or where the seed diverged).
     public var iteration: Int {
         switch self {
-        case .escaped(let i, _), .outperformed(_, let i, _, _, _, _): i
+        case .escaped(let i, _), .outperformed(_, let i, _, _, _, _), .seedDiverged(_, let i): i
         }
     }
 
@@ -42,6 +46,8 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
             let of = seeds == 1 ? "1 seed" : "\(seeds) seeds"
             return "\(rule) at iteration \(i): mean \(Self.short(mean)) over \(of), bound \(Self.short(bound)) "
                 + "worse than the threshold \(Self.short(threshold))"
+        case .seedDiverged(let job, let i):
+            return "seed \(job) diverged at iteration \(i)"
         }
     }
 
@@ -57,11 +63,24 @@ public enum PruneDecision: Hashable, Sendable {
     /// Stop every unfinished job of the reporting job's configuration and start none of its
     /// pending ones (a seed-aware rule judged the configuration).
     case stopConfiguration(StopReason)
+    /// The reporting job diverged at the rung (`StopReason.escaped`): it ends as diverged, and
+    /// every other unfinished job of its configuration stops with `siblings`
+    /// (`StopReason.seedDiverged`); none of its pending ones starts.
+    case stopDiverged(StopReason, siblings: StopReason)
 
+    /// Why the reporting job stops; nil to go on.
     public var reason: StopReason? {
         switch self {
         case .proceed: nil
-        case .stopJob(let r), .stopConfiguration(let r): r
+        case .stopJob(let r), .stopConfiguration(let r), .stopDiverged(let r, _): r
+        }
+    }
+
+    /// Why the reporting job's siblings stop; nil when they go on.
+    public var siblingsReason: StopReason? {
+        switch self {
+        case .proceed, .stopJob: nil
+        case .stopConfiguration(let r), .stopDiverged(_, let r): r
         }
     }
 }
@@ -69,10 +88,16 @@ public enum PruneDecision: Hashable, Sendable {
 /// A stopping rule as a pure state machine: it takes rung reports as they arrive and answers each
 /// at once, never waiting for a rung to fill. Its state is a function of the reports it has taken,
 /// in order, so replaying the stored reports after a coordinator restart rebuilds it exactly.
+/// Its inputs are rung reports and the ends of runs that diverged (`recordDivergence`).
 public protocol Pruner: Sendable {
     /// Takes one report and decides. A job's reports must come in rung order; a report for a job
     /// already stopped, or for an unknown job, is answered without changing the state.
     mutating func record(_ report: RungReport) -> PruneDecision
+    /// Takes the end of job `job`, which diverged at `iteration` between rungs (a `diverged`
+    /// result): its rung values leave every rung, and a seed-aware rule stops its configuration
+    /// (`.stopConfiguration(.seedDiverged)`) while a configuration without a diverged seed can
+    /// still win. An unknown job, or one already known diverged, changes nothing.
+    mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision
     /// Whether the configuration was stopped: its pending jobs must not start.
     func isStopped(configuration configID: String) -> Bool
     /// Whether the job was stopped, alone or with its configuration.

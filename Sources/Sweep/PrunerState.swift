@@ -14,8 +14,10 @@ struct PrunerState: Sendable, Equatable {
     private(set) var rungs: [Int: RungRecord] = [:]
     private(set) var stoppedJobs: [String: StopReason] = [:]
     private(set) var stoppedConfigurations: [String: StopReason] = [:]
-    /// configID → seeds stopped for divergence (they no longer count as seeds to wait for).
+    /// configID → seeds that ended diverged (they no longer count as seeds to wait for).
     private var divergedSeeds: [String: Int] = [:]
+    /// Jobs that ended diverged, at a rung or between rungs: each counted once.
+    private var divergedJobs: Set<String> = []
     /// jobID → the last rung it reported, to drop repeats (a retried attempt) and disorder.
     private var lastRung: [String: Int] = [:]
 
@@ -46,12 +48,45 @@ struct PrunerState: Sendable, Equatable {
             let reason = StopReason.escaped(iteration: report.iteration,
                                             share: report.metric.isFinite ? report.escaped : .nan)
             stoppedJobs[report.jobID] = reason
-            divergedSeeds[config, default: 0] += 1
-            return .answered(.stopJob(reason))
+            let siblings = diverge(job: report.jobID, iteration: report.iteration)
+            return .answered(siblings.map { .stopDiverged(reason, siblings: $0) } ?? .stopJob(reason))
         }
         let unit = seedAware ? config : report.jobID
-        rungs[report.iteration, default: RungRecord()].add(lowerIsBetter ? report.metric : -report.metric, unit: unit)
+        rungs[report.iteration, default: RungRecord()].add(lowerIsBetter ? report.metric : -report.metric, unit: unit,
+                                                            job: report.jobID)
         return .judge(unit: unit)
+    }
+
+    /// `Pruner.recordDivergence`: a run that diverged between rungs.
+    mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision {
+        guard configuration[job] != nil, !divergedJobs.contains(job) else { return .proceed }
+        if stoppedJobs[job] == nil { stoppedJobs[job] = .seedDiverged(job: job, iteration: iteration) }
+        return diverge(job: job, iteration: iteration).map { .stopConfiguration($0) } ?? .proceed
+    }
+
+    /// Job `job` ended diverged at `iteration` (docs/design.md, "A diverged seed ends its
+    /// configuration"). Its values leave every rung: runs that cannot win must not set the
+    /// thresholds (diverging runs often score best just before they blow up). A seed-aware rule
+    /// also stops its configuration, whose values leave with it, unless no other configuration
+    /// without a diverged seed can still win (then the sweep's best is among the diverging ones,
+    /// and their seeds still matter). Returns the siblings' stop; nil when they go on.
+    private mutating func diverge(job: String, iteration: Int) -> StopReason? {
+        guard let config = configuration[job], divergedJobs.insert(job).inserted else { return nil }
+        divergedSeeds[config, default: 0] += 1
+        let unit = seedAware ? config : job
+        for rung in rungs.keys { rungs[rung]?.remove(job: job, unit: unit) }
+        guard seedAware, stoppedConfigurations[config] == nil, hasCleanRival(of: config) else { return nil }
+        let reason = StopReason.seedDiverged(job: job, iteration: iteration)
+        stoppedConfigurations[config] = reason
+        for rung in rungs.keys { rungs[rung]?.remove(unit: config) }
+        return reason
+    }
+
+    /// Whether a configuration other than `config` without a diverged seed can still win: one the
+    /// rule has not stopped (pending, running or completed). Configurations only ever leave this
+    /// set, so once it is empty the diverged-seed rule stays off for the rest of the sweep.
+    func hasCleanRival(of config: String) -> Bool {
+        seedCount.keys.contains { $0 != config && divergedSeeds[$0] == nil && stoppedConfigurations[$0] == nil }
     }
 
     /// Values a unit needs at a rung before it is judged there: one for a job; for a

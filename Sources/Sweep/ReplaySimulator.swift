@@ -9,7 +9,8 @@
 /// job's rung evaluation arrives after the share `rung / final iteration` of its recorded
 /// seconds, and its end after all of them. A job stopped at a rung costs its time up to then; a
 /// configuration stopped by a seed-aware rule ends its running seeds at that moment and never
-/// starts its pending ones.
+/// starts its pending ones. A job the trace says diverged reaches the rule at its end
+/// (`Pruner.recordDivergence`), unless a rung caught it first.
 public enum ReplaySimulator {
     /// The rules a replay compares; `asha-unaware` is ASHA with each job its own trial.
     public enum Rule: String, CaseIterable, Sendable {
@@ -70,19 +71,22 @@ public enum ReplaySimulator {
             guard start[e.job] != nil else { continue }  // ended earlier with its configuration
             now = e.time
             let job = trace.jobs[e.job]
+            var decision = PruneDecision.proceed
             if let k = e.rung, pruner != nil {
                 let r = job.rungs[k]
-                let decision = pruner!.record(RungReport(jobID: job.id, iteration: r.iteration, metric: r.metric, escaped: r.escaped))
-                if let reason = decision.reason {
-                    end(e.job, JobEnd(stop: reason))
-                    if case .stopConfiguration = decision {
-                        for sibling in start.keys.sorted() where trace.jobs[sibling].configID == job.configID {
-                            end(sibling, JobEnd(stop: reason))
-                        }
-                    }
-                }
+                decision = pruner!.record(RungReport(jobID: job.id, iteration: r.iteration, metric: r.metric, escaped: r.escaped))
+                if let reason = decision.reason { end(e.job, JobEnd(stop: reason)) }
             } else if e.rung == nil {
                 end(e.job, JobEnd(stop: nil))
+                // A run that ended diverged reaches the rule as the coordinator's `diverged` result does.
+                if job.status == .diverged {
+                    decision = pruner?.recordDivergence(job: job.id, iteration: job.finalIteration) ?? .proceed
+                }
+            }
+            if let reason = decision.siblingsReason {
+                for sibling in start.keys.sorted() where trace.jobs[sibling].configID == job.configID {
+                    end(sibling, JobEnd(stop: reason))
+                }
             }
             startJobs()
         }

@@ -2,12 +2,32 @@
 /// a job otherwise), in "loss" orientation: lower is better whatever the metric.
 struct RungRecord: Sendable, Equatable {
     private(set) var values: [String: [Double]] = [:]
+    /// Per unit, the job each of its values came from (same order as `values`).
+    private var reporters: [String: [String]] = [:]
     /// Units in the order they first reported here, so every scan is deterministic.
     private(set) var units: [String] = []
 
-    mutating func add(_ value: Double, unit: String) {
+    /// Adds job `job`'s value to `unit` (a job judged alone is its own unit: `job` nil).
+    mutating func add(_ value: Double, unit: String, job: String? = nil) {
         if values[unit] == nil { units.append(unit) }
         values[unit, default: []].append(value)
+        reporters[unit, default: []].append(job ?? unit)
+    }
+
+    /// Takes job `job`'s value out of `unit` (a run that ended diverged no longer sets thresholds);
+    /// a unit left without values leaves the rung.
+    mutating func remove(job: String, unit: String) {
+        guard let jobs = reporters[unit], let i = jobs.firstIndex(of: job) else { return }
+        reporters[unit]?.remove(at: i)
+        values[unit]?.remove(at: i)
+        if values[unit]?.isEmpty == true { remove(unit: unit) }
+    }
+
+    /// Takes every value of `unit` out of the rung.
+    mutating func remove(unit: String) {
+        values[unit] = nil
+        reporters[unit] = nil
+        units.removeAll { $0 == unit }
     }
 
     func count(of unit: String) -> Int { values[unit]?.count ?? 0 }

@@ -116,7 +116,7 @@ struct CoordinatorEarlyStoppingTests {
         #expect(again.earlyStopping?.pruner.isStopped(configuration: x) == false)
     }
 
-    @Test("a rung whose samples mostly escaped ends that job alone, as diverged, with the reason")
+    @Test("a rung whose samples mostly escaped ends that job as diverged, with the reason, and stops its configuration's other seeds")
     func divergence() throws {
         let rig = try Self.rig()
         let x = try rig.store.jobs()[0].job.configID
@@ -124,10 +124,13 @@ struct CoordinatorEarlyStoppingTests {
         let w = try Worker(rig)
         try w.pump { w.held.count == 2 }
         try w.rung("\(x)-s0", 100, 9, escaped: 0.8)
-        try w.pump { !w.cancelled.isEmpty }
-        #expect(w.cancelled == ["\(x)-s0"])
+        try w.pump { w.cancelled.count == 2 }
+        #expect(Set(w.cancelled) == ["\(x)-s0", "\(x)-s1"])
         let job = try rig.store.job(id: "\(x)-s0")
         #expect(job?.status == .diverged && job?.error?.contains("80 % of the rung's samples escaped") == true)
-        #expect(try rig.store.job(id: "\(x)-s1")?.status == .running)
+        for sibling in ["\(x)-s1", "\(x)-s2"] {
+            let stopped = try rig.store.job(id: sibling)
+            #expect(stopped?.status == .stopped && stopped?.error == "seed \(x)-s0 diverged at iteration 100", "\(sibling)")
+        }
     }
 }
