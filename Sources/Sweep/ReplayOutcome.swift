@@ -11,6 +11,9 @@ public struct ReplayOutcome: Sendable, Equatable {
     public var usedSeconds: Double
     /// Of `usedSeconds`, those spent on runs that ended diverged (pruned at a rung or at the end).
     public var divergedSeconds: Double
+    /// Of `usedSeconds`, those spent on configurations with a seed that ends diverged in the full
+    /// grid: their diverged runs and the seeds stopped with them.
+    public var divergingSeconds: Double
     /// Virtual time until the last job ended.
     public var wallSeconds: Double
     /// Jobs stopped at a rung, and jobs never started (their configuration was stopped first).
@@ -51,11 +54,12 @@ public struct ReplayOutcome: Sendable, Equatable {
             e.value.stop.map { if case .escaped = $0 { true } else { false } } ?? (jobs[e.key].status == .diverged)
         }
         divergedSeconds = ended.filter(endedDiverged).reduce(0) { $0 + $1.value.cost }
+        let diverging = Set(jobs.filter { $0.status == .diverged }.map(\.configID))
+        divergingSeconds = ended.filter { diverging.contains(jobs[$0.key].configID) }.reduce(0) { $0 + $1.value.cost }
         stoppedJobs = ended.values.filter { $0.stop != nil }.count
         skippedJobs = jobs.count - ended.count
 
-        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric,
-                               diverged: Set(jobs.filter { $0.status == .diverged }.map(\.configID)))
+        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric, diverged: diverging)
         let best = grid.first?.config
         gridBest = best
         gridBestMean = grid.first?.summary.mean
@@ -98,12 +102,13 @@ public struct ReplayOutcome: Sendable, Equatable {
             lines.append("grid best: \(best), \(f(o.gridBestMean)) ± \(f(o.gridBestStd)); grid: "
                          + String(format: "%.0f", o.gridSeconds) + " worker-seconds\n")
         }
-        lines.append("| rule | workers | worker-seconds | of the grid | on diverged runs | wall | jobs stopped | never started | pick | its seeds | pick's grid mean | grid rank | within 1 sd | grid best's seeds stopped |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|")
+        lines.append("| rule | workers | worker-seconds | of the grid | on diverged runs | on diverging configurations | wall | jobs stopped | never started | pick | its seeds | pick's grid mean | grid rank | within 1 sd | grid best's seeds stopped |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---:|")
         for o in outcomes {
             let cells = [o.rule.rawValue, "\(o.workers)", String(format: "%.0f", o.usedSeconds),
                          String(format: "%.1f %%", 100 * o.usedFraction),
                          String(format: "%.1f %%", o.usedSeconds > 0 ? 100 * o.divergedSeconds / o.usedSeconds : 0),
+                         String(format: "%.1f %%", o.usedSeconds > 0 ? 100 * o.divergingSeconds / o.usedSeconds : 0),
                          String(format: "%.0f", o.wallSeconds), "\(o.stoppedJobs)", "\(o.skippedJobs)", o.pick ?? "–",
                          "\(o.pickSeeds)", f(o.pickGridMean), o.pickGridRank.map(String.init) ?? "–",
                          o.pickWithinOneStd ? "yes" : "no", "\(o.gridBestSeedsStopped)"]

@@ -27,7 +27,7 @@ struct ReplayFixtureTests {
 
     /// At the shipped sweep's first rung, 300. (From 100 the seed-aware rules stop both grids'
     /// best: at 100 iterations their rung evaluations look like everyone's. BENCHMARKS.md.)
-    @Test("replayed from rung 300: no rule spends more than the grid; the seed-aware rules never stop a seed of the grid's best",
+    @Test("replayed from rung 300: no rule spends more than the grid; the seed-aware rules never stop a seed of the grid's best and pay for one diverged run per configuration at most",
           arguments: traces)
     func rules(name: String) throws {
         let t = try trace(name)
@@ -40,7 +40,13 @@ struct ReplayFixtureTests {
             #expect(o.usedSeconds <= o.gridSeconds * (1 + 1e-12), "\(o.rule)")
             #expect(o.pick != nil, "\(o.rule)")
         }
+        // A diverged seed ends its configuration: the seed-aware rules pay for one diverged run per
+        // configuration at most (the one that diverged first; at most the dearest).
+        var dearest: [String: Double] = [:]
+        for j in t.jobs where j.status == .diverged { dearest[j.configID] = max(dearest[j.configID] ?? 0, j.seconds) }
+        let oneEach = dearest.values.reduce(0, +)
         for o in outcomes where o.rule == .asha || o.rule == .median {
+            #expect(o.divergedSeconds <= oneEach + 1e-9, "\(o.rule) ran more than one diverging seed of a configuration")
             #expect(o.gridBestSeedsStopped == 0, "\(o.rule) stopped the grid's best")
             #expect(o.pickWithinOneStd, "\(o.rule) picked \(o.pick ?? "nothing"), grid rank \(o.pickGridRank ?? 0)")
             #expect(o.usedFraction < 1, "\(o.rule) stopped nothing")

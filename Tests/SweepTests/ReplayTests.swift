@@ -73,6 +73,25 @@ struct ReplayTests {
         #expect(abs(asha.divergedSeconds - 10) < 1e-9)  // 100 of its 200 iterations
     }
 
+    /// Two workers. D looks best at rung 100 (both seeds at 10 s), then D-s0 diverges at iteration
+    /// 200 (20 s): D-s1 is stopped then, D-s2 never starts. G's seeds reach rung 100 at 30 s and
+    /// are judged without D's values (with them, the threshold 1.34 would stop G and leave no pick).
+    @Test("a seed diverging between rungs ends its configuration, whose rung values then set no threshold")
+    func divergedSeedEndsItsConfiguration() {
+        var d0 = traced("D", seed: 0, 1.0, 0, final: 0, seconds: 20)
+        d0.status = .diverged
+        d0.finalMetric = nil
+        d0.finalIteration = 200
+        d0.rungs.removeLast()
+        let trace = ReplayTrace(metric: .kdeNLL, jobs: [d0, traced("D", seed: 1, 1.02, 1.5, final: 1.9),
+                                                        traced("D", seed: 2, 1.01, 1.5, final: 1.9)]
+                                + (0..<3).map { traced("G", seed: $0, 2.0 + 0.02 * Double($0), 1.8, final: 1.5) })
+        let o = replay(trace, .asha)
+        #expect(o.pick == "G" && o.pickSeeds == 3 && o.gridBestSeedsStopped == 0)
+        #expect(o.skippedJobs == 1 && o.stoppedJobs == 1)
+        #expect(abs(o.usedSeconds - (20 + 20 + 3 * 90)) < 1e-9 && o.divergedSeconds == 20 && o.divergingSeconds == 40)
+    }
+
     /// D's surviving seed beats A, but its other seed diverged: a sweep ranks it after every
     /// configuration that trained on all its seeds, so the replay must too.
     @Test("a configuration with a diverged seed is neither the grid's best nor the pick, however good its other seed")
