@@ -67,4 +67,28 @@ struct RungStoreTests {
             #expect(try store.rungs().isEmpty && store.results().isEmpty)
         }
     }
+
+    func diverged(_ jobID: String, after iterations: Int) -> JobResult {
+        JobResult(jobID: jobID, attempt: 1, status: .diverged, metrics: [:], error: "diverged", worker: "w1", seconds: 1,
+                  secondsPerIteration: 0.01, lossHistory: Array(repeating: 1, count: iterations),
+                  samples: Matrix(rows: 0, columns: 2), checkpoint: [])
+    }
+
+    @Test("diverged results come back placed among the rung reports as they arrived, with the iteration they reached; a result from before the column last")
+    func divergences() throws {
+        try withTemporaryDirectory { dir in
+            let store = try makeStore(in: dir, jobs: makeJobs(4))
+            try store.record(diverged: diverged("c0ffee-s3", after: 40))
+            try store.record(rung: RungReport(jobID: "c0ffee-s0", iteration: 100, metric: 2, escaped: 0), attempt: 1, worker: "w1")
+            try store.record(diverged: diverged("c0ffee-s1", after: 250), stopped: [stoppedResult("c0ffee-s0", at: 100, metric: 2)],
+                             unstarted: ["c0ffee-s2"], reason: "seed c0ffee-s1 diverged at iteration 250")
+            let seq = try #require(try store.rungs().first?.seq)
+            #expect(try store.divergences() == [.init(jobID: "c0ffee-s3", iteration: 40, rungsBefore: 0),
+                                                 .init(jobID: "c0ffee-s1", iteration: 250, rungsBefore: seq)])
+            #expect(try store.jobs().map(\.status) == [.stopped, .diverged, .stopped, .diverged])
+            #expect(try store.job(id: "c0ffee-s2")?.error == "seed c0ffee-s1 diverged at iteration 250")
+            try store.database.execute("UPDATE results SET rungs_before = NULL WHERE job_id = 'c0ffee-s3'")
+            #expect(try store.divergences().map(\.jobID) == ["c0ffee-s1", "c0ffee-s3"])
+        }
+    }
 }

@@ -127,7 +127,7 @@ struct SchemaMigrationTests {
             let orphan = storeError { () throws(StoreError) in
                 try store.database.execute("INSERT INTO results SELECT 'nobody', attempt, status, metrics_json, error, worker, "
                     + "seconds, seconds_per_iteration, loss_history, samples, samples_rows, samples_columns, checkpoint, "
-                    + "blas_kernel, vector_width FROM results LIMIT 1")
+                    + "blas_kernel, vector_width, rungs_before FROM results LIMIT 1")
             }
             #expect(orphan?.code == .constraint)
         }
