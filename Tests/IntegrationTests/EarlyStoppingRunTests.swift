@@ -41,23 +41,35 @@ struct EarlyStoppingRunTests {
         #expect(!rungs.isEmpty && rungs.allSatisfy { [30, 90, 270].contains($0.report.iteration) })
         #expect(jobs.allSatisfy { $0.status.isFinished })
 
+        // The rule's inputs as the coordinator took them: rung reports and diverged results, interleaved.
         var rule = ASHAPruner(jobs: jobs.map(\.job), metric: .kdeNLL, reductionFactor: 3, seedAware: true)
-        for r in rungs { _ = rule.record(r.report) }
-        // The live decisions are the rule's: a configuration has stopped jobs exactly when the rule
-        // stopped it (its seeds finished before then stay ok), and a job ended diverged at a rung
-        // exactly when the rule stopped it alone.
-        for config in Set(jobs.map(\.job.configID)) {
-            let stopped = jobs.contains { $0.job.configID == config && $0.status == .stopped }
-            #expect(stopped == rule.isStopped(configuration: config), "\(config)")
+        var divergences = try store.divergences()[...]
+        for r in rungs {
+            while let d = divergences.first, (d.rungsBefore ?? .max) < r.seq {
+                _ = rule.recordDivergence(job: d.jobID, iteration: d.iteration)
+                divergences.removeFirst()
+            }
+            _ = rule.record(r.report)
         }
-        for job in jobs where !rule.isStopped(configuration: job.job.configID) {
-            let atRung = job.status == .diverged && job.error?.contains("rung's samples escaped") == true
-            #expect(atRung == rule.isStopped(job: job.job.id), "\(job.job.id): \(job.status) \(job.error ?? "")")
+        for d in divergences { _ = rule.recordDivergence(job: d.jobID, iteration: d.iteration) }
+        // The live decisions are the rule's: a configuration has stopped jobs only if the rule
+        // stopped it, and has some if the rule stopped it without a diverged seed (a diverged seed
+        // may end a configuration whose other seeds had all finished: nothing left to stop); a job
+        // that ended diverged at a rung is one the rule stopped.
+        for config in Set(jobs.map(\.job.configID)) {
+            let ofConfig = jobs.filter { $0.job.configID == config }
+            let stopped = ofConfig.contains { $0.status == .stopped }, diverged = ofConfig.contains { $0.status == .diverged }
+            #expect(!stopped || rule.isStopped(configuration: config), "\(config)")
+            #expect(stopped || diverged || !rule.isStopped(configuration: config), "\(config)")
+        }
+        for job in jobs where job.status == .diverged && job.error?.contains("rung's samples escaped") == true {
+            #expect(rule.isStopped(job: job.job.id), "\(job.job.id): \(job.error ?? "")")
         }
         for r in results where r.status == .stopped {
             let at = try #require(r.metrics[EarlyStopping.stoppedAtKey])
             #expect(rungs.contains { $0.report.jobID == r.jobID && Double($0.report.iteration) == at })
-            #expect(r.error?.hasPrefix("asha at iteration") == true)
+            let bySeed = jobs.contains { $0.status == .diverged && r.error?.hasPrefix("seed \($0.job.id) diverged at iteration ") == true }
+            #expect(r.error?.hasPrefix("asha at iteration") == true || bySeed, "\(r.jobID): \(r.error ?? "")")
         }
         // One worker runs the jobs one at a time in a fixed order on the same bits: this sweep's
         // rule always ends some (here: lr 1e-6 stopped at rung 30, one lr 0.03 seed diverged at 90).
