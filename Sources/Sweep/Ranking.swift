@@ -14,8 +14,8 @@ public enum Ranking {
     ///   - metric: the ranking metric; its direction decides (lower is better except precision
     ///     and recall).
     /// Order: ok configurations with a finite mean by mean (direction of `metric`), then those
-    /// with a diverged seed beside their ok ones (by mean), then ok ones without a value, then stopped ones (the latest rung first, then by their rung mean), then
-    /// diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
+    /// with a diverged seed beside their ok ones (by mean), then ok ones without a value, then stopped ones (the latest rung first, then by their rung mean;
+    /// those with a diverged seed after those without), then diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
     /// metric and iteration (`EarlyStopping.stoppedAtKey`).
     public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [ResultSummary],
                             metric: RankingMetric) -> [RankedConfiguration] {
@@ -102,10 +102,12 @@ public enum Ranking {
         // A configuration that diverged on some seeds does not train reliably: it ranks after every
         // one that did not, however good its surviving seeds (one lucky seed of three is no pick).
         case .ok: r.metricMean == nil ? 2 : (r.nDiverged > 0 ? 1 : 0)
-        case .stopped: 3
-        case .diverged: 4
-        case .failed: 5
-        case .pending, .running, .cancelled: 6
+        // Stopped ones the same way: one stopped for a diverged seed (docs/design.md, "A diverged
+        // seed ends its configuration") after every one the rule stopped for its rung values.
+        case .stopped: r.nDiverged > 0 ? 4 : 3
+        case .diverged: 5
+        case .failed: 6
+        case .pending, .running, .cancelled: 7
         }
     }
 }

@@ -65,6 +65,20 @@ struct RankingTests {
         #expect(rows[3].stoppedAt == 100 && rows[3].nStopped == 3)
     }
 
+    @Test("a configuration stopped for a diverged seed ranks after every stopped one without, however late its rung")
+    func stoppedForDivergedSeed() throws {
+        let all = try sweep()
+        let a = jobs(all, lr: 0.001), b = jobs(all, lr: 0.002)
+        let at = EarlyStopping.stoppedAtKey
+        // a: stopped by the rule at rung 100; b: its seed 0 diverged, seed 1 stopped with it at rung 900.
+        let results = [result(a[0], .stopped, ["kde_nll": 3.0, at: 100]), result(b[0], .diverged, [:]),
+                       result(b[1], .stopped, ["kde_nll": 1.0, at: 900])]
+        let statuses = [a[1].id: RunStatus.stopped, a[2].id: .stopped, b[2].id: .stopped]
+        let rows = Ranking.rank(jobs: all.filter { $0.config.lr <= 0.002 }, statuses: statuses, results: results, metric: .kdeNLL)
+        #expect(rows.map { $0.value(of: "lr") } == [.double(0.001), .double(0.002)])
+        #expect(rows.map(\.status) == [.stopped, .stopped] && rows[1].nDiverged == 1 && rows[1].stoppedAt == 900)
+    }
+
     @Test("precision and recall rank higher values first")
     func higherIsBetter() throws {
         let all = try sweep()
