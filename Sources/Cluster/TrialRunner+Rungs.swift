@@ -1,3 +1,4 @@
+import Foundation
 import EBMCore
 import Sweep
 
@@ -35,8 +36,8 @@ extension TrialRunner {
     struct SegmentedRun {
         var training: TrainingRun
         var stoppedAt: RungReport?
-        /// The divergence check that ended the run (`EarlyStopping.divergenceCheckInterval`).
-        var divergedAt: (iteration: Int, escaped: Double)?
+        /// The divergence check that ended the run, and what it saw (docs/design.md, "Divergence checks").
+        var divergedAt: (iteration: Int, reason: String)?
     }
 
     /// Trains `trainer` to its last iteration, evaluating at `plan`'s rungs (none without a plan).
@@ -50,17 +51,20 @@ extension TrialRunner {
         var done = 0
         var cancelled = false
         func whole(_ status: RunStatus, _ model: Model, stoppedAt: RungReport? = nil,
-                   divergedAt: (Int, Double)? = nil) -> SegmentedRun {
+                   divergedAt: (Int, String)? = nil) -> SegmentedRun {
             SegmentedRun(training: TrainingRun(status: status, losses: losses, iterations: losses.count,
                                                secondsPerIteration: losses.isEmpty ? 0 : seconds / Double(losses.count),
                                                model: model), stoppedAt: stoppedAt, divergedAt: divergedAt)
         }
-        // Divergence checks between the rungs, only under a rule (a plan), only where they are cheap.
+        // Divergence checks between the rungs, only under a rule (a plan): sampling ones where they
+        // are cheap, and the free chain check for maximum likelihood.
         let checkEvery = plan.flatMap { EarlyStopping.divergenceCheckInterval(config: trainer.config, cheap: $0.evaluation) }
         var nextCheck = checkEvery ?? Int.max
-        let box = checkEvery == nil ? nil : EvaluationData.make(for: trainer.config.dataset).box
+        let box = plan == nil ? nil : EvaluationData.make(for: trainer.config.dataset).box
+        let allowed = box.map { EvaluationData.expand($0, by: Metrics.escapeMarginInBoxSizes) }
+        var chains = ChainCheck(every: allowed != nil && trainer.config.method == .ml ? EarlyStopping.chainCheckInterval : nil)
         while true {
-            let target = min(rungs.first ?? total, nextCheck)
+            let target = min(rungs.first ?? total, nextCheck, chains.next)
             let segment = trainer.train { i, loss in
                 if !progress(done + i, loss) { cancelled = true; return false }
                 return done + i < target
@@ -71,6 +75,10 @@ extension TrialRunner {
             if segment.status == .diverged { return whole(.diverged, segment.model) }
             if cancelled { return whole(.cancelled, segment.model) }
             guard done < total, let plan else { return whole(.ok, segment.model) }
+            if done >= chains.next, let allowed, let health = trainer.chainHealth(box: allowed),
+               let reason = chains.judge(health) {
+                return whole(.diverged, segment.model, divergedAt: (done, reason))
+            }
             if done == rungs.first {
                 // A rung: its evaluation reports the escaped share, and the coordinator judges it.
                 rungs.removeFirst()
@@ -82,12 +90,39 @@ extension TrialRunner {
                 check.samples = EarlyStopping.divergenceCheckSamples
                 let escaped = Metrics.escapedFraction(samples: segment.model.sample(check, seed: samplingSeed), box: box)
                 if escaped > EarlyStopping.divergedEscapedShare {
-                    return whole(.diverged, segment.model, divergedAt: (done, escaped))
+                    return whole(.diverged, segment.model, divergedAt: (done, "\(percent(escaped)) of a divergence "
+                        + "check's samples escaped the data's box"))
                 }
             }
             if let checkEvery, done >= nextCheck { nextCheck = done + checkEvery }
         }
     }
+
+    /// The chain check's schedule and streak (`EarlyStopping.chainCheckInterval`).
+    struct ChainCheck {
+        let every: Int?
+        private(set) var next: Int
+        private var streak = 0
+
+        init(every: Int?) {
+            self.every = every
+            next = every ?? Int.max
+        }
+
+        /// Why `health` shows the run diverged, or nil; schedules the next read.
+        mutating func judge(_ health: ChainHealth) -> String? {
+            next += every ?? 0
+            if !(health.escaped <= EarlyStopping.divergedEscapedShare) {
+                return "\(percent(health.escaped)) of the training chains escaped the data's box"
+            }
+            streak = health.driftToNoise >= EarlyStopping.overshootLimit ? streak + 1 : 0
+            guard streak >= EarlyStopping.chainCheckStreak || !health.driftToNoise.isFinite else { return nil }
+            return "the training chains' Langevin drift reached \(String(format: "%.1f", health.driftToNoise)) times its noise "
+                + "(limit \(EarlyStopping.overshootLimit), \(EarlyStopping.chainCheckStreak) checks in a row): the sampler overshoots"
+        }
+    }
+
+    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded())) %" }
 
     /// The cheap evaluation of `model`: its samples scored with the ranking metric alone (NaN when
     /// undefined, e.g. every sample escaped) and the share of samples that escaped.

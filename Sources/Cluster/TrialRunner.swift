@@ -50,8 +50,7 @@ public enum TrialRunner {
             scored.reason = "stopped at iteration \(stop.iteration) (rung \(stop.metric), \(stop.escaped) escaped)"
         }
         if let check = run.divergedAt {
-            scored.reason = "diverged at iteration \(check.iteration): \(Int((check.escaped * 100).rounded())) % of a divergence "
-                + "check's samples escaped the data's box"
+            scored.reason = "diverged at iteration \(check.iteration): \(check.reason)"
         }
         let checkpoint = Checkpoint(model: run.training.model, config: config, metrics: scored.metrics)
         let result = JobResult(jobID: jobID, attempt: attempt, status: scored.status, metrics: scored.metrics,

@@ -71,6 +71,15 @@ public struct Trainer {
                            model: model)
     }
 
+    /// The persistent training chains' health against `box` (docs/design.md, "Divergence checks"):
+    /// maximum likelihood only, nil for the other methods. Reads the state; changes nothing.
+    public func chainHealth(box: EvaluationData.Box) -> ChainHealth? {
+        switch session {
+        case .float32(let s): s.chainHealth(box: box)
+        case .float64(let s): s.chainHealth(box: box)
+        }
+    }
+
     /// Samples of the current model with the evaluation sampler (see `Model.sample`).
     public func sample(_ evaluation: EvaluationConfig, seed: UInt64) -> Matrix {
         model.sample(evaluation, seed: seed)

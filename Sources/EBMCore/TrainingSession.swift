@@ -97,6 +97,11 @@ final class TrainingSession<T: Scalar> {
         return true
     }
 
+    func chainHealth(box: EvaluationData.Box) -> ChainHealth? {
+        if case .ml(let o) = objective { return o.chainHealth(box: box) }
+        return nil
+    }
+
     /// Gathers the next batch into `batch`, reshuffling when the epoch's full batches are used.
     func nextBatch() {
         if cursor + batchSize > rows {

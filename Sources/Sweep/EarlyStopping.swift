@@ -76,6 +76,17 @@ public struct EarlyStopping: Hashable, Sendable {
     /// A check may cost at most this share of the training between two checks.
     public static let divergenceCheckBudget = 0.02
 
+    /// The chain check (docs/design.md, "Divergence checks"): a maximum-likelihood run under a rule
+    /// reads its training chains' `ChainHealth` every `chainCheckInterval` iterations, at no
+    /// sampling cost, and ends as diverged once the mean Langevin drift has been at least
+    /// `overshootLimit` times the step's noise on `chainCheckStreak` reads in a row (or most of the
+    /// chains escaped). Near 1 the sampler starts to overshoot the learned wells (ε ≈ 2σ² in a well
+    /// of width σ); 3, because a stable run of ml_swiss_grid3k reached 1.5 and settled, while every
+    /// diverging one went from 1 to thousands within about 100 iterations.
+    public static let chainCheckInterval = 10
+    public static let chainCheckStreak = 2
+    public static let overshootLimit = 3.0
+
     /// Iterations between two divergence checks of a run of `config`, or nil when even one check
     /// per run would cost more than the budget (NCE's 100-row batches: a check is ~40 iterations).
     /// Cost is counted in rows through the network: a check is samples × steps; an iteration is

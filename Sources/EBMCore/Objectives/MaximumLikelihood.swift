@@ -18,8 +18,10 @@ public final class MaximumLikelihood<T: Scalar>: Objective {
 
     private let tape: Tape<T>
     /// [batchSize, 2] chains: the current x̂.
-    private let chains: UnsafeMutablePointer<T>
-    private let chainGradient: UnsafeMutablePointer<T>
+    /// (Read by `chainHealth`.)
+    let chains: UnsafeMutablePointer<T>
+    /// ∇ₓf at the chains before their last step, as the sampler left it.
+    let chainGradient: UnsafeMutablePointer<T>
     private let stacked: UnsafeMutablePointer<T>
     private var started = false
 
