@@ -19,9 +19,9 @@ public struct ChainHealth: Sendable, Equatable {
         self.escaped = escaped
     }
 
-    /// Drift over noise. In a well of width σ a step overshoots when ε > 2σ² (unadjusted Langevin
-    /// on a Gaussian is stable only below it); at equilibrium there this ratio is √(ε/2σ²), so it
-    /// nears 1 as the step nears the limit.
+    /// Drift over noise. In a quadratic well of width s, with a = ε/s², unadjusted Langevin settles
+    /// at a spread √(2s²/(2 − a)) with this ratio √(a/(2 − a)): 1 at a = 1, where the spread is the
+    /// narrowest the sampler can make (√(2ε)), and unbounded as a nears 2, where it blows up.
     public var driftToNoise: Double { noise > 0 ? drift / noise : 0 }
 }
 
