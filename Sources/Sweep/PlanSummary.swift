@@ -21,23 +21,37 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
     public var seedCount: Int
     /// Sum over jobs of training plus evaluation FLOPs.
     public var totalFLOPs: Double
-    /// `totalFLOPs / (gflops · 10⁹)`: single-worker wall time at the given sustained speed.
+    /// Σ over jobs of FLOPs / rate: single-worker wall time at the given sustained speed, or at
+    /// `typicalGFLOPs` for each job's precision.
     public var estimatedSeconds: Double
+    /// Whether a stopping rule may end jobs early (the estimate runs every job to its end).
+    public var stopsEarly: Bool
     /// The first rows of the job table, aligned text.
     public var table: String
 
+    /// Sustained GFLOP/s of one worker training ML at the template's shapes on this project's
+    /// 2-core Xeon (`ebm-sweep bench`, BENCHMARKS.md), rounded down: what `plan` assumes unless told.
+    public static func typicalGFLOPs(_ precision: Precision) -> Double {
+        precision == .float32 ? 60 : 25
+    }
+
     /// - Parameters:
-    ///   - gflops: sustained GFLOP/s of one worker (measure with `ebm-sweep bench`).
+    ///   - gflops: sustained GFLOP/s of one worker (measure with `ebm-sweep bench`); nil:
+    ///     `typicalGFLOPs` for each job's precision.
     ///   - rows: how many jobs to show in `table`.
-    /// - Precondition: `gflops > 0`.
-    public init(spec: SweepSpec, jobs: [Job], gflops: Double, rows: Int = 10) {
-        precondition(gflops > 0, "PlanSummary needs a positive GFLOP/s figure")
+    /// - Precondition: `gflops` is nil or positive.
+    public init(spec: SweepSpec, jobs: [Job], gflops: Double? = nil, rows: Int = 10) {
+        precondition(gflops.map { $0 > 0 } ?? true, "PlanSummary needs a positive GFLOP/s figure")
         name = spec.name
         jobCount = jobs.count
         configurationCount = Set(jobs.map(\.configID)).count
         seedCount = spec.seeds.count
-        totalFLOPs = jobs.reduce(0) { $0 + Self.trainingFLOPs($1.config) + Self.evaluationFLOPs($1.config, spec.evaluation) }
-        estimatedSeconds = totalFLOPs / (gflops * 1e9)
+        let flops = jobs.map { Self.trainingFLOPs($0.config) + Self.evaluationFLOPs($0.config, spec.evaluation) }
+        totalFLOPs = flops.reduce(0, +)
+        estimatedSeconds = zip(jobs, flops).reduce(0) { total, pair in
+            total + pair.1 / ((gflops ?? Self.typicalGFLOPs(pair.0.config.precision)) * 1e9)
+        }
+        stopsEarly = (spec.earlyStopping?.rule ?? .none) != .none
         table = Self.table(jobs: Array(jobs.prefix(rows)), columns: spec.variedNames)
         if jobs.count > rows { table += "\n… \(jobs.count - rows) more" }
     }
@@ -79,7 +93,7 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         let time = hours >= 1 ? "\(Self.round1(hours)) h" : "\(Self.round1(estimatedSeconds / 60)) min"
         return """
             sweep \(name): \(jobCount) jobs = \(configurationCount) configurations × \(seedCount) seeds
-            estimated compute: \(Self.round1(totalFLOPs / 1e12)) TFLOP ≈ \(time) on one worker
+            estimated compute: \(Self.round1(totalFLOPs / 1e12)) TFLOP ≈ \(time) on one worker\(stopsEarly ? " if every job ran to its end (early stopping ends many sooner)" : "")
             \(table)
             """
     }

@@ -11,12 +11,12 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The sweep spec (YAML).", valueName: "spec.yaml")) var spec: String
     @Option(parsing: .unconditional, help: ArgumentHelp("Rows of the expanded table to show.", valueName: "n")) var rows: Int = 10
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Sustained GFLOP/s of one worker, for the time estimate (see `ebm-sweep bench`).", valueName: "rate")) var gflops: Double = 25
+            help: ArgumentHelp("Sustained GFLOP/s of one worker, for the time estimate (see `ebm-sweep bench`; default 60 for float32 jobs, 25 for float64).", valueName: "rate")) var gflops: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Workers sharing the jobs, for the time estimate.", valueName: "n")) var workers: Int = 2
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
-        guard gflops > 0 else { throw ValidationError("--gflops must be positive, got \(gflops)") }
+        if let gflops, !(gflops > 0) { throw ValidationError("--gflops must be positive, got \(gflops)") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
     }
 

@@ -113,5 +113,13 @@ struct PlannerTests {
         #expect(slow.table.split(separator: "\n").count == 1 + 5 + 1)
         // F for H = 128, L = 2, out = 1: 2·(256 + 32768 + 128) = 66304.
         #expect(PlanSummary.forwardFLOPs(jobs[0].config) == 66304)
+        // Without a figure, each job at its precision's typical rate (the fixture is float32).
+        let typical = PlanSummary(spec: s, jobs: jobs, rows: 5)
+        #expect(jobs.allSatisfy { $0.config.precision == .float32 })
+        #expect(abs(typical.estimatedSeconds - slow.estimatedSeconds / PlanSummary.typicalGFLOPs(.float32)) < 1e-6 * slow.estimatedSeconds)
+        var float64 = jobs
+        for i in float64.indices { float64[i].config.precision = .float64 }
+        let slower = PlanSummary(spec: s, jobs: float64, rows: 5)
+        #expect(abs(slower.estimatedSeconds - slow.estimatedSeconds / PlanSummary.typicalGFLOPs(.float64)) < 1e-6 * slow.estimatedSeconds)
     }
 }
