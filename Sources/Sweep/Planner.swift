@@ -4,9 +4,10 @@ import EBMCore
 ///
 /// Order: grid points in the cartesian order of the spec's keys (the last key varies fastest),
 /// each combined with every random sample (drawn once, in order, from `RandomSource(seed:)`);
-/// configurations that resolve to the same values are kept once. Jobs run seed by seed — every
-/// configuration's first seed, then every configuration's second seed — so a ranking is
-/// available early and refines as replicas finish.
+/// configurations that resolve to the same values are kept once. The plan lists jobs seed by seed
+/// (every configuration's first seed, then every second seed); the coordinator hands them out in
+/// job-id order instead, so that a configuration's seeds run side by side and reach each rung
+/// together (docs/design.md, "Job order").
 public enum Planner {
     /// The resolved configurations (with `seed == 0`) in plan order, each once.
     /// - Precondition: every value in `spec` is valid for its method, as `SweepSpec.parse` ensures.
