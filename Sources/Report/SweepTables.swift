@@ -51,13 +51,21 @@ public struct SweepTables: Sendable {
                 cells.append(s.interval.map { .numeral("[" + ColumnFormat.fixed($0.lowerBound, decimals) + ", "
                                                        + ColumnFormat.fixed($0.upperBound, decimals) + "]") } ?? .numeral("–"))
             } else {
-                cells += [.numeral(row.stoppedAt.map { "stopped at \($0)" } ?? row.status.rawValue), .numeral("–")]
+                cells += [.numeral(Self.unranked(row)), .numeral("–")]
             }
             cells.append(.numeral("\(row.okCount)/\(row.seeds)"))
             cells.append(versus(comparison.entries[row.configID]))
             table.append(cells)
         }
         return table
+    }
+
+    /// The metric cell of a configuration without a mean: why it has none. A diverged seed first,
+    /// since that is why it ranks where it does (its other seeds were stopped with it, at
+    /// whatever rung they had reached).
+    static func unranked(_ row: ConfigurationResults) -> String {
+        if row.diverged > 0 { return row.diverged == 1 ? "1 seed diverged" : "\(row.diverged) seeds diverged" }
+        return row.stoppedAt.map { "stopped at \($0)" } ?? row.status.rawValue
     }
 
     /// "best", "tied, p = 0.21", "p = 0.004" (Holm-corrected), or "–" when untested; in LaTeX, where

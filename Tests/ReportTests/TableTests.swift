@@ -66,4 +66,24 @@ import Testing
             #expect(tex.contains("data\\_size"))
         }
     }
+
+    @Test("a configuration without a mean says why: its diverged seeds before the rung it was stopped at")
+    func unrankedCells() {
+        let rows = [
+            ConfigurationResults(rank: 1, configID: "a", values: ["lr": .double(1e-3)], metricBySeed: [0: 1.5, 1: 1.6], seeds: 2, status: .ok),
+            ConfigurationResults(rank: 2, configID: "b", values: ["lr": .double(3e-3)], metricBySeed: [:], seeds: 2,
+                                 status: .stopped, stoppedAt: 300),
+            // A seed diverged at 600, its sibling stopped with it at the rung it had passed.
+            ConfigurationResults(rank: 3, configID: "c", values: ["lr": .double(1e-2)], metricBySeed: [:], seeds: 2,
+                                 diverged: 1, status: .stopped, stoppedAt: 300),
+            ConfigurationResults(rank: 4, configID: "d", values: ["lr": .double(3e-2)], metricBySeed: [:], seeds: 2,
+                                 diverged: 2, status: .diverged),
+        ]
+        let markdown = SweepTables(sweepName: "s", subject: "ml on swiss_roll", metric: .kdeNLL, swept: ["lr"],
+                                   configurations: rows).markdown()
+        let line = { (id: String) in markdown.split(separator: "\n").first { $0.contains("| \(id) ") }.map(String.init) ?? "" }
+        #expect(line("b").contains("stopped at 300"))
+        #expect(line("c").contains("1 seed diverged") && !line("c").contains("stopped at"))
+        #expect(line("d").contains("2 seeds diverged"))
+    }
 }
