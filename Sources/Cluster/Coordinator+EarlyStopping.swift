@@ -80,17 +80,14 @@ extension Coordinator {
             let status: RunStatus = if case .escaped = reason { .diverged } else { .stopped }
             stop([job.id], as: status, for: reason, state: &state, now: t, into: &stops)
         }
-        if let reason = decision.siblingsReason {
-            stop(scheduler.jobs.filter { $0.configID == job.configID }.map(\.id), as: .stopped, for: reason,
-                 state: &state, now: t, into: &stops)
-        }
+        if let reason = decision.siblingsReason { stopSiblings(of: job, for: reason, state: &state, now: t, into: &stops) }
         earlyStopping = state
         // Persist, then tell the workers.
         try store.record(rung: report, attempt: rung.attempt, worker: worker, stopped: stops.results, unstarted: stops.unstarted,
                          reason: (decision.siblingsReason ?? decision.reason)?.description)
         cancel(stops)
         if let reason = decision.siblingsReason ?? decision.reason {
-            logger.info("\(job.configID): stopped \(stops.count) job\(stops.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
+            logStops(stops, of: job, for: reason, metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
         }
     }
 
@@ -104,18 +101,26 @@ extension Coordinator {
         }
         let decision = state.pruner.recordDivergence(job: result.jobID, iteration: result.lossHistory.count)
         var stops = Stops()
-        if let reason = decision.siblingsReason {
-            stop(scheduler.jobs.filter { $0.configID == job.configID }.map(\.id), as: .stopped, for: reason,
-                 state: &state, now: t, into: &stops)
-        }
+        if let reason = decision.siblingsReason { stopSiblings(of: job, for: reason, state: &state, now: t, into: &stops) }
         state.leasedAt[job.id] = nil
         earlyStopping = state
         try store.record(diverged: result, stopped: stops.results, unstarted: stops.unstarted,
                          reason: decision.siblingsReason?.description)
         cancel(stops)
         if let reason = decision.siblingsReason {
-            logger.info("\(job.configID): stopped \(stops.count) job\(stops.count == 1 ? "" : "s") — \(reason)", metadata: Logger.job(job.id, attempt: result.attempt, worker: result.worker))
+            logStops(stops, of: job, for: reason, metadata: Logger.job(job.id, attempt: result.attempt, worker: result.worker))
         }
+    }
+
+    /// Stops the unfinished jobs of `job`'s configuration (a seed-aware rule judged it).
+    private func stopSiblings(of job: Job, for reason: StopReason, state: inout EarlyStoppingState,
+                              now t: Double, into stops: inout Stops) {
+        stop(scheduler.jobs.filter { $0.configID == job.configID }.map(\.id), as: .stopped, for: reason,
+             state: &state, now: t, into: &stops)
+    }
+
+    private func logStops(_ stops: Stops, of job: Job, for reason: StopReason, metadata: Logger.Metadata) {
+        logger.info("\(job.configID): stopped \(stops.count) job\(stops.count == 1 ? "" : "s") — \(reason)", metadata: metadata)
     }
 
     /// What stopping some jobs leads to: results to store, jobs to mark stopped, CANCELs to send.
