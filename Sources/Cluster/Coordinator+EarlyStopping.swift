@@ -23,11 +23,14 @@ extension Coordinator {
     /// and diverged results, interleaved as they came (`SweepStore.divergences`) — so a
     /// restarted coordinator takes the decisions it took before. Racing's jobs are outside the
     /// rule. Jobs the replayed rule has stopped but the store does not (the spec's rule was
-    /// changed between runs, or a crash came between the two) are stopped now. Nil without a rule.
+    /// changed between runs, or a crash came between the two) are stopped now, and so are the
+    /// configurations the rule never runs (`EarlyStopping.notRunnable`). Nil without a rule.
     func restoreEarlyStopping() throws -> EarlyStoppingState? {
         let planned = scheduler.jobs.filter { !racedJobs.contains($0.id) }
-        guard let settings = spec.earlyStopping,
-              let pruner = settings.makePruner(jobs: planned.map { ($0.id, $0.configID) }, metric: spec.metric)
+        guard let settings = spec.earlyStopping else { return nil }
+        let notRun = settings.notRunnable(planned)
+        guard let pruner = settings.makePruner(jobs: planned.map { ($0.id, $0.configID) }, metric: spec.metric,
+                                               notRun: notRun)
         else { return nil }
         var state = EarlyStoppingState(pruner: pruner, settings: settings)
         var divergences = try store.divergences()[...]
@@ -44,10 +47,19 @@ extension Coordinator {
         }
         takeDivergences(before: .max)
         for d in divergences { _ = state.pruner.recordDivergence(job: d.jobID, iteration: d.iteration) }
+        var unstarted = 0
         for job in planned where state.pruner.isStopped(job: job.id) {
             guard case .pending? = scheduler.state(of: job.id) else { continue }
             scheduler.stop(jobID: job.id)
-            try store.markStopped(jobID: job.id, reason: "stopped by the early-stopping rule (on resume)")
+            let reason = notRun[job.configID]
+            try store.markStopped(jobID: job.id, reason: reason?.description ?? "stopped by the early-stopping rule (on resume)")
+            if reason != nil { unstarted += 1 }
+        }
+        if unstarted > 0 {
+            logger.info("""
+                \(notRun.count) of \(Set(planned.map(\.configID)).count) configurations not run (\(unstarted) jobs): \
+                their Langevin noise is wider than the data, so they must diverge (docs/design.md, "The Langevin noise floor")
+                """)
         }
         return state
     }

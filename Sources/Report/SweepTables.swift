@@ -62,9 +62,11 @@ public struct SweepTables: Sendable {
 
     /// The metric cell of a configuration without a mean: why it has none. A diverged seed first,
     /// since that is why it ranks where it does (its other seeds were stopped with it, at
-    /// whatever rung they had reached).
+    /// whatever rung they had reached); "not run" when the rule stopped every seed before it
+    /// started (runs.csv says why: its Langevin noise floor, or a rule changed on resume).
     static func unranked(_ row: ConfigurationResults) -> String {
         if row.diverged > 0 { return row.diverged == 1 ? "1 seed diverged" : "\(row.diverged) seeds diverged" }
+        if row.stoppedAt == 0 { return "not run" }
         return row.stoppedAt.map { "stopped at \($0)" } ?? row.status.rawValue
     }
 

@@ -22,14 +22,16 @@ public struct ASHAPruner: Pruner, Equatable {
 
     /// - Parameter jobs: every job of the sweep and its configuration.
     /// - Precondition: reductionFactor ≥ 2 (the spec reader enforces it).
-    public init(jobs: [(job: String, configuration: String)], metric: RankingMetric, reductionFactor: Int, seedAware: Bool) {
+    public init(jobs: [(job: String, configuration: String)], metric: RankingMetric, reductionFactor: Int, seedAware: Bool,
+                notRun: [String: StopReason] = [:]) {
         precondition(reductionFactor >= 2, "ASHA needs a reduction factor of at least 2")
         self.reductionFactor = reductionFactor
-        state = PrunerState(jobs: jobs, metric: metric, seedAware: seedAware)
+        state = PrunerState(jobs: jobs, metric: metric, seedAware: seedAware, notRun: notRun)
     }
 
-    public init(jobs: [Job], metric: RankingMetric, reductionFactor: Int, seedAware: Bool) {
-        self.init(jobs: jobs.map { ($0.id, $0.configID) }, metric: metric, reductionFactor: reductionFactor, seedAware: seedAware)
+    public init(jobs: [Job], metric: RankingMetric, reductionFactor: Int, seedAware: Bool, notRun: [String: StopReason] = [:]) {
+        self.init(jobs: jobs.map { ($0.id, $0.configID) }, metric: metric, reductionFactor: reductionFactor, seedAware: seedAware,
+                  notRun: notRun)
     }
 
     public mutating func record(_ report: RungReport) -> PruneDecision {

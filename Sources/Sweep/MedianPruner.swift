@@ -15,12 +15,13 @@ public struct MedianPruner: Pruner, Equatable {
     var state: PrunerState
 
     /// - Parameter jobs: every job of the sweep and its configuration.
-    public init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool) {
-        state = PrunerState(jobs: jobs, metric: metric, seedAware: seedAware)
+    public init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool,
+                notRun: [String: StopReason] = [:]) {
+        state = PrunerState(jobs: jobs, metric: metric, seedAware: seedAware, notRun: notRun)
     }
 
-    public init(jobs: [Job], metric: RankingMetric, seedAware: Bool) {
-        self.init(jobs: jobs.map { ($0.id, $0.configID) }, metric: metric, seedAware: seedAware)
+    public init(jobs: [Job], metric: RankingMetric, seedAware: Bool, notRun: [String: StopReason] = [:]) {
+        self.init(jobs: jobs.map { ($0.id, $0.configID) }, metric: metric, seedAware: seedAware, notRun: notRun)
     }
 
     public mutating func record(_ report: RungReport) -> PruneDecision {

@@ -1,4 +1,5 @@
 import EBMCore
+import Foundation
 
 /// What `ebm-sweep plan` prints before anything runs: how many jobs, what they look like, and
 /// roughly how long they will take.
@@ -26,6 +27,9 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
     public var estimatedSeconds: Double
     /// Whether a stopping rule may end jobs early (the estimate runs every job to its end).
     public var stopsEarly: Bool
+    /// The configurations the rule never runs (`EarlyStopping.notRunnable`), left out of the
+    /// estimate, with the widest Langevin noise among them and the data's spread.
+    public var notRun: (configurations: Int, jobs: Int, noise: ClosedRange<Double>, spread: Double)?
     /// The first rows of the job table, aligned text.
     public var table: String
 
@@ -46,6 +50,12 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         jobCount = jobs.count
         configurationCount = Set(jobs.map(\.configID)).count
         seedCount = spec.seeds.count
+        let held = spec.earlyStopping?.notRunnable(jobs) ?? [:]
+        let floors = held.values.compactMap { if case .noiseFloor(let f) = $0 { f } else { nil } }
+        if let low = floors.map(\.noise).min(), let high = floors.map(\.noise).max(), let spread = floors.first?.spread {
+            notRun = (held.count, jobs.filter { held[$0.configID] != nil }.count, low...high, spread)
+        }
+        let jobs = jobs.filter { held[$0.configID] == nil }
         let flops = jobs.map { Self.trainingFLOPs($0.config) + Self.evaluationFLOPs($0.config, spec.evaluation) }
         totalFLOPs = flops.reduce(0, +)
         estimatedSeconds = zip(jobs, flops).reduce(0) { total, pair in
@@ -93,10 +103,22 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         let time = hours >= 1 ? "\(Self.round1(hours)) h" : "\(Self.round1(estimatedSeconds / 60)) min"
         return """
             sweep \(name): \(jobCount) jobs = \(configurationCount) configurations × \(seedCount) seeds
-            estimated compute: \(Self.round1(totalFLOPs / 1e12)) TFLOP ≈ \(time) on one worker\(stopsEarly ? " if every job ran to its end (early stopping ends many sooner)" : "")
+            \(notRunLine)estimated compute: \(Self.round1(totalFLOPs / 1e12)) TFLOP ≈ \(time) on one worker\(stopsEarly ? " if every job ran to its end (early stopping ends many sooner)" : "")
             \(table)
             """
     }
+
+    /// Why some configurations will not run, or nothing.
+    var notRunLine: String {
+        guard let n = notRun else { return "" }
+        let noise = n.noise.lowerBound == n.noise.upperBound ? Self.digits3(n.noise.lowerBound)
+            : "\(Self.digits3(n.noise.lowerBound))–\(Self.digits3(n.noise.upperBound))"
+        return "not run: \(n.configurations) of \(configurationCount) configurations (\(n.jobs) jobs), whose Langevin noise "
+            + "√(2ε) = \(noise) is wider than the data's narrowest spread \(Self.digits3(n.spread)): they must diverge "
+            + "(docs/design.md, \"The Langevin noise floor\"; early_stopping: none runs them)\n"
+    }
+
+    static func digits3(_ x: Double) -> String { String(format: "%.3g", x) }
 
     static func round1(_ x: Double) -> String { HyperparameterValue.format((x * 10).rounded() / 10) }
 }

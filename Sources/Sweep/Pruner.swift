@@ -1,3 +1,5 @@
+import EBMCore
+
 /// One intermediate evaluation: job `jobID` scored `metric` with the cheap evaluation after
 /// `iteration` training iterations (one of its rungs); `escaped` is the share of its samples
 /// that were non-finite or far outside the data.
@@ -28,11 +30,16 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// diverged seed cannot win (`Ranking.sortGroup`), so its other seeds stop (docs/design.md,
     /// "A diverged seed ends its configuration").
     case seedDiverged(job: String, iteration: Int)
+    /// The configuration's Langevin noise √(2ε) is wider than the data's narrowest spread: its
+    /// training must diverge (`NoiseFloor`), so none of its seeds starts (docs/design.md, "The
+    /// Langevin noise floor").
+    case noiseFloor(NoiseFloor)
 
     /// The iteration the decision was taken at (a rung, or where the seed diverged).
     public var iteration: Int {
         switch self {
         case .escaped(let i, _), .outperformed(_, let i, _, _, _, _), .seedDiverged(_, let i): i
+        case .noiseFloor: 0
         }
     }
 
@@ -48,6 +55,9 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
                 + "worse than the threshold \(Self.short(threshold))"
         case .seedDiverged(let job, let i):
             return "seed \(job) diverged at iteration \(i)"
+        case .noiseFloor(let floor):
+            return "not run: its Langevin noise √(2ε) = \(Self.short(floor.noise)) is wider than the data's narrowest "
+                + "spread \(Self.short(floor.spread)), so its chains cannot match the data and training diverges"
         }
     }
 
@@ -106,14 +116,16 @@ public protocol Pruner: Sendable {
 
 extension EarlyStopping {
     /// The pruner for this rule over `jobs`: seed-aware (a configuration judged on its seeds'
-    /// mean, what sweeps use) or not (each job its own trial, for comparison in `ebm-sweep replay`).
+    /// mean, what sweeps use) or not (each job its own trial, for comparison in `ebm-sweep replay`),
+    /// with the configurations of `notRun` (`notRunnable`) stopped before any job starts.
     /// nil for `none`.
     public func makePruner(jobs: [(job: String, configuration: String)], metric: RankingMetric,
-                           seedAware: Bool = true) -> (any Pruner)? {
+                           seedAware: Bool = true, notRun: [String: StopReason] = [:]) -> (any Pruner)? {
         switch rule {
         case .none: nil
-        case .asha: ASHAPruner(jobs: jobs, metric: metric, reductionFactor: reductionFactor, seedAware: seedAware)
-        case .median: MedianPruner(jobs: jobs, metric: metric, seedAware: seedAware)
+        case .asha: ASHAPruner(jobs: jobs, metric: metric, reductionFactor: reductionFactor, seedAware: seedAware,
+                               notRun: notRun)
+        case .median: MedianPruner(jobs: jobs, metric: metric, seedAware: seedAware, notRun: notRun)
         }
     }
 }

@@ -21,13 +21,16 @@ struct PrunerState: Sendable, Equatable {
     /// jobID → the last rung it reported, to drop repeats (a retried attempt) and disorder.
     private var lastRung: [String: Int] = [:]
 
-    init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool) {
+    /// `notRun`: configurations stopped before any job starts (`EarlyStopping.notRunnable`).
+    init(jobs: [(job: String, configuration: String)], metric: RankingMetric, seedAware: Bool,
+         notRun: [String: StopReason] = [:]) {
         self.seedAware = seedAware
         lowerIsBetter = !metric.higherIsBetter
         configuration = Dictionary(jobs.map { ($0.job, $0.configuration) }, uniquingKeysWith: { a, _ in a })
         var counts: [String: Int] = [:]
         for (_, config) in configuration { counts[config, default: 0] += 1 }
         seedCount = counts
+        stoppedConfigurations = notRun.filter { counts[$0.key] != nil }
     }
 
     /// The first half of every rule's `record`: either the answer (unknown, repeated or stopped

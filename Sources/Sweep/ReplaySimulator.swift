@@ -29,13 +29,15 @@ public enum ReplaySimulator {
         }
     }
 
+    /// - Parameter notRun: the configurations a sweep under an active rule never starts, by the
+    ///   sweep's spec (`EarlyStopping.notRunnable`); a trace alone does not say.
     /// - Precondition: workers ≥ 1, and `settings` has reductionFactor ≥ 2.
     public static func run(_ trace: ReplayTrace, rule: Rule, minIterations: Int, reductionFactor: Int,
-                           workers: Int) -> ReplayOutcome {
+                           workers: Int, notRun: [String: StopReason] = [:]) -> ReplayOutcome {
         precondition(workers >= 1, "a replay needs at least one worker")
         let settings = rule.settings(minIterations: minIterations, reductionFactor: reductionFactor)
         var pruner = settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
-                                         seedAware: rule != .ashaUnaware)
+                                         seedAware: rule != .ashaUnaware, notRun: notRun)
         let order = trace.jobs.indices.sorted { trace.jobs[$0].id < trace.jobs[$1].id }
         var events = EventQueue()
         var start: [Int: Double] = [:]  // running job index → start time

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import EBMCore
 import Sweep
 
 /// `ebm-sweep replay TRACE`: what a stopping rule would have spent and picked on a sweep that ran
@@ -21,6 +22,8 @@ struct ReplayCommand: ParsableCommand {
             help: ArgumentHelp("The first rung (default: the trace's first evaluated iteration).", valueName: "n")) var minIterations: Int?
     @Option(parsing: .unconditional,
             help: ArgumentHelp("η: rungs at min_iterations·η^k; ASHA keeps the best 1/η.", valueName: "eta")) var reductionFactor: Int = 3
+    @Option(help: ArgumentHelp("The sweep spec the trace ran: the rules then also never start the configurations a sweep would not run (its Langevin noise floor).", valueName: "spec.yaml"))
+    var spec: String?
 
     var rules: [ReplaySimulator.Rule] {
         earlyStopping == "all" ? ReplaySimulator.Rule.allCases : ReplaySimulator.Rule(rawValue: earlyStopping).map { [$0] } ?? []
@@ -58,11 +61,30 @@ struct ReplayCommand: ParsableCommand {
                     """)
             }
         }
+        let notRun = try spec.map { try notRunnable(spec: $0, trace: parsed) } ?? [:]
         let outcomes = rules.map {
-            ReplaySimulator.run(parsed, rule: $0, minIterations: first, reductionFactor: reductionFactor, workers: workers)
+            ReplaySimulator.run(parsed, rule: $0, minIterations: first, reductionFactor: reductionFactor, workers: workers,
+                                notRun: notRun)
         }
         print("replay of \(trace): \(parsed.jobs.count) jobs, \(Set(parsed.jobs.map(\.configID)).count) configurations, "
               + "\(parsed.metric.rawValue), rungs from \(first) × \(reductionFactor)^k\n")
+        if !notRun.isEmpty {
+            print("not run by any rule (their Langevin noise is wider than the data, \(spec ?? "")): "
+                  + "\(notRun.count) configurations\n")
+        }
         print(ReplayOutcome.table(outcomes))
+    }
+
+    /// The configurations a sweep of `path` would never start under an active rule; refused when
+    /// the trace holds a configuration the spec does not plan (a trace of another sweep).
+    func notRunnable(spec path: String, trace: ReplayTrace) throws -> [String: StopReason] {
+        let jobs = Planner.plan(try loadSpec(path))
+        let planned = Set(jobs.map(\.configID))
+        if let stranger = trace.jobs.first(where: { !planned.contains($0.configID) }) {
+            throw CommandError("\(trace.jobs.count > 0 ? self.trace : path): configuration \(stranger.configID) of job "
+                               + "\(stranger.id) is not one \(path) plans; pass the spec the trace ran")
+        }
+        let rule = EarlyStopping(rule: .asha, evaluation: .defaults(for: .ml))
+        return rule.notRunnable(jobs)
     }
 }

@@ -133,4 +133,37 @@ struct CoordinatorEarlyStoppingTests {
             #expect(stopped?.status == .stopped && stopped?.error == "seed \(x)-s0 diverged at iteration 100", "\(sibling)")
         }
     }
+
+    @Test("a configuration whose Langevin noise is wider than the data never starts: its jobs are stopped with the reason before any is handed out; without a rule it runs")
+    func noiseFloor() throws {
+        let yaml = """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
+            grid: {langevin_step_size: [5.0e-4, 1.0e-2]}
+            seeds: [0, 1]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
+            """
+        let rig = try CoordinatorRig(yaml: yaml)
+        let jobs = Planner.plan(rig.spec)
+        let wide = try #require(jobs.first { $0.config.langevinStepSize == 1e-2 }).configID
+        let narrow = try #require(jobs.first { $0.config.langevinStepSize == 5e-4 }).configID
+        try rig.start()
+        for id in ["\(wide)-s0", "\(wide)-s1"] {
+            let job = try rig.store.job(id: id)
+            #expect(job?.status == .stopped && job?.error?.hasPrefix("not run: its Langevin noise √(2ε) = 0.1414") == true,
+                    "\(id): \(job?.error ?? "no reason")")
+        }
+        let w = try Worker(rig)
+        try w.pump { w.held.count == 2 }
+        #expect(Set(w.held.keys) == ["\(narrow)-s0", "\(narrow)-s1"])
+        try w.finish("\(narrow)-s0"); try w.finish("\(narrow)-s1")
+        #expect(try rig.finish() == .finished)
+        #expect(try rig.store.results().map(\.jobID).allSatisfy { $0.hasPrefix(narrow) })
+
+        let none = try CoordinatorRig(yaml: yaml.replacingOccurrences(of: "type: asha", with: "type: none"))
+        try none.start()
+        #expect(try none.store.jobs().allSatisfy { $0.status == .pending })
+    }
 }

@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test("a configuration without a mean says why: its diverged seeds before the rung it was stopped at")
+    @Test("a configuration without a mean says why: its diverged seeds before the rung it was stopped at; not run when no seed started")
     func unrankedCells() {
         let rows = [
             ConfigurationResults(rank: 1, configID: "a", values: ["lr": .double(1e-3)], metricBySeed: [0: 1.5, 1: 1.6], seeds: 2, status: .ok),
@@ -78,6 +78,9 @@ import Testing
                                  diverged: 1, status: .stopped, stoppedAt: 300),
             ConfigurationResults(rank: 4, configID: "d", values: ["lr": .double(3e-2)], metricBySeed: [:], seeds: 2,
                                  diverged: 2, status: .diverged),
+            // Every seed stopped before it started (its Langevin noise floor).
+            ConfigurationResults(rank: 5, configID: "e", values: ["lr": .double(1e-1)], metricBySeed: [:], seeds: 2,
+                                 status: .stopped, stoppedAt: 0),
         ]
         let markdown = SweepTables(sweepName: "s", subject: "ml on swiss_roll", metric: .kdeNLL, swept: ["lr"],
                                    configurations: rows).markdown()
@@ -85,5 +88,6 @@ import Testing
         #expect(line("b").contains("stopped at 300"))
         #expect(line("c").contains("1 seed diverged") && !line("c").contains("stopped at"))
         #expect(line("d").contains("2 seeds diverged"))
+        #expect(line("e").contains("not run") && !line("e").contains("stopped at"))
     }
 }
