@@ -17,6 +17,8 @@ extension Coordinator {
         var lastReport: [String: (report: RungReport, worker: String, attempt: Int)] = [:]
         /// When each running job was leased, for a stopped job's seconds.
         var leasedAt: [String: Double] = [:]
+        /// Jobs of the configurations the rule never runs (`EarlyStopping.notRunnable`).
+        var notRunJobs = 0
     }
 
     /// The spec's rule with every stored input replayed into it in arrival order — rung reports
@@ -47,20 +49,15 @@ extension Coordinator {
         }
         takeDivergences(before: .max)
         for d in divergences { _ = state.pruner.recordDivergence(job: d.jobID, iteration: d.iteration) }
-        var unstarted = 0
         for job in planned where state.pruner.isStopped(job: job.id) {
             guard case .pending? = scheduler.state(of: job.id) else { continue }
             scheduler.stop(jobID: job.id)
             let reason = notRun[job.configID]
             try store.markStopped(jobID: job.id, reason: reason?.description ?? "stopped by the early-stopping rule (on resume)")
-            if reason != nil { unstarted += 1 }
         }
-        if unstarted > 0 {
-            logger.info("""
-                \(notRun.count) of \(Set(planned.map(\.configID)).count) configurations not run (\(unstarted) jobs): \
-                their Langevin noise is wider than the data, so they must diverge (docs/design.md, "The Langevin noise floor")
-                """)
-        }
+        state.notRunJobs = planned.filter {
+            if case .finished(.stopped, _)? = scheduler.state(of: $0.id) { notRun[$0.configID] != nil } else { false }
+        }.count
         return state
     }
 

@@ -67,7 +67,10 @@ extension Coordinator {
         // Jobs a killed coordinator left running are pending again; that attempt is not counted.
         try persist(interrupted)
         let resumed = interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"
-        logger.info("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished) already finished\(resumed)")
+        let notRun = earlyStopping?.notRunJobs ?? 0
+        let held = notRun == 0 ? "" : ", \(notRun) never run (their Langevin noise is wider than the data, so they must "
+            + "diverge: docs/design.md, \"The Langevin noise floor\")"
+        logger.info("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished - notRun) already finished\(held)\(resumed)")
         phase = .running
     }
 

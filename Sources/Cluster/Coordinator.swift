@@ -94,8 +94,9 @@ public final class Coordinator {
     public var liveReport: LiveReport?
     /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
     let interrupted: [String]
-    /// For the ETA: jobs finished before this coordinator started, and where jobs' time goes.
-    let finishedBefore: Int
+    /// For the ETA: jobs finished before this coordinator started (those its rule never runs
+    /// included), and where jobs' time goes.
+    private(set) var finishedBefore = 0
     var times = SweepProgress.JobTimes()
     /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
     var earlyStopping: EarlyStoppingState?
@@ -128,10 +129,10 @@ public final class Coordinator {
             times.add(result)
         }
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
-        finishedBefore = scheduler.counts.finished
         raced = try store.hasRaced()
         racedJobs = try store.racedJobIDs()
         earlyStopping = try restoreEarlyStopping()
+        finishedBefore = scheduler.counts.finished
     }
 
     /// Seconds since the loop started, on its clock.

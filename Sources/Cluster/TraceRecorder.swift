@@ -7,18 +7,22 @@ import Sweep
 /// (`ReplayTrace`): the full grid a stopping rule is measured against, without a coordinator.
 public enum TraceRecorder {
     /// The trace rows of one finished job; `result.seconds` is its cost (CPU seconds in `run`).
-    public static func tracedJob(_ job: Job, result: JobResult, rungs: [RungReport], metric: RankingMetric) -> ReplayTrace.TracedJob {
+    /// `elapsed[i]`: the job's seconds when `rungs[i]` was reported.
+    public static func tracedJob(_ job: Job, result: JobResult, rungs: [RungReport], elapsed: [Double] = [],
+                                 metric: RankingMetric) -> ReplayTrace.TracedJob {
         var status = result.status
         var final = result.metrics[metric.rawValue]
         if status == .ok && final == nil { status = .diverged }  // no finite samples to score
         if status == .cancelled { status = .failed }
         if status != .ok { final = nil }
         let trained = status == .ok ? job.config.iterations : result.lossHistory.count
-        let evaluations = rungs.filter { $0.iteration <= trained }.map {
-            ReplayTrace.Evaluation(iteration: $0.iteration, metric: $0.metric, escaped: $0.escaped)
+        let seconds = max(result.seconds, 1e-9)
+        let evaluations = rungs.enumerated().filter { $0.element.iteration <= trained }.map { i, r in
+            ReplayTrace.Evaluation(iteration: r.iteration, metric: r.metric, escaped: r.escaped,
+                                   elapsed: i < elapsed.count ? min(elapsed[i], seconds) : nil)
         }
         return ReplayTrace.TracedJob(id: job.id, configID: job.configID, seed: job.seed, iterations: job.config.iterations,
-                                     seconds: max(result.seconds, 1e-9), status: status, rungs: evaluations,
+                                     seconds: seconds, status: status, rungs: evaluations,
                                      finalIteration: max(trained, evaluations.last?.iteration ?? 0), finalMetric: final)
     }
 
@@ -35,13 +39,20 @@ public enum TraceRecorder {
             let thread = Thread {
                 while let job = queue.next() {
                     var reports: [RungReport] = []
+                    var elapsed: [Double] = []
                     let plan = TrialRunner.RungPlan(spec: spec, iterations: job.config.iterations)
                     let cpu = threadCPUSeconds()
                     var result = TrialRunner.run(config: job.config, evaluation: spec.evaluation, jobID: job.id, attempt: 1,
                                                  worker: "trace-\(t)", rungs: plan,
-                                                 onRung: { reports.append($0); return true }).result
+                                                 onRung: {
+                                                     reports.append($0)
+                                                     elapsed.append(threadCPUSeconds() - cpu)
+                                                     return true
+                                                 }).result
                     result.seconds = threadCPUSeconds() - cpu
-                    queue.locked { finished(tracedJob(job, result: result, rungs: reports, metric: spec.metric)) }
+                    queue.locked {
+                        finished(tracedJob(job, result: result, rungs: reports, elapsed: elapsed, metric: spec.metric))
+                    }
                 }
                 group.leave()
             }

@@ -6,8 +6,8 @@
 /// configuration's seeds are neighbours and configurations come in hash order, unrelated to
 /// their quality (a grid's own order often is: the worst learning rate first) — each on the first
 /// free worker; a
-/// job's rung evaluation arrives after the share `rung / final iteration` of its recorded
-/// seconds, and its end after all of them. A job stopped at a rung costs its time up to then; a
+/// job's rung evaluation arrives when the trace says it ended (`elapsed`; in a trace without it,
+/// after the share `rung / final iteration` of its seconds), and its end after all of them. A job stopped at a rung costs its time up to then; a
 /// configuration stopped by a seed-aware rule ends its running seeds at that moment and never
 /// starts its pending ones. A job the trace says diverged reaches the rule at its end
 /// (`Pruner.recordDivergence`), unless a rung caught it first.
@@ -62,7 +62,7 @@ public enum ReplaySimulator {
                 free -= 1
                 let used = Set(settings.rungs(forIterations: job.iterations))
                 for (k, r) in job.rungs.enumerated() where used.contains(r.iteration) && job.finalIteration > 0 {
-                    events.push(time: now + job.seconds * Double(r.iteration) / Double(job.finalIteration), job: j, rung: k)
+                    events.push(time: now + job.seconds(atRung: k), job: j, rung: k)
                 }
                 events.push(time: now + job.seconds, job: j, rung: nil)
             }

@@ -10,6 +10,7 @@ extension ReplayTrace {
             throw reader.error(0, "", "is larger than \(maxBytes >> 20) MiB; a trace holds metrics only")
         }
         var metric: RankingMetric?
+        var columns = header.count
         var jobs: [TracedJob] = []
         var seen: [String: Int] = [:]
         var current: (job: TracedJob, line: Int, finished: Bool)?
@@ -21,10 +22,11 @@ extension ReplayTrace {
             let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard let metric else {
                 metric = try reader.header(fields, line: line)
+                columns = fields.count
                 continue
             }
-            guard fields.count == header.count else {
-                throw reader.error(line, "", "has \(fields.count) fields, expected \(header.count)")
+            guard fields.count == columns else {
+                throw reader.error(line, "", "has \(fields.count) fields, expected \(columns)")
             }
             let row_ = try reader.row(fields, line: line, metric: metric)
             if let c = current, c.job.id != row_.job.id {
@@ -68,7 +70,7 @@ private struct TraceReader {
 
     func header(_ fields: [String], line: Int) throws(ReplayTraceError) -> RankingMetric {
         let expected = ReplayTrace.header
-        guard fields.count == expected.count,
+        guard fields.count == expected.count || fields.count == ReplayTrace.legacyColumns,
               zip(fields, expected).allSatisfy({ $0 == $1 || $1 == "<metric>" }) else {
             throw error(line, "", "the header must be \(expected.joined(separator: ",")), <metric> the ranking metric")
         }
@@ -118,8 +120,12 @@ private struct TraceReader {
             // A rung's metric may be non-finite (the chains blew up): divergence pruning judges it.
             let value = try number(f[8], metric.rawValue, line)
             let escaped = try number(f[9], "escaped", line, in: 0...1)
-            return Row(job: job, isFinal: false, evaluation: .init(iteration: iteration, metric: value, escaped: escaped))
+            let elapsed = f.count > ReplayTrace.legacyColumns && !f[10].isEmpty
+                ? try number(f[10], "elapsed", line, in: 0...job.seconds) : nil
+            return Row(job: job, isFinal: false,
+                       evaluation: .init(iteration: iteration, metric: value, escaped: escaped, elapsed: elapsed))
         }
+        if f.count > ReplayTrace.legacyColumns && !f[10].isEmpty { _ = try number(f[10], "elapsed", line, in: 0...1e9) }
         if status == .ok {
             guard iteration == iterations else { throw error(line, "iteration", "a run that ended ok trained all \(iterations) iterations") }
             job.finalMetric = try number(f[8], metric.rawValue, line, in: -1e300...1e300)
@@ -140,6 +146,10 @@ private struct TraceReader {
         if let e = row.evaluation {
             guard e.iteration > (j.rungs.last?.iteration ?? 0) else {
                 throw error(line, "iteration", "rungs must ascend; \(e.iteration) follows \(j.rungs.last?.iteration ?? 0)")
+            }
+            if let t = e.elapsed, let before = j.rungs.last?.elapsed, t < before {
+                throw error(line, "elapsed", "must not fall from one rung to the next; \(HyperparameterValue.format(t)) follows "
+                            + HyperparameterValue.format(before))
             }
             current.job.rungs.append(e)
         } else {

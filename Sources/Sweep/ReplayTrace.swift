@@ -6,25 +6,31 @@ import EBMCore
 ///
 /// Text form (CSV, one row per evaluation; `#` lines are comments):
 /// ```
-/// job,config,seed,iterations,seconds,status,kind,iteration,kde_nll,escaped
-/// a1b2c3d4e5f6-s0,a1b2c3d4e5f6,0,1000,41.5,ok,rung,100,2.61,0
-/// a1b2c3d4e5f6-s0,a1b2c3d4e5f6,0,1000,41.5,ok,final,1000,2.02,0
+/// job,config,seed,iterations,seconds,status,kind,iteration,kde_nll,escaped,elapsed
+/// a1b2c3d4e5f6-s0,a1b2c3d4e5f6,0,1000,41.5,ok,rung,100,2.61,0,3.2
+/// a1b2c3d4e5f6-s0,a1b2c3d4e5f6,0,1000,41.5,ok,final,1000,2.02,,41.5
 /// ```
 /// The ninth column's name is the ranking metric. A job's rows are contiguous: its rungs in
 /// ascending order, then one `final` row (the sweep's own evaluation; the iteration it stopped at
 /// and an empty metric when it diverged). `seconds` is the whole job's cost (`ebm-sweep trace`
-/// records its thread's CPU seconds, which a busy machine does not inflate). Jobs appear in the
-/// order the sweep listed them.
+/// records its thread's CPU seconds, which a busy machine does not inflate); `elapsed`, the job's
+/// seconds when a rung's evaluation ended (what a run stopped there costs: its final evaluation,
+/// a large share of a short run's time, never runs). Traces without the `elapsed` column (the
+/// first ten only) are read too; a replay then puts a rung at its share of the iterations of
+/// `seconds`. Jobs appear in the order the sweep listed them.
 public struct ReplayTrace: Sendable, Equatable {
     public struct Evaluation: Sendable, Equatable {
         public var iteration: Int
         public var metric: Double
         public var escaped: Double
+        /// The job's seconds when this evaluation ended; nil in a trace without the column.
+        public var elapsed: Double?
 
-        public init(iteration: Int, metric: Double, escaped: Double) {
+        public init(iteration: Int, metric: Double, escaped: Double, elapsed: Double? = nil) {
             self.iteration = iteration
             self.metric = metric
             self.escaped = escaped
+            self.elapsed = elapsed
         }
     }
 
@@ -56,12 +62,21 @@ public struct ReplayTrace: Sendable, Equatable {
             self.finalIteration = finalIteration
             self.finalMetric = finalMetric
         }
+
+        /// The job's seconds when its rung `k` was evaluated: recorded, or without a record its
+        /// share of the iterations it trained.
+        public func seconds(atRung k: Int) -> Double {
+            rungs[k].elapsed ?? seconds * Double(rungs[k].iteration) / Double(max(1, finalIteration))
+        }
     }
 
     public var metric: RankingMetric
     public var jobs: [TracedJob]
 
-    public static let header = ["job", "config", "seed", "iterations", "seconds", "status", "kind", "iteration", "<metric>", "escaped"]
+    public static let header = ["job", "config", "seed", "iterations", "seconds", "status", "kind", "iteration", "<metric>", "escaped",
+                                "elapsed"]
+    /// The columns of a trace written before `elapsed` was recorded.
+    static let legacyColumns = 10
     /// Bounds on what a trace may hold: a full grid of thousands of jobs fits many times over.
     public static let maxBytes = 16 << 20
     public static let maxJobs = 100_000
@@ -96,8 +111,9 @@ public struct ReplayTrace: Sendable, Equatable {
         let prefix = "\(j.id),\(j.configID),\(j.seed),\(j.iterations),\(HyperparameterValue.format(j.seconds)),\(j.status.rawValue)"
         let final = j.finalMetric.map(HyperparameterValue.format) ?? ""
         return j.rungs.map {
-            "\(prefix),rung,\($0.iteration),\(HyperparameterValue.format($0.metric)),\(HyperparameterValue.format($0.escaped))"
-        } + ["\(prefix),final,\(j.finalIteration),\(final),"]
+            "\(prefix),rung,\($0.iteration),\(HyperparameterValue.format($0.metric)),\(HyperparameterValue.format($0.escaped)),"
+                + ($0.elapsed.map(HyperparameterValue.format) ?? "")
+        } + ["\(prefix),final,\(j.finalIteration),\(final),,\(HyperparameterValue.format(j.seconds))"]
     }
 }
 

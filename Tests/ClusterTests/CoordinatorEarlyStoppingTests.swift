@@ -155,6 +155,9 @@ struct CoordinatorEarlyStoppingTests {
             #expect(job?.status == .stopped && job?.error?.hasPrefix("not run: its Langevin noise √(2ε) = 0.1414") == true,
                     "\(id): \(job?.error ?? "no reason")")
         }
+        // Not this coordinator's work: before anything ran there is no ETA (it said 0 s).
+        let progress = try #require(rig.coordinator).progress()
+        #expect(progress.finishedBefore == 2 && progress.stopped == 2 && progress.eta == nil)
         let w = try Worker(rig)
         try w.pump { w.held.count == 2 }
         #expect(Set(w.held.keys) == ["\(narrow)-s0", "\(narrow)-s1"])

@@ -42,6 +42,18 @@ struct ReplayTests {
         #expect(o.gridBestSeedsStopped == 0 && o.divergedSeconds == 0)
     }
 
+    /// The same, with each rung's recorded time: B and C reach rung 100 after 40 s of their 90
+    /// (a long final evaluation), so their stops cost 40 s each, not the 10 s a share of their
+    /// iterations would put it at: 90 + 90 + 4 × 40 s; B at 90–130 s, then C at 130–170 s.
+    @Test("with recorded rung times a stopped job costs what it spent up to its rung")
+    func recordedRungTimes() {
+        var trace = threeConfigurations()
+        for j in trace.jobs.indices { trace.jobs[j].rungs[0].elapsed = 40; trace.jobs[j].rungs[1].elapsed = 60 }
+        let o = replay(trace, .asha)
+        #expect(abs(o.usedSeconds - 340) < 1e-9 && abs(o.wallSeconds - 170) < 1e-9)
+        #expect(o.stoppedJobs == 4 && o.pick == "A")
+    }
+
     @Test("seed-unaware ASHA stops the best configuration's second seed against its first")
     func unaware() {
         let o = replay(threeConfigurations(), .ashaUnaware)

@@ -50,6 +50,22 @@ struct ReplayTraceTests {
         #expect(e.file == "t.csv" && e.line == line && e.column == column && e.message.contains(message), "\(e)")
     }
 
+    @Test("the elapsed column: each rung's recorded time, written back as read, checked against the job's seconds")
+    func elapsed() throws {
+        let h = header + ",elapsed"
+        let text = "\(h)\na-s0,a,0,900,90,ok,rung,100,2.5,0,31\na-s0,a,0,900,90,ok,rung,300,2.4,0,40\na-s0,a,0,900,90,ok,final,900,2,,90\n"
+        let t = try ReplayTrace.parse(text, file: "t.csv")
+        #expect(t.jobs[0].rungs.map(\.elapsed) == [31, 40] && t.jobs[0].seconds(atRung: 1) == 40)
+        #expect(try ReplayTrace.parse(t.text, file: "again.csv") == t && t.text.hasPrefix(h + "\n"))
+        // Without the column a rung's time is its share of the iterations.
+        #expect(try ReplayTrace.parse("\(header)\n\(a)\n", file: "t.csv").jobs[0].seconds(atRung: 0) == 10)
+        let late = refused("\(h)\na-s0,a,0,900,90,ok,rung,100,2.5,0,95\n")
+        #expect(late?.column == "elapsed" && late?.message.contains("in 0.0...90.0") == true, "\(String(describing: late))")
+        let falling = refused("\(h)\na-s0,a,0,900,90,ok,rung,100,2.5,0,31\na-s0,a,0,900,90,ok,rung,300,2.4,0,30\n")
+        #expect(falling?.line == 3 && falling?.column == "elapsed" && falling?.message.contains("must not fall") == true)
+        #expect(refused("\(h)\n\(a)\n")?.message.contains("has 10 fields, expected 11") == true)
+    }
+
     @Test("an oversized trace is refused before it is read")
     func oversized() {
         let e = refused(String(repeating: "#", count: ReplayTrace.maxBytes + 1))
