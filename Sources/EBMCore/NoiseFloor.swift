@@ -24,6 +24,9 @@ public struct NoiseFloor: Hashable, Sendable {
 
     /// √(2ε) of a Langevin step ε.
     public static func noise(stepSize: Double) -> Double { (2 * stepSize).squareRoot() }
+
+    /// The largest step whose noise stays within the data's spread: σ²/2.
+    public var largestStep: Double { spread * spread / 2 }
 }
 
 extension TrainingConfig {

@@ -114,7 +114,8 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         let noise = n.noise.lowerBound == n.noise.upperBound ? Self.digits3(n.noise.lowerBound)
             : "\(Self.digits3(n.noise.lowerBound))–\(Self.digits3(n.noise.upperBound))"
         return "not run: \(n.configurations) of \(configurationCount) configurations (\(n.jobs) jobs), whose Langevin noise "
-            + "√(2ε) = \(noise) is wider than the data's narrowest spread \(Self.digits3(n.spread)): they must diverge "
+            + "√(2ε) = \(noise) is wider than the data's narrowest spread \(Self.digits3(n.spread)): they must diverge; "
+            + "steps up to \(Self.digits3(n.spread * n.spread / 2)) stay below it "
             + "(docs/design.md, \"The Langevin noise floor\"; early_stopping: none runs them)\n"
     }
 

@@ -58,6 +58,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         BLAS.setSingleThreaded()
         let (config, evaluation) = try resolved()
+        if let floor = config.noiseFloor, floor.exceedsData {
+            FileHandle.standardError.write(Data(Self.noiseFloorWarning(floor, dataset: config.dataset).utf8))
+        }
         let directory = out ?? "runs/\(config.method.rawValue)-\(config.dataset.rawValue)-seed\(config.seed)"
         // Before training: an earlier run is not overwritten by accident, an unwritable place is found now.
         try RunDirectory.prepare(directory, force: force)
@@ -78,6 +81,17 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "  %.2f ms per iteration, %.1f s in all", result.secondsPerIteration * 1000, result.seconds))
         print("wrote \(directory)/ (report.html, samples.csv, loss.csv, metrics.json, \(RunDirectory.checkpointFile), figures)")
         if result.status == .failed { throw ExitCode(2) }
+    }
+}
+
+extension TrainCommand {
+    /// Said before training a configuration above the noise floor; it still trains, as asked.
+    static func noiseFloorWarning(_ floor: NoiseFloor, dataset: DatasetName) -> String {
+        let f = { (x: Double) in String(format: "%.3g", x) }
+        return "warning: the Langevin noise √(2ε) = \(f(floor.noise)) of --langevin-step-size is wider than the "
+            + "\(dataset.rawValue) data's narrowest spread \(f(floor.spread)): the training chains cannot match the data, so "
+            + "training will diverge once the model sharpens; steps up to \(f(floor.largestStep)) stay below it "
+            + "(docs/design.md, \"The Langevin noise floor\")\n"
     }
 }
 

@@ -35,6 +35,20 @@ struct TrainCommandTests {
         #expect(saneOutput.contains("status: ok"), "lr 1 leaves a minority of samples outside: \(saneOutput)")
     }
 
+    @Test("train warns before training a Langevin step whose noise is wider than the data, and trains it as asked")
+    func noiseFloorWarning() throws {
+        let harness = try ProcessHarness(label: "floor")
+        let small = ["train", "--method", "ml", "--iterations", "2", "--neurons", "8", "--hidden-layers", "1",
+                     "--eval-samples", "50", "--eval-steps", "5", "--quiet"]
+        let (status, output) = try harness.run("ebm-sweep", small + ["--langevin-step-size", "0.01", "--out",
+                                                                     harness.directory.appendingPathComponent("wide").path])
+        #expect(status == 0 && output.contains("status: "), "\(output)")
+        #expect(output.contains("warning: the Langevin noise √(2ε) = 0.141 of --langevin-step-size is wider than the "
+                                + "swiss_roll data's narrowest spread 0.0717") && output.contains("steps up to 0.00257"), "\(output)")
+        let (_, quiet) = try harness.run("ebm-sweep", small + ["--out", harness.directory.appendingPathComponent("template").path])
+        #expect(!quiet.contains("warning"), "the template's 5e-4 is below the floor: \(quiet)")
+    }
+
     @Test("train --out onto an existing run is refused in one sentence, before training, unless --force")
     func existingRunRefused() throws {
         let harness = try ProcessHarness(label: "overwrite")

@@ -41,6 +41,18 @@ struct NoiseFloorRuleTests {
         }
     }
 
+    @Test("plan names them and leaves them out of its estimate")
+    func plan() throws {
+        let s = try spec(steps: "2.0e-3, 5.0e-3, 1.0e-2")
+        let summary = PlanSummary(spec: s, jobs: Planner.plan(s))
+        let alone = try spec(steps: "2.0e-3")
+        #expect(summary.notRun?.configurations == 2 && summary.notRun?.jobs == 6)
+        #expect(summary.estimatedSeconds == PlanSummary(spec: alone, jobs: Planner.plan(alone)).estimatedSeconds)
+        #expect(summary.description.contains("not run: 2 of 3 configurations (6 jobs), whose Langevin noise √(2ε) = 0.1–0.141"))
+        let none = try spec(steps: "2.0e-3, 5.0e-3, 1.0e-2", rule: "none")
+        #expect(PlanSummary(spec: none, jobs: Planner.plan(none)).notRun == nil)
+    }
+
     @Test("a pruner given them has stopped them before any report, seed-aware or not, and keeps them stopped")
     func prunerStartsWithThem() throws {
         let jobs = prunerJobs(["a", "b"], seeds: 3)
@@ -56,6 +68,22 @@ struct NoiseFloorRuleTests {
         #expect(median.isStopped(job: "b-s0") && !median.isStopped(configuration: "unknown"))
         // A diverged seed of the last configuration left stops nothing: no rival without one remains.
         #expect(median.recordDivergence(job: "a-s0", iteration: 500) == .proceed)
+    }
+
+    /// The replay targets, met on this grid once the noise floor holds back its diverging
+    /// configurations (BENCHMARKS.md, eighth session): without it ASHA from 100 used 62 % and
+    /// stopped the grid's best.
+    @Test("replayed with its spec, ASHA on the 1000-iteration ML grid uses at most 30 % of it, under 5 % of that on diverged runs, and keeps and picks its best")
+    func mlGridTargets() throws {
+        let path = fixturePath("replay/ml_swiss_grid.trace.csv")
+        let trace = try ReplayTrace.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
+        let spec = try SweepSpec.load(path: fixturePath("replay/ml_swiss_grid.yaml"))
+        let notRun = try #require(spec.earlyStopping).notRunnable(Planner.plan(spec))
+        for first in [100, 300] {
+            let o = ReplaySimulator.run(trace, rule: .asha, minIterations: first, reductionFactor: 3, workers: 2, notRun: notRun)
+            #expect(o.usedFraction <= 0.30 && o.divergedSeconds <= 0.05 * o.usedSeconds, "from \(first): \(o.usedFraction)")
+            #expect(o.pickGridRank == 1 && o.gridBestSeedsStopped == 0, "from \(first)")
+        }
     }
 
     @Test("replayed with its spec, the 3000-iteration ML grid spends nothing on the configurations above the floor")

@@ -25,8 +25,9 @@ struct ReplayFixtureTests {
         #expect(t.missingRung(for: ReplaySimulator.Rule.asha.settings(minIterations: 100, reductionFactor: 3)) == nil)
     }
 
-    /// At the shipped sweep's first rung, 300. (From 100 the seed-aware rules stop both grids'
-    /// best: at 100 iterations their rung evaluations look like everyone's. BENCHMARKS.md.)
+    /// From rung 300. (From 100, replayed without the spec, the seed-aware rules stop the best of
+    /// the 1000-iteration grids: at 100 iterations their rung evaluations look like everyone's.
+    /// With the spec's noise floor the ML grid keeps it: NoiseFloorRuleTests. BENCHMARKS.md.)
     @Test("replayed from rung 300: no rule spends more than the grid; the seed-aware rules never stop a seed of the grid's best and pay for one diverged run per configuration at most",
           arguments: traces)
     func rules(name: String) throws {
