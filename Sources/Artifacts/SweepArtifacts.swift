@@ -53,6 +53,9 @@ public enum SweepArtifacts {
         let anchors = anchorLine(ranked.first)
         var notes = anchors.map { [$0] } ?? []
         if !fixedLine.isEmpty { notes.append("Same in every configuration: \(fixedLine).") }
+        if let held = NotRunSummary(rule: spec.earlyStopping, jobs: jobs) {
+            notes.append("Not run: \(held.sentence); early stopping never started them (README, \"Early stopping\").")
+        }
         if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
         if let kernels = kernelLine(results) { notes.append(kernels) }
         notes.append("Every metric of every configuration: results.csv; every run: runs.csv.")

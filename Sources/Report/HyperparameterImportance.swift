@@ -50,7 +50,7 @@ public struct HyperparameterImportance: Sendable, Equatable {
         let distinct = Set(cells.map { c in swept.map { c.values[$0] } }).count
         guard distinct == cells.count, gridSize == cells.count else {
             return .failure(Unavailable(description: "needs the complete grid: \(cells.count) configurations with an ok seed of \(gridSize) combinations of their values"
-                                        + (configurations.count > cells.count ? " (\(configurations.count - cells.count) without one yet)" : "")))
+                                        + (configurations.count > cells.count ? " (\(configurations.count - cells.count) without one: stopped early, not run, diverged or still running)" : "")))
         }
 
         let means = cells.map { c in c.metricValues.reduce(0, +) / Double(c.okCount) }

@@ -1,4 +1,5 @@
 import EBMCore
+import Foundation
 
 extension EarlyStopping {
     /// The configurations of `jobs` a sweep under this rule never starts, each with its reason:
@@ -19,5 +20,38 @@ extension EarlyStopping {
             }
         }
         return runnable ? reasons : [:]
+    }
+}
+
+/// What `plan` and results.md say about the configurations `EarlyStopping.notRunnable` holds back.
+public struct NotRunSummary: Sendable, Equatable {
+    public var configurations: Int
+    public var jobs: Int
+    /// Of the sweep, for "N of M configurations".
+    public var ofConfigurations: Int
+    /// The held-back configurations' Langevin noise, narrowest to widest, and the data's spread.
+    public var noise: ClosedRange<Double>
+    public var spread: Double
+
+    /// nil when `rule` holds nothing back.
+    public init?(rule: EarlyStopping?, jobs: [Job]) {
+        let held = rule?.notRunnable(jobs) ?? [:]
+        let floors = held.values.compactMap { if case .noiseFloor(let f) = $0 { f } else { nil } }
+        guard let low = floors.map(\.noise).min(), let high = floors.map(\.noise).max(), let spread = floors.first?.spread
+        else { return nil }
+        configurations = held.count
+        self.jobs = jobs.filter { held[$0.configID] != nil }.count
+        ofConfigurations = Set(jobs.map(\.configID)).count
+        noise = low...high
+        self.spread = spread
+    }
+
+    /// "18 of 27 configurations (54 jobs), whose Langevin noise √(2ε) = 0.1–0.141 is wider than …"
+    public var sentence: String {
+        let f = { (x: Double) in String(format: "%.3g", x) }
+        let noiseText = noise.lowerBound == noise.upperBound ? f(noise.lowerBound) : "\(f(noise.lowerBound))–\(f(noise.upperBound))"
+        return "\(configurations) of \(ofConfigurations) configurations (\(jobs) jobs), whose Langevin noise √(2ε) = "
+            + "\(noiseText) is wider than the data's narrowest spread \(f(spread)): they must diverge; steps up to "
+            + "\(f(spread * spread / 2)) stay below it"
     }
 }

@@ -1,5 +1,4 @@
 import EBMCore
-import Foundation
 
 /// What `ebm-sweep plan` prints before anything runs: how many jobs, what they look like, and
 /// roughly how long they will take.
@@ -29,7 +28,7 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
     public var stopsEarly: Bool
     /// The configurations the rule never runs (`EarlyStopping.notRunnable`), left out of the
     /// estimate, with the widest Langevin noise among them and the data's spread.
-    public var notRun: (configurations: Int, jobs: Int, noise: ClosedRange<Double>, spread: Double)?
+    public var notRun: NotRunSummary?
     /// The first rows of the job table, aligned text.
     public var table: String
 
@@ -51,10 +50,7 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         configurationCount = Set(jobs.map(\.configID)).count
         seedCount = spec.seeds.count
         let held = spec.earlyStopping?.notRunnable(jobs) ?? [:]
-        let floors = held.values.compactMap { if case .noiseFloor(let f) = $0 { f } else { nil } }
-        if let low = floors.map(\.noise).min(), let high = floors.map(\.noise).max(), let spread = floors.first?.spread {
-            notRun = (held.count, jobs.filter { held[$0.configID] != nil }.count, low...high, spread)
-        }
+        notRun = NotRunSummary(rule: spec.earlyStopping, jobs: jobs)
         let jobs = jobs.filter { held[$0.configID] == nil }
         let flops = jobs.map { Self.trainingFLOPs($0.config) + Self.evaluationFLOPs($0.config, spec.evaluation) }
         totalFLOPs = flops.reduce(0, +)
@@ -110,16 +106,8 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
 
     /// Why some configurations will not run, or nothing.
     var notRunLine: String {
-        guard let n = notRun else { return "" }
-        let noise = n.noise.lowerBound == n.noise.upperBound ? Self.digits3(n.noise.lowerBound)
-            : "\(Self.digits3(n.noise.lowerBound))–\(Self.digits3(n.noise.upperBound))"
-        return "not run: \(n.configurations) of \(configurationCount) configurations (\(n.jobs) jobs), whose Langevin noise "
-            + "√(2ε) = \(noise) is wider than the data's narrowest spread \(Self.digits3(n.spread)): they must diverge; "
-            + "steps up to \(Self.digits3(n.spread * n.spread / 2)) stay below it "
-            + "(docs/design.md, \"The Langevin noise floor\"; early_stopping: none runs them)\n"
+        notRun.map { "not run: \($0.sentence) (docs/design.md, \"The Langevin noise floor\"; early_stopping: none runs them)\n" } ?? ""
     }
-
-    static func digits3(_ x: Double) -> String { String(format: "%.3g", x) }
 
     static func round1(_ x: Double) -> String { HyperparameterValue.format((x * 10).rounded() / 10) }
 }

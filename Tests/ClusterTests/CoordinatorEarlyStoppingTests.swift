@@ -1,3 +1,4 @@
+import Artifacts
 import EBMCore
 import Foundation
 import Store
@@ -164,6 +165,15 @@ struct CoordinatorEarlyStoppingTests {
         try w.finish("\(narrow)-s0"); try w.finish("\(narrow)-s1")
         #expect(try rig.finish() == .finished)
         #expect(try rig.store.results().map(\.jobID).allSatisfy { $0.hasPrefix(narrow) })
+        // results.md says why, and its table says "not run".
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floor-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: directory)
+        let markdown = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
+        #expect(markdown.contains("Not run: 1 of 2 configurations (2 jobs), whose Langevin noise √(2ε) = 0.141 is wider than "
+                                  + "the data's narrowest spread 0.0717"), "\(markdown)")
+        #expect(markdown.split(separator: "\n").contains { $0.contains("| \(wide) ") && $0.contains("not run") })
 
         let none = try CoordinatorRig(yaml: yaml.replacingOccurrences(of: "type: asha", with: "type: none"))
         try none.start()
