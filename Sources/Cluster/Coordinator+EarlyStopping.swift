@@ -26,11 +26,15 @@ extension Coordinator {
     /// restarted coordinator takes the decisions it took before. Racing's jobs are outside the
     /// rule. Jobs the replayed rule has stopped but the store does not (the spec's rule was
     /// changed between runs, or a crash came between the two) are stopped now, and so are the
-    /// configurations the rule never runs (`EarlyStopping.notRunnable`). Nil without a rule.
+    /// configurations the rule never runs (`EarlyStopping.notRunnable`) that have not started a
+    /// job yet. Nil without a rule.
     func restoreEarlyStopping() throws -> EarlyStoppingState? {
         let planned = scheduler.jobs.filter { !racedJobs.contains($0.id) }
         guard let settings = spec.earlyStopping else { return nil }
-        let notRun = settings.notRunnable(planned)
+        // A configuration that has already run a job keeps running (a grown sweep, a rule added
+        // between runs): only one none of whose jobs has started is held back.
+        let started = Set(try store.jobs().filter { $0.attempts > 0 || $0.startedAt != nil }.map(\.job.configID))
+        let notRun = settings.notRunnable(planned).filter { !started.contains($0.key) }
         guard let pruner = settings.makePruner(jobs: planned.map { ($0.id, $0.configID) }, metric: spec.metric,
                                                notRun: notRun)
         else { return nil }

@@ -3,10 +3,11 @@ import Foundation
 
 extension EarlyStopping {
     /// The configurations of `jobs` a sweep under this rule never starts, each with its reason:
-    /// maximum-likelihood ones whose Langevin noise is wider than the data (`NoiseFloor`), which
-    /// must diverge and so cannot win (a configuration with a diverged seed ranks after every one
-    /// without). Empty without an active rule (`early_stopping: none` runs every job), and when no
-    /// configuration would be left to run: then the sweep's best is among them.
+    /// maximum-likelihood ones whose Langevin noise is wider than the data (`NoiseFloor`): their
+    /// training has no stable point and diverges once the model sharpens (within 3000 iterations
+    /// on the swiss roll, every one), so, as a configuration with a diverged seed, they are no
+    /// pick. Empty without an active rule (a sweep started with `early_stopping: none` runs every
+    /// job), and when no configuration would be left to run: then the sweep's best is among them.
     /// docs/design.md, "The Langevin noise floor".
     public func notRunnable(_ jobs: [Job]) -> [String: StopReason] {
         guard isActive else { return [:] }
@@ -51,7 +52,7 @@ public struct NotRunSummary: Sendable, Equatable {
         let f = { (x: Double) in String(format: "%.3g", x) }
         let noiseText = noise.lowerBound == noise.upperBound ? f(noise.lowerBound) : "\(f(noise.lowerBound))–\(f(noise.upperBound))"
         return "\(configurations) of \(ofConfigurations) configurations (\(jobs) jobs), whose Langevin noise √(2ε) = "
-            + "\(noiseText) is wider than the data's narrowest spread \(f(spread)): they must diverge; steps up to "
+            + "\(noiseText) is wider than the data's narrowest spread \(f(spread)): their training cannot settle and diverges once the model sharpens; steps up to "
             + "\(f(spread * spread / 2)) stay below it"
     }
 }

@@ -106,7 +106,7 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
 
     /// Why some configurations will not run, or nothing.
     var notRunLine: String {
-        notRun.map { "not run: \($0.sentence) (docs/design.md, \"The Langevin noise floor\"; early_stopping: none runs them)\n" } ?? ""
+        notRun.map { "not run: \($0.sentence) (docs/design.md, \"The Langevin noise floor\"; a sweep started with early_stopping: none runs them)\n" } ?? ""
     }
 
     static func round1(_ x: Double) -> String { HyperparameterValue.format((x * 10).rounded() / 10) }

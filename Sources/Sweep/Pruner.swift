@@ -31,8 +31,8 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// "A diverged seed ends its configuration").
     case seedDiverged(job: String, iteration: Int)
     /// The configuration's Langevin noise √(2ε) is wider than the data's narrowest spread: its
-    /// training must diverge (`NoiseFloor`), so none of its seeds starts (docs/design.md, "The
-    /// Langevin noise floor").
+    /// training has no stable point and diverges once the model sharpens (`NoiseFloor`), so none
+    /// of its seeds starts (docs/design.md, "The Langevin noise floor").
     case noiseFloor(NoiseFloor)
 
     /// The iteration the decision was taken at (a rung, or where the seed diverged).
@@ -57,7 +57,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
             return "seed \(job) diverged at iteration \(i)"
         case .noiseFloor(let floor):
             return "not run: its Langevin noise √(2ε) = \(Self.short(floor.noise)) is wider than the data's narrowest "
-                + "spread \(Self.short(floor.spread)), so its chains cannot match the data and training diverges"
+                + "spread \(Self.short(floor.spread)), so its chains cannot match the data and training diverges once the model sharpens"
         }
     }
 

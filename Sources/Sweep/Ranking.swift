@@ -15,7 +15,7 @@ public enum Ranking {
     ///     and recall).
     /// Order: ok configurations with a finite mean by mean (direction of `metric`), then those
     /// with a diverged seed beside their ok ones (by mean), then ok ones without a value, then stopped ones (the latest rung first, then by their rung mean;
-    /// those with a diverged seed after those without), then diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
+    /// those with a diverged seed after those without, those no seed of which ran last), then diverged, failed, pending; ties by `configID`. A stopped result carries its last rung's
     /// metric and iteration (`EarlyStopping.stoppedAtKey`).
     public static func rank(jobs: [Job], statuses: [String: RunStatus] = [:], results: [ResultSummary],
                             metric: RankingMetric) -> [RankedConfiguration] {
@@ -103,11 +103,12 @@ public enum Ranking {
         // one that did not, however good its surviving seeds (one lucky seed of three is no pick).
         case .ok: r.metricMean == nil ? 2 : (r.nDiverged > 0 ? 1 : 0)
         // Stopped ones the same way: one stopped for a diverged seed (docs/design.md, "A diverged
-        // seed ends its configuration") after every one the rule stopped for its rung values.
-        case .stopped: r.nDiverged > 0 ? 4 : 3
-        case .diverged: 5
-        case .failed: 6
-        case .pending, .running, .cancelled: 7
+        // seed ends its configuration") after every one the rule stopped for its rung values, and
+        // one no seed of which ran (its Langevin noise floor) after those: it trained nothing.
+        case .stopped: r.nDiverged > 0 ? 4 : (r.nOK == 0 && (r.stoppedAt ?? 0) == 0 && r.rungMean == nil ? 5 : 3)
+        case .diverged: 6
+        case .failed: 7
+        case .pending, .running, .cancelled: 8
         }
     }
 }

@@ -72,7 +72,8 @@ private struct TraceReader {
         let expected = ReplayTrace.header
         guard fields.count == expected.count || fields.count == ReplayTrace.legacyColumns,
               zip(fields, expected).allSatisfy({ $0 == $1 || $1 == "<metric>" }) else {
-            throw error(line, "", "the header must be \(expected.joined(separator: ",")), <metric> the ranking metric")
+            throw error(line, "", "the header must be \(expected.joined(separator: ",")), <metric> the ranking metric "
+                        + "(or its first ten columns: a trace without elapsed)")
         }
         guard let metric = RankingMetric(rawValue: fields[8]) else {
             throw error(line, fields[8], "is not a ranking metric (\(RankingMetric.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -125,7 +126,9 @@ private struct TraceReader {
             return Row(job: job, isFinal: false,
                        evaluation: .init(iteration: iteration, metric: value, escaped: escaped, elapsed: elapsed))
         }
-        if f.count > ReplayTrace.legacyColumns && !f[10].isEmpty { _ = try number(f[10], "elapsed", line, in: 0...1e9) }
+        if f.count > ReplayTrace.legacyColumns, !f[10].isEmpty, try number(f[10], "elapsed", line) != job.seconds {
+            throw error(line, "elapsed", "a final row's elapsed is the job's seconds (\(HyperparameterValue.format(job.seconds))) or empty")
+        }
         if status == .ok {
             guard iteration == iterations else { throw error(line, "iteration", "a run that ended ok trained all \(iterations) iterations") }
             job.finalMetric = try number(f[8], metric.rawValue, line, in: -1e300...1e300)
@@ -147,7 +150,7 @@ private struct TraceReader {
             guard e.iteration > (j.rungs.last?.iteration ?? 0) else {
                 throw error(line, "iteration", "rungs must ascend; \(e.iteration) follows \(j.rungs.last?.iteration ?? 0)")
             }
-            if let t = e.elapsed, let before = j.rungs.last?.elapsed, t < before {
+            if let t = e.elapsed, let before = j.rungs.compactMap(\.elapsed).last, t < before {
                 throw error(line, "elapsed", "must not fall from one rung to the next; \(HyperparameterValue.format(t)) follows "
                             + HyperparameterValue.format(before))
             }

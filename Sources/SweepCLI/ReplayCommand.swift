@@ -84,7 +84,9 @@ struct ReplayCommand: ParsableCommand {
             throw CommandError("\(trace.jobs.count > 0 ? self.trace : path): configuration \(stranger.configID) of job "
                                + "\(stranger.id) is not one \(path) plans; pass the spec the trace ran")
         }
-        let rule = EarlyStopping(rule: .asha, evaluation: .defaults(for: .ml))
-        return rule.notRunnable(jobs)
+        // Any active rule holds back the same configurations; among the trace's, as a sweep of
+        // them would (the guard looks at what is there to run).
+        let traced = Set(trace.jobs.map(\.configID))
+        return EarlyStopping(rule: .asha, evaluation: .defaults(for: .ml)).notRunnable(jobs.filter { traced.contains($0.configID) })
     }
 }

@@ -50,7 +50,9 @@ struct StatusCommand: ParsableCommand {
         let stopped = ranked.filter { $0.status == .stopped }
         if !stopped.isEmpty { print("stopped early: \(stopped.count) configuration\(stopped.count == 1 ? "" : "s")") }
         for row in stopped.prefix(top) {
-            print("  \(row.configID) at iteration \(row.stoppedAt ?? 0): \(reasons[row.configID] ?? "")")
+            // One no seed of which ran says so in its reason ("not run: …"), not "at iteration 0".
+            let place = (row.stoppedAt ?? 0) > 0 ? " at iteration \(row.stoppedAt ?? 0)" : ""
+            print("  \(row.configID)\(place): \(reasons[row.configID] ?? "")")
         }
     }
 }

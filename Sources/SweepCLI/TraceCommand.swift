@@ -39,6 +39,8 @@ struct TraceCommand: ParsableCommand {
                 throw CommandError("\(partial) holds jobs of another spec; remove it to start over")
             }
             done = Dictionary(kept.jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            // Rewritten in the current columns before rows are appended (a partial from an older build).
+            try kept.text.write(toFile: partial, atomically: true, encoding: .utf8)
             say("resuming: \(done.count) of \(jobs.count) jobs already in \(partial)")
         } else {
             try (ReplayTrace(metric: sweep.metric, jobs: []).headerLine + "\n").write(toFile: partial, atomically: true, encoding: .utf8)

@@ -90,7 +90,7 @@ extension TrainCommand {
         let f = { (x: Double) in String(format: "%.3g", x) }
         return "warning: the Langevin noise √(2ε) = \(f(floor.noise)) of --langevin-step-size is wider than the "
             + "\(dataset.rawValue) data's narrowest spread \(f(floor.spread)): the training chains cannot match the data, so "
-            + "training will diverge once the model sharpens; steps up to \(f(floor.largestStep)) stay below it "
+            + "training has no stable point and diverges once the model sharpens; steps up to \(f(floor.largestStep)) stay below it "
             + "(docs/design.md, \"The Langevin noise floor\")\n"
     }
 }

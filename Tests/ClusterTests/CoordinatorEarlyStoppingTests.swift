@@ -179,4 +179,23 @@ struct CoordinatorEarlyStoppingTests {
         try none.start()
         #expect(try none.store.jobs().allSatisfy { $0.status == .pending })
     }
+
+    @Test("a configuration above the noise floor that has already started a job keeps running (a sweep grown, or a rule added, between runs)")
+    func noiseFloorAfterAStart() throws {
+        let rig = try CoordinatorRig(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
+            grid: {langevin_step_size: [5.0e-4, 1.0e-2]}
+            seeds: [0, 1]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
+            """)
+        let wide = try #require(Planner.plan(rig.spec).first { $0.config.langevinStepSize == 1e-2 }).configID
+        try rig.store.markLeased(jobID: "\(wide)-s0", worker: "gone", attempt: 1)   // a coordinator before this one ran it
+        try rig.start()
+        #expect(try rig.store.jobs().allSatisfy { $0.status == .pending }, "nothing held back")
+        #expect(rig.coordinator?.earlyStopping?.notRunJobs == 0)
+        #expect(rig.coordinator?.earlyStopping?.pruner.isStopped(configuration: wide) == false)
+    }
 }

@@ -80,4 +80,40 @@ struct EarlyStoppingRunTests {
             #expect(csv.split(whereSeparator: \.isNewline).first?.contains("stopped_at") == true)
         }
     }
+
+    @Test("A configuration above the Langevin noise floor never reaches a worker; plan, run, status and results.md say why")
+    func noiseFloor() throws {
+        let harness = try ProcessHarness(label: "noise-floor")
+        let text = """
+            name: floor
+            method: ml
+            dataset: swiss_roll
+            fixed: {data_size: 128, hidden_layers: 1, neurons: 8, batch_size: 32, iterations: 40}
+            grid:
+              langevin_step_size: [5.0e-4, 1.0e-2]
+            seeds: [0, 1]
+            evaluation:
+              samples: 50
+              sampler: {init: normal, step_size: 1.0e-2, steps: 10}
+            early_stopping: {type: asha, min_iterations: 10, reduction_factor: 3, race_seeds: 0,
+                             evaluation: {samples: 20, steps: 5}}
+            """
+        let spec = try SweepFixtures.write(text, in: harness, as: "floor.yaml")
+        let (_, plan) = try harness.run("ebm-sweep", ["plan", spec])
+        #expect(plan.contains("not run: 1 of 2 configurations (2 jobs), whose Langevin noise √(2ε) = 0.141"), "\(plan)")
+        let out = harness.directory.appendingPathComponent("out").path
+        let (status, output) = try harness.run("ebm-sweep", ["run", spec, "--out", out, "--local-workers", "1"],
+                                               timeout: SweepRunTests.sweepTimeout)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("2 never run (their Langevin noise is wider than the data"), "\(output)")
+        let store = try SweepStore.openReadOnly(at: out + "/sweep.sqlite")
+        let wide = try store.jobs().filter { $0.job.config.langevinStepSize == 1e-2 }
+        #expect(wide.count == 2 && wide.allSatisfy { $0.status == .stopped && $0.attempts == 0 && $0.startedAt == nil })
+        #expect(try store.results().allSatisfy { !wide.map(\.job.id).contains($0.jobID) })
+        let (_, report) = try harness.run("ebm-sweep", ["status", out])
+        let line = report.split(separator: "\n").first { $0.contains(wide[0].job.configID) }.map(String.init) ?? ""
+        #expect(line.contains(": not run: its Langevin noise") && !line.contains("at iteration"), "\(report)")
+        let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+        #expect(markdown.contains("Not run: 1 of 2 configurations"), "\(markdown)")
+    }
 }

@@ -64,6 +64,11 @@ struct ReplayTraceTests {
         let falling = refused("\(h)\na-s0,a,0,900,90,ok,rung,100,2.5,0,31\na-s0,a,0,900,90,ok,rung,300,2.4,0,30\n")
         #expect(falling?.line == 3 && falling?.column == "elapsed" && falling?.message.contains("must not fall") == true)
         #expect(refused("\(h)\n\(a)\n")?.message.contains("has 10 fields, expected 11") == true)
+        // Falling past a rung without a time; a final row's time other than the job's seconds.
+        let gap = refused("\(h)\na-s0,a,0,900,90,ok,rung,100,2.5,0,31\na-s0,a,0,900,90,ok,rung,300,2.4,0,\na-s0,a,0,900,90,ok,rung,800,2.4,0,30\n")
+        #expect(gap?.line == 4 && gap?.message.contains("must not fall") == true, "\(String(describing: gap))")
+        let final = refused("\(h)\na-s0,a,0,900,90,ok,final,900,2,,99999\n")
+        #expect(final?.column == "elapsed" && final?.message.contains("the job's seconds (90.0) or empty") == true, "\(String(describing: final))")
     }
 
     @Test("an oversized trace is refused before it is read")
