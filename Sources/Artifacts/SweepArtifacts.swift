@@ -53,7 +53,8 @@ public enum SweepArtifacts {
         let anchors = anchorLine(ranked.first)
         var notes = anchors.map { [$0] } ?? []
         if !fixedLine.isEmpty { notes.append("Same in every configuration: \(fixedLine).") }
-        if let held = NotRunSummary(rule: spec.earlyStopping, jobs: jobs) {
+        let held = NotRunSummary(rule: spec.earlyStopping, jobs: jobs, started: try store.startedConfigurations())
+        if let held {
             notes.append("Not run: \(held.sentence); early stopping never started them (README, \"Early stopping\").")
         }
         if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
@@ -70,7 +71,8 @@ public enum SweepArtifacts {
                                      directory: directory, cache: bestCache)
         let figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec)
         let figureProblem = try SweepFigures.write(figures, to: directory)
-        let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early" : ""
+        let neverRun = held.map { " (\($0.jobs) of them never run: above the noise floor)" } ?? ""
+        let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early\(neverRun)" : ""
         var summary = ["\(jobs.count) jobs: \(counts[.ok] ?? 0) ok, \(counts[.diverged] ?? 0) diverged, \(counts[.failed] ?? 0) failed\(stopped), \((counts[.pending] ?? 0) + (counts[.running] ?? 0)) not finished."]
         summary += notes.dropLast()
         summary.append(tables.legend())

@@ -147,6 +147,13 @@ public final class SweepStore {
     }
 
     /// The event log in the order written, optionally only one kind.
+    /// Configurations any job of which was ever handed to a worker (a lease event; a requeue clears
+    /// the job's own start time, the event log keeps it).
+    public func startedConfigurations() throws(StoreError) -> Set<String> {
+        Set(try database.query("SELECT DISTINCT j.config_id FROM events e JOIN jobs j ON j.job_id = e.job_id WHERE e.kind = ?",
+                               [.text(StoreEvent.Kind.lease.rawValue)]) { (row: Statement) throws(StoreError) in row.string(at: 0) })
+    }
+
     public func events(kind: StoreEvent.Kind? = nil) throws(StoreError) -> [StoreEvent] {
         let filter = kind == nil ? "" : " WHERE kind = ?"
         let values: [SQLiteValue] = kind.map { [.text($0.rawValue)] } ?? []

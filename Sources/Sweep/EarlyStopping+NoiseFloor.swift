@@ -34,9 +34,10 @@ public struct NotRunSummary: Sendable, Equatable {
     public var noise: ClosedRange<Double>
     public var spread: Double
 
-    /// nil when `rule` holds nothing back.
-    public init?(rule: EarlyStopping?, jobs: [Job]) {
-        let held = rule?.notRunnable(jobs) ?? [:]
+    /// nil when `rule` holds nothing back. `started`: configurations that have started a job,
+    /// which a sweep never holds back (a grown sweep, a rule added between runs).
+    public init?(rule: EarlyStopping?, jobs: [Job], started: Set<String> = []) {
+        let held = (rule?.notRunnable(jobs) ?? [:]).filter { !started.contains($0.key) }
         let floors = held.values.compactMap { if case .noiseFloor(let f) = $0 { f } else { nil } }
         guard let low = floors.map(\.noise).min(), let high = floors.map(\.noise).max(), let spread = floors.first?.spread
         else { return nil }

@@ -174,6 +174,8 @@ struct CoordinatorEarlyStoppingTests {
         #expect(markdown.contains("Not run: 1 of 2 configurations (2 jobs), whose Langevin noise √(2ε) = 0.141 is wider than "
                                   + "the data's narrowest spread 0.0717"), "\(markdown)")
         #expect(markdown.split(separator: "\n").contains { $0.contains("| \(wide) ") && $0.contains("not run") })
+        let html = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+        #expect(html.contains("2 stopped early (2 of them never run: above the noise floor)"))
 
         let none = try CoordinatorRig(yaml: yaml.replacingOccurrences(of: "type: asha", with: "type: none"))
         try none.start()
@@ -197,5 +199,13 @@ struct CoordinatorEarlyStoppingTests {
         #expect(try rig.store.jobs().allSatisfy { $0.status == .pending }, "nothing held back")
         #expect(rig.coordinator?.earlyStopping?.notRunJobs == 0)
         #expect(rig.coordinator?.earlyStopping?.pruner.isStopped(configuration: wide) == false)
+        // Requeued, the job has no start time left; a later restart still knows it ran (the lease event).
+        let again = try rig.makeCoordinator()
+        #expect(again.earlyStopping?.notRunJobs == 0 && again.earlyStopping?.pruner.isStopped(configuration: wide) == false)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floor-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: directory)
+        #expect(try !String(contentsOfFile: directory + "/results.md", encoding: .utf8).contains("Not run"))
     }
 }
