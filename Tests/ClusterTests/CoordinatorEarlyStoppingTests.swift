@@ -135,9 +135,8 @@ struct CoordinatorEarlyStoppingTests {
         }
     }
 
-    @Test("a configuration whose Langevin noise is wider than the data never starts: its jobs are stopped with the reason before any is handed out; without a rule it runs")
-    func noiseFloor() throws {
-        let yaml = """
+    /// A configuration below the Langevin noise floor (the template's step) and one above it (1e-2).
+    static let floorYAML = """
             name: t
             method: ml
             fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
@@ -146,7 +145,10 @@ struct CoordinatorEarlyStoppingTests {
             evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
             early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
             """
-        let rig = try CoordinatorRig(yaml: yaml)
+
+    @Test("a configuration whose Langevin noise is wider than the data never starts: its jobs are stopped with the reason before any is handed out; without a rule it runs")
+    func noiseFloor() throws {
+        let rig = try CoordinatorRig(yaml: Self.floorYAML)
         let jobs = Planner.plan(rig.spec)
         let wide = try #require(jobs.first { $0.config.langevinStepSize == 1e-2 }).configID
         let narrow = try #require(jobs.first { $0.config.langevinStepSize == 5e-4 }).configID
@@ -166,33 +168,22 @@ struct CoordinatorEarlyStoppingTests {
         #expect(try rig.finish() == .finished)
         #expect(try rig.store.results().map(\.jobID).allSatisfy { $0.hasPrefix(narrow) })
         // results.md says why, and its table says "not run".
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floor-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: directory)
-        let markdown = try String(contentsOfFile: directory + "/results.md", encoding: .utf8)
+        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: rig.directory)
+        let markdown = try String(contentsOfFile: rig.directory + "/results.md", encoding: .utf8)
         #expect(markdown.contains("Not run: 1 of 2 configurations (2 jobs), whose Langevin noise √(2ε) = 0.141 is wider than "
                                   + "the data's narrowest spread 0.0717"), "\(markdown)")
         #expect(markdown.split(separator: "\n").contains { $0.contains("| \(wide) ") && $0.contains("not run") })
-        let html = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+        let html = try String(contentsOfFile: rig.directory + "/report.html", encoding: .utf8)
         #expect(html.contains("2 stopped early (2 of them never run: above the noise floor)"))
 
-        let none = try CoordinatorRig(yaml: yaml.replacingOccurrences(of: "type: asha", with: "type: none"))
+        let none = try CoordinatorRig(yaml: Self.floorYAML.replacingOccurrences(of: "type: asha", with: "type: none"))
         try none.start()
         #expect(try none.store.jobs().allSatisfy { $0.status == .pending })
     }
 
     @Test("a configuration above the noise floor that has already started a job keeps running (a sweep grown, or a rule added, between runs)")
     func noiseFloorAfterAStart() throws {
-        let rig = try CoordinatorRig(yaml: """
-            name: t
-            method: ml
-            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 900}
-            grid: {langevin_step_size: [5.0e-4, 1.0e-2]}
-            seeds: [0, 1]
-            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            early_stopping: {type: asha, min_iterations: 100, reduction_factor: 3, race_seeds: 0}
-            """)
+        let rig = try CoordinatorRig(yaml: Self.floorYAML)
         let wide = try #require(Planner.plan(rig.spec).first { $0.config.langevinStepSize == 1e-2 }).configID
         try rig.store.markLeased(jobID: "\(wide)-s0", worker: "gone", attempt: 1)   // a coordinator before this one ran it
         try rig.start()
@@ -202,10 +193,7 @@ struct CoordinatorEarlyStoppingTests {
         // Requeued, the job has no start time left; a later restart still knows it ran (the lease event).
         let again = try rig.makeCoordinator()
         #expect(again.earlyStopping?.notRunJobs == 0 && again.earlyStopping?.pruner.isStopped(configuration: wide) == false)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floor-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: directory)
-        #expect(try !String(contentsOfFile: directory + "/results.md", encoding: .utf8).contains("Not run"))
+        try SweepArtifacts.write(store: rig.store, spec: rig.spec, to: rig.directory)
+        #expect(try !String(contentsOfFile: rig.directory + "/results.md", encoding: .utf8).contains("Not run"))
     }
 }
