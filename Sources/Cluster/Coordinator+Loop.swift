@@ -68,8 +68,8 @@ extension Coordinator {
         try persist(interrupted)
         let resumed = interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted (will run again)"
         let notRun = earlyStopping?.notRunJobs ?? 0
-        let held = notRun == 0 ? "" : ", \(notRun) never run (their Langevin noise is wider than the data, so they must "
-            + "diverge: docs/design.md, \"The Langevin noise floor\")"
+        let held = notRun == 0 ? "" : ", \(notRun) never run (their Langevin noise is wider than the data: their training "
+            + "cannot settle; docs/design.md, \"The Langevin noise floor\")"
         logger.info("\(spec.name): \(scheduler.jobs.count) jobs, \(scheduler.counts.finished - notRun) already finished\(held)\(resumed)")
         phase = .running
     }

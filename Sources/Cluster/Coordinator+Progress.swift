@@ -10,6 +10,7 @@ extension Coordinator {
         p.diverged = counts.diverged
         p.failed = counts.failed
         p.stopped = counts.stopped
+        p.notRun = earlyStopping?.notRunJobs ?? 0
         p.workers = workers.count
         (p.elapsed, p.finishedBefore, p.trainingShare) = (now, finishedBefore, times.trainingShare)
         for (worker, info) in workers {

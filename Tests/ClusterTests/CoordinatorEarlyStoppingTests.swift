@@ -160,7 +160,8 @@ struct CoordinatorEarlyStoppingTests {
         }
         // Not this coordinator's work: before anything ran there is no ETA (it said 0 s).
         let progress = try #require(rig.coordinator).progress()
-        #expect(progress.finishedBefore == 2 && progress.stopped == 2 && progress.eta == nil)
+        #expect(progress.finishedBefore == 2 && progress.stopped == 2 && progress.notRun == 2 && progress.eta == nil)
+        #expect(ProgressView.summary(progress).contains("· 2 not run ·") && !ProgressView.summary(progress).contains("stopped early"))
         let w = try Worker(rig)
         try w.pump { w.held.count == 2 }
         #expect(Set(w.held.keys) == ["\(narrow)-s0", "\(narrow)-s1"])

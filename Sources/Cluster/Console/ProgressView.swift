@@ -24,6 +24,8 @@ public struct SweepProgress: Sendable {
     public var failed = 0
     /// Jobs the early-stopping rule stopped (at a rung, or before they started).
     public var stopped = 0
+    /// Of `stopped`, the jobs of configurations the rule never runs (their Langevin noise floor).
+    public var notRun = 0
     public var workers = 0
     public var running: [RunningJob] = []
     /// The best configuration so far: id, metric name, mean.
@@ -130,7 +132,8 @@ public final class ProgressView: @unchecked Sendable {
         var parts = ["jobs \(p.finished)/\(p.total) finished", "\(p.running.count) running", "\(p.pending) pending"]
         if p.failed > 0 { parts.append("\(p.failed) failed") }
         if p.diverged > 0 { parts.append("\(p.diverged) diverged") }
-        if p.stopped > 0 { parts.append("\(p.stopped) stopped early") }
+        if p.stopped > p.notRun { parts.append("\(p.stopped - p.notRun) stopped early") }
+        if p.notRun > 0 { parts.append("\(p.notRun) not run") }
         parts.append("\(p.workers) workers")
         if let best = p.best { parts.append("best \(best.configID) \(best.metric) \(format(best.mean))") }
         if let eta = p.eta { parts.append("eta \(duration(eta))") }
