@@ -90,7 +90,11 @@ check "no job lost or duplicated ($results results, $distinct distinct)" '[ "$re
 check "the worker with an unlisted key never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'intruder'"'"'")" = 0 ] && ! grep -q " job " "$work/intruder.log"'
 check "the worker without keys never got a job" '[ "$(q "select count(*) from jobs where worker='"'"'nokey'"'"'")" = 0 ] && ! grep -q " job " "$work/nokey.log"'
 check "the coordinator logged the unlisted key it turned away" 'grep -q "rejected a worker from 10.203.0.3" "$work/coordinator.log"'
-check "the coordinator logged the keyless connection it turned away" 'grep -q "rejected a connection on tcp://10.203.0.1:5555: its handshake failed" "$work/coordinator.log"'
+# libzmq reports a keyless worker's refused handshake as a protocol failure when the coordinator
+# reads its greeting first, and without detail when the worker hangs up first (about one attempt
+# in six on loopback; a CI run once saw only the latter): either line is the refusal. Nothing
+# else here fails a handshake: w1's cut link drops an established session, not a handshake.
+check "the coordinator logged the keyless connection it turned away" 'grep -Eq "rejected a connection on tcp://10.203.0.1:5555: its handshake failed|a connection on tcp://10.203.0.1:5555 closed or timed out during its handshake" "$work/coordinator.log"'
 check "results.csv written" '[ -s "$out/results.csv" ]'
 if [ $failed -gt 0 ]; then for f in "$work"/*.log; do echo "--- $f"; tail -30 "$f"; done; fi
 echo "netns: $passed passed, $failed failed"
