@@ -146,7 +146,6 @@ public final class SweepStore {
              .text(event.worker), .text(event.detail)])
     }
 
-    /// The event log in the order written, optionally only one kind.
     /// Configurations any job of which was ever handed to a worker (a lease event; a requeue clears
     /// the job's own start time, the event log keeps it).
     public func startedConfigurations() throws(StoreError) -> Set<String> {
@@ -154,6 +153,7 @@ public final class SweepStore {
                                [.text(StoreEvent.Kind.lease.rawValue)]) { (row: Statement) throws(StoreError) in row.string(at: 0) })
     }
 
+    /// The event log in the order written, optionally only one kind.
     public func events(kind: StoreEvent.Kind? = nil) throws(StoreError) -> [StoreEvent] {
         let filter = kind == nil ? "" : " WHERE kind = ?"
         let values: [SQLiteValue] = kind.map { [.text($0.rawValue)] } ?? []
