@@ -53,7 +53,8 @@ public enum SweepArtifacts {
         let anchors = anchorLine(ranked.first)
         var notes = anchors.map { [$0] } ?? []
         if !fixedLine.isEmpty { notes.append("Same in every configuration: \(fixedLine).") }
-        let held = NotRunSummary(rule: spec.earlyStopping, jobs: jobs, started: try store.startedConfigurations())
+        let held = NotRunSummary(held: spec.earlyStopping?.notRunnable(jobs, started: try store.startedConfigurations()) ?? [:],
+                                 jobs: jobs)
         if let held {
             notes.append("Not run: \(held.sentence); early stopping never started them (README, \"Early stopping\").")
         }

@@ -33,8 +33,7 @@ extension Coordinator {
         guard let settings = spec.earlyStopping else { return nil }
         // A configuration that has already run a job keeps running (a grown sweep, a rule added
         // between runs): only one none of whose jobs has started is held back.
-        let started = try store.startedConfigurations()
-        let notRun = settings.notRunnable(planned).filter { !started.contains($0.key) }   // as NotRunSummary
+        let notRun = settings.notRunnable(planned, started: try store.startedConfigurations())
         guard let pruner = settings.makePruner(jobs: planned.map { ($0.id, $0.configID) }, metric: spec.metric,
                                                notRun: notRun)
         else { return nil }

@@ -8,8 +8,10 @@ extension EarlyStopping {
     /// on the swiss roll, every one), so, as a configuration with a diverged seed, they are no
     /// pick. Empty without an active rule (a sweep started with `early_stopping: none` runs every
     /// job), and when no configuration would be left to run: then the sweep's best is among them.
+    /// `started`: configurations that have started a job, which are never held back (a sweep grown
+    /// or given a rule between runs; `SweepStore.startedConfigurations`).
     /// docs/design.md, "The Langevin noise floor".
-    public func notRunnable(_ jobs: [Job]) -> [String: StopReason] {
+    public func notRunnable(_ jobs: [Job], started: Set<String> = []) -> [String: StopReason] {
         guard isActive else { return [:] }
         var reasons: [String: StopReason] = [:]
         var runnable = false
@@ -20,7 +22,7 @@ extension EarlyStopping {
                 runnable = true
             }
         }
-        return runnable ? reasons : [:]
+        return runnable ? reasons.filter { !started.contains($0.key) } : [:]
     }
 }
 
@@ -34,10 +36,8 @@ public struct NotRunSummary: Sendable, Equatable {
     public var noise: ClosedRange<Double>
     public var spread: Double
 
-    /// nil when `rule` holds nothing back. `started`: configurations that have started a job,
-    /// which a sweep never holds back (a grown sweep, a rule added between runs).
-    public init?(rule: EarlyStopping?, jobs: [Job], started: Set<String> = []) {
-        let held = (rule?.notRunnable(jobs) ?? [:]).filter { !started.contains($0.key) }
+    /// Of `jobs`, the configurations `held` back (`EarlyStopping.notRunnable`); nil when none.
+    public init?(held: [String: StopReason], jobs: [Job]) {
         let floors = held.values.compactMap { if case .noiseFloor(let f) = $0 { f } else { nil } }
         guard let low = floors.map(\.noise).min(), let high = floors.map(\.noise).max(), let spread = floors.first?.spread
         else { return nil }
@@ -54,6 +54,6 @@ public struct NotRunSummary: Sendable, Equatable {
         let noiseText = noise.lowerBound == noise.upperBound ? f(noise.lowerBound) : "\(f(noise.lowerBound))–\(f(noise.upperBound))"
         return "\(configurations) of \(ofConfigurations) configurations (\(jobs) jobs), whose Langevin noise √(2ε) = "
             + "\(noiseText) is wider than the data's narrowest spread \(f(spread)): their training cannot settle and diverges once the model sharpens; steps up to "
-            + "\(f(spread * spread / 2)) stay below it"
+            + "\(f(NoiseFloor(noise: noise.lowerBound, spread: spread).largestStep)) stay below it"
     }
 }

@@ -50,7 +50,7 @@ public struct PlanSummary: Sendable, CustomStringConvertible {
         configurationCount = Set(jobs.map(\.configID)).count
         seedCount = spec.seeds.count
         let held = spec.earlyStopping?.notRunnable(jobs) ?? [:]
-        notRun = NotRunSummary(rule: spec.earlyStopping, jobs: jobs)
+        notRun = NotRunSummary(held: held, jobs: jobs)
         let jobs = jobs.filter { held[$0.configID] == nil }
         let flops = jobs.map { Self.trainingFLOPs($0.config) + Self.evaluationFLOPs($0.config, spec.evaluation) }
         totalFLOPs = flops.reduce(0, +)
