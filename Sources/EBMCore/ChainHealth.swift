@@ -40,6 +40,6 @@ extension MaximumLikelihood {
             maxDrift = d.isFinite ? max(maxDrift, d) : .infinity
         }
         let n = Double(max(1, batchSize))
-        return ChainHealth(drift: drift / n, maxDrift: maxDrift, noise: (2 * eps).squareRoot(), escaped: Double(escaped) / n)
+        return ChainHealth(drift: drift / n, maxDrift: maxDrift, noise: sampler.noiseScale, escaped: Double(escaped) / n)
     }
 }

@@ -15,6 +15,10 @@ public struct LangevinSampler: Sendable {
         self.stepSize = stepSize
     }
 
+    /// √(2ε): one step's noise scale in each coordinate, and the narrowest standard deviation the
+    /// chains can settle at in any well (`NoiseFloor`).
+    public var noiseScale: Double { (2 * stepSize).squareRoot() }
+
     /// Runs `steps` steps on `count` values of `chains` in place.
     ///
     /// `gradient(x, g)` must write ∇ₓf at the current chains `x` into `g` (`count` values).
@@ -26,7 +30,7 @@ public struct LangevinSampler: Sendable {
         gradient: (_ x: UnsafePointer<T>, _ into: UnsafeMutablePointer<T>) -> Void
     ) {
         let eps = T(stepSize)
-        let noiseScale = T((2 * stepSize).squareRoot())
+        let noiseScale = T(self.noiseScale)
         for _ in 0..<steps {
             gradient(UnsafePointer(x), g)
             for i in 0..<count {

@@ -10,7 +10,7 @@
 /// configurations above the floor diverged on every seed within 3000 iterations; at 1000, 26 of
 /// their 54 runs had not yet).
 public struct NoiseFloor: Hashable, Sendable {
-    /// √(2ε): the narrowest standard deviation the training chains can hold.
+    /// √(2ε) (`LangevinSampler.noiseScale`): the narrowest standard deviation the training chains can hold.
     public var noise: Double
     /// The data's narrowest spread (`ToyData.narrowestSpread`).
     public var spread: Double
@@ -23,9 +23,6 @@ public struct NoiseFloor: Hashable, Sendable {
     /// Whether the chains cannot be as narrow as the data: training has no stable point.
     public var exceedsData: Bool { noise > spread }
 
-    /// √(2ε) of a Langevin step ε.
-    public static func noise(stepSize: Double) -> Double { (2 * stepSize).squareRoot() }
-
     /// The largest step whose noise stays within the data's spread: σ²/2.
     public var largestStep: Double { spread * spread / 2 }
 }
@@ -35,7 +32,7 @@ extension TrainingConfig {
     /// train without sampling (NCE, ISM, DSM).
     public var noiseFloor: NoiseFloor? {
         guard method == .ml else { return nil }
-        return NoiseFloor(noise: NoiseFloor.noise(stepSize: langevinStepSize), spread: ToyData.narrowestSpread(dataset))
+        return NoiseFloor(noise: LangevinSampler(stepSize: langevinStepSize).noiseScale, spread: ToyData.narrowestSpread(dataset))
     }
 }
 
