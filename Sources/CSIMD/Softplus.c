@@ -12,19 +12,10 @@
 // copies perform the same IEEE operations in the same order on every lane (no FMA contraction:
 // the pragma below), so they give the same bits, and a scalar value computed as a one-lane group
 // equals the batch's.
-#include "CSIMD.h"
+#include "Lanes.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
-
-typedef float ebm_f32x16 __attribute__((ext_vector_type(16)));
-typedef int ebm_i32x16 __attribute__((ext_vector_type(16)));
-typedef double ebm_f64x8 __attribute__((ext_vector_type(8)));
-typedef long ebm_i64x8 __attribute__((ext_vector_type(8)));
-
-// a < b ? x : y on every lane (false with a NaN, as IEEE's <). Macros, not functions: a vector
-// argument would change the calling convention between the two ISAs' copies.
-#define SELECT(M, a, b, x, y) ({ M m_ = (a) < (b); (__typeof__(x))((m_ & (M)(x)) | (~m_ & (M)(y))); })
 
 // eˣ for x ≤ 0 in float32 (Cody–Waite): n = round(x/ln2) by the 1.5·2²³ shifter, r = x − n·ln2
 // with ln2 split as 0.693359375 (9 bits, so n·ln2_hi is exact for |n| ≤ 2¹⁴) + −2.12194440e-4,
@@ -122,12 +113,10 @@ typedef long ebm_i64x8 __attribute__((ext_vector_type(8)));
     }
 
 #if defined(__x86_64__)
-#define AVX512 __attribute__((target("avx512f")))
-#define AVX2 __attribute__((target("avx2")))
-SOFTPLUS_KERNEL(softplus_f32_avx512, float, ebm_f32x16, ebm_i32x16, EXP_NONPOSITIVE_F32, LOG1P_UNIT_F32, AVX512)
-SOFTPLUS_KERNEL(softplus_f32_avx2, float, ebm_f32x16, ebm_i32x16, EXP_NONPOSITIVE_F32, LOG1P_UNIT_F32, AVX2)
-SOFTPLUS_KERNEL(softplus_f64_avx512, double, ebm_f64x8, ebm_i64x8, EXP_NONPOSITIVE_F64, LOG1P_UNIT_F64, AVX512)
-SOFTPLUS_KERNEL(softplus_f64_avx2, double, ebm_f64x8, ebm_i64x8, EXP_NONPOSITIVE_F64, LOG1P_UNIT_F64, AVX2)
+SOFTPLUS_KERNEL(softplus_f32_avx512, float, ebm_f32x16, ebm_i32x16, EXP_NONPOSITIVE_F32, LOG1P_UNIT_F32, EBM_AVX512)
+SOFTPLUS_KERNEL(softplus_f32_avx2, float, ebm_f32x16, ebm_i32x16, EXP_NONPOSITIVE_F32, LOG1P_UNIT_F32, EBM_AVX2)
+SOFTPLUS_KERNEL(softplus_f64_avx512, double, ebm_f64x8, ebm_i64x8, EXP_NONPOSITIVE_F64, LOG1P_UNIT_F64, EBM_AVX512)
+SOFTPLUS_KERNEL(softplus_f64_avx2, double, ebm_f64x8, ebm_i64x8, EXP_NONPOSITIVE_F64, LOG1P_UNIT_F64, EBM_AVX2)
 
 void ebm_softplus_f32_isa(int vectorBits, long count, const float *z, float *a, float *d1, float *d2) {
     (vectorBits >= 512 ? softplus_f32_avx512 : softplus_f32_avx2)(count, z, a, d1, d2);
@@ -151,18 +140,10 @@ void ebm_softplus_f64_isa(int vectorBits, long count, const double *z, double *a
 }
 #endif
 
-// The CPU's vector width, asked once (a benign race: every thread stores the same value).
-static int vector_bits(void) {
-    static _Atomic int bits = 0;
-    int known = bits;
-    if (!known) bits = known = ebm_cpu_vector_bits();
-    return known;
-}
-
 void ebm_softplus_f32(long count, const float *z, float *a, float *d1, float *d2) {
-    ebm_softplus_f32_isa(vector_bits(), count, z, a, d1, d2);
+    ebm_softplus_f32_isa(ebm_vector_bits(), count, z, a, d1, d2);
 }
 
 void ebm_softplus_f64(long count, const double *z, double *a, double *d1, double *d2) {
-    ebm_softplus_f64_isa(vector_bits(), count, z, a, d1, d2);
+    ebm_softplus_f64_isa(ebm_vector_bits(), count, z, a, d1, d2);
 }

@@ -28,6 +28,16 @@ extension ActivationKind {
     /// Relu and leaky relu: φ′ is 1 where φ(z) > 0 and constant elsewhere, so it need not be stored.
     public var isPiecewiseLinear: Bool { self == .relu || self == .leakyRelu }
 
+    /// The slope below zero of relu (0) and leaky relu, which the thin-layer kernels apply on their
+    /// registers; nil for the smooth activations.
+    func rectifierSlope<T: Scalar>(_: T.Type) -> T? {
+        switch self {
+        case .relu: return 0
+        case .leakyRelu: return T(Self.leakySlope)
+        case .softplus, .silu, .tanh: return nil
+        }
+    }
+
     /// slope·x, the piecewise-linear activations' branch below zero (for φ, φ′ and the reverse
     /// pass alike). Relu selects 0 rather than multiplying by it, so −0 and ∞·0 never appear.
     @inline(__always)

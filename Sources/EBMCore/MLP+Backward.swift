@@ -22,17 +22,34 @@ extension MLP.Layout {
                            gradient: g, tape: t)
         }
         var target = t.scratch.0
+        // ∇ₓ alone through a rectifier (every Langevin step): the first layer's slopes are applied
+        // inside the input-gradient kernel, one pass over ā_0 instead of three.
+        let fusedSlope = g == nil && inputGradient && inputs <= 4 ? activation.rectifierSlope(T.self) : nil
         for l in stride(from: activatedLayers - 1, through: 0, by: -1) {
+            if l == 0, let slope = fusedSlope {
+                adjoint(of: 1, parameters: p, upstream: upstream, rows: rows, into: target)
+                T.rectifiedInputGradient(rows: rows, inputs: inputs, width: width, adjoint: target, activations: t.a[0],
+                                         slope: slope, columns: inputColumns(parameters: p, tape: t),
+                                         into: t.inputGradient)
+                return
+            }
             // ā_l = z̄_{l+1} · W_{l+1}   [rows, fanOut(l+1)] × [fanOut(l+1), width], then
-            // z̄_l = ā_l ⊙ φ′(z_l) in place; after the thin output layer's direct loop, block by
-            // block of rows while they are in L1.
+            // z̄_l = ā_l ⊙ φ′(z_l) in place. After the thin output layer a direct loop
+            // (`ThinLayer.c`) that applies a rectifier's slopes on its registers, or another
+            // activation's block by block of rows while they are in L1.
             if fanOut(l + 1) <= 2 {
-                let block = 16
-                for start in stride(from: 0, to: rows, by: block) {
-                    let count = min(block, rows - start)
-                    adjoint(of: l + 1, parameters: p, upstream: upstream + start * fanOut(l + 1), rows: count,
-                            into: target + start * width)
-                    applySlopes(layer: l, tape: t, to: target, from: start * width, count: count * width)
+                let k = fanOut(l + 1)
+                if let slope = activation.rectifierSlope(T.self) {
+                    T.thinAdjoint(rows: rows, outputs: k, width: width, upstream: upstream, weights: p + weightOffset(l + 1),
+                                  gate: t.a[l], slope: slope, into: target)
+                } else {
+                    let block = 16
+                    for start in stride(from: 0, to: rows, by: block) {
+                        let count = min(block, rows - start)
+                        adjoint(of: l + 1, parameters: p, upstream: upstream + start * k, rows: count,
+                                into: target + start * width)
+                        applySlopes(layer: l, tape: t, to: target, from: start * width, count: count * width)
+                    }
                 }
             } else {
                 adjoint(of: l + 1, parameters: p, upstream: upstream, rows: rows, into: target)
@@ -84,22 +101,13 @@ extension MLP.Layout {
     @inline(__always)
     func adjoint<T: Scalar>(of next: Int, parameters p: UnsafePointer<T>, upstream: UnsafePointer<T>, rows: Int,
                             into target: UnsafeMutablePointer<T>) {
-        let k = fanOut(next)
-        let w = p + weightOffset(next)
+        let k = fanOut(next), w = p + weightOffset(next)
         if k <= 2 {
-            for r in 0..<rows {
-                let u = upstream + r * k, o = target + r * width
-                let u0 = u[0]
-                for j in 0..<width { o[j] = u0 * w[j] }
-                if k == 2 {
-                    let u1 = u[1], w1 = w + width
-                    for j in 0..<width { o[j] += u1 * w1[j] }
-                }
-            }
+            T.thinAdjoint(rows: rows, outputs: k, width: width, upstream: upstream, weights: w, gate: nil, slope: 0,
+                          into: target)
             return
         }
-        BLAS.gemm(.none, .none, m: rows, n: width, k: k, a: upstream, lda: k, b: w, ldb: width,
-                  c: target, ldc: width)
+        BLAS.gemm(.none, .none, m: rows, n: width, k: k, a: upstream, lda: k, b: w, ldb: width, c: target, ldc: width)
     }
 
     /// ∂W_l = upstreamᵀ·input over `rows` rows, ∂b_l = upstreamᵀ·1 (both overwritten).

@@ -137,9 +137,11 @@ extension MLP.Layout {
     /// activated in place. For relu and leaky relu φ′ is not stored either: it is 1 where a > 0
     /// and the slope elsewhere, so the reverse pass reads it off a.
     /// - Precondition: `rows <= tape.capacity` and the tape was made for this layout.
+    /// `computeOutput: false` stops before the output layer, for a reverse pass that needs only
+    /// the activations (∇ₓf of an energy: its seed ∂f/∂f = 1 does not depend on f).
     public func forward<T: Scalar>(
         parameters p: UnsafePointer<T>, input x: UnsafePointer<T>, rows: Int,
-        tape t: Tape<T>, derivatives: DerivativeOrder
+        tape t: Tape<T>, derivatives: DerivativeOrder, computeOutput: Bool = true
     ) {
         precondition(rows <= t.capacity && t.layout == self, "tape too small or for another layout")
         t.rows = rows
@@ -152,17 +154,22 @@ extension MLP.Layout {
             let a = t.a[l], z = derivatives == .second ? t.z[l] : a
             let d1 = keepSlopes ? t.d1[l] : nil, d2 = derivatives >= .second ? t.d2[l] : nil
             if l == 0 && inputs <= 4 {
-                // The thin input layer is a direct loop, not a GEMM: activate each block of rows
-                // while its pre-activations are still in L1.
-                let w = p + weightOffset(0), columns = t.inputColumns
-                for j in 0..<width { for i in 0..<inputs { columns[i * width + j] = w[j * inputs + i] } }
-                let block = 16
-                for start in stride(from: 0, to: rows, by: block) {
-                    let count = min(block, rows - start), offset = start * width
-                    thinInputAffine(columns: columns, bias: p + biasOffset(0), input: previous + start * inputs,
-                                    rows: count, output: z + offset)
-                    activation.apply(count: count * width, z: z + offset, a: a + offset,
-                                     d1: d1.map { $0 + offset }, d2: d2.map { $0 + offset })
+                // The thin input layer is a direct loop, not a GEMM (`ThinLayer.c`). A rectifier is
+                // applied on its registers; another activation block by block of rows, while the
+                // block's pre-activations are still in L1.
+                let columns = inputColumns(parameters: p, tape: t)
+                if z == a, d1 == nil, let slope = activation.rectifierSlope(T.self) {
+                    T.thinAffine(rows: rows, inputs: inputs, width: width, columns: columns, bias: p + biasOffset(0),
+                                 input: previous, rectifierSlope: slope, output: a)
+                } else {
+                    let block = 16
+                    for start in stride(from: 0, to: rows, by: block) {
+                        let count = min(block, rows - start), offset = start * width
+                        T.thinAffine(rows: count, inputs: inputs, width: width, columns: columns, bias: p + biasOffset(0),
+                                     input: previous + start * inputs, rectifierSlope: nil, output: z + offset)
+                        activation.apply(count: count * width, z: z + offset, a: a + offset,
+                                         d1: d1.map { $0 + offset }, d2: d2.map { $0 + offset })
+                    }
                 }
             } else {
                 affine(layer: l, parameters: p, input: previous, rows: rows, output: z)
@@ -170,7 +177,18 @@ extension MLP.Layout {
             }
             previous = UnsafePointer(a)
         }
-        affine(layer: linearLayers - 1, parameters: p, input: previous, rows: rows, output: t.output)
+        if computeOutput {
+            affine(layer: linearLayers - 1, parameters: p, input: previous, rows: rows, output: t.output)
+        }
+    }
+
+    /// W_0's columns laid out apart in the tape (`columns[i·width + j]` = W_0[j, i]), so that the
+    /// thin first layer's kernels run over units in lanes.
+    @inline(__always)
+    func inputColumns<T: Scalar>(parameters p: UnsafePointer<T>, tape t: Tape<T>) -> UnsafePointer<T> {
+        let w = p + weightOffset(0), columns = t.inputColumns
+        for j in 0..<width { for i in 0..<inputs { columns[i * width + j] = w[j * inputs + i] } }
+        return UnsafePointer(columns)
     }
 
     /// output [rows, fanOut] = input [rows, fanIn] · Wᵀ + b for linear layer `l`.
@@ -201,31 +219,6 @@ extension MLP.Layout {
         }
         BLAS.gemm(.none, .transposed, m: rows, n: n, k: k, a: input, lda: k, b: w, ldb: k,
                   beta: 1, c: output, ldc: n)
-    }
-
-    /// z [rows, width] = x [rows, inputs]·W_0ᵀ + b_0 from W_0's columns laid out apart
-    /// (`columns[i·width + j]` = W_0[j, i]), so the loop over units runs in lanes. Per element
-    /// (b_j + x_0·W_j0) + x_1·W_j1 + …, the order of `affine`'s direct loop: the same bits.
-    @inline(__always)
-    func thinInputAffine<T: Scalar>(columns: UnsafePointer<T>, bias b: UnsafePointer<T>, input x: UnsafePointer<T>,
-                                    rows: Int, output: UnsafeMutablePointer<T>) {
-        let lanes = T.Lanes.scalarCount
-        let full = width / lanes * lanes
-        for r in 0..<rows {
-            let xr = x + r * inputs, o = output + r * width
-            var j = 0
-            while j < full {
-                var s = b.lanes(at: j)
-                for i in 0..<inputs { s += xr[i] * columns.lanes(at: i * width + j) }
-                o.store(s, at: j)
-                j += lanes
-            }
-            for j in full..<width {
-                var s = b[j]
-                for i in 0..<inputs { s += xr[i] * columns[i * width + j] }
-                o[j] = s
-            }
-        }
     }
 }
 

@@ -36,6 +36,22 @@ where Lanes.Scalar == Self {
     static func softplus(count: Int, z: UnsafePointer<Self>, a: UnsafeMutablePointer<Self>,
                          d1: UnsafeMutablePointer<Self>?, d2: UnsafeMutablePointer<Self>?)
 
+    /// The first layer's z [rows, width] = b + x·Wᵀ from W's columns laid out apart (`columns[i·width + j]`
+    /// = W[j, i]), rectified on the registers when `rectifierSlope` is given (`ThinLayer.c`).
+    static func thinAffine(rows: Int, inputs: Int, width: Int, columns: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+                           input: UnsafePointer<Self>, rectifierSlope: Self?, output: UnsafeMutablePointer<Self>)
+
+    /// The thin output layer's adjoint ā [rows, width] = u [rows, outputs]·W [outputs, width], then
+    /// where `gate` (the layer's activations a) is given, a > 0 ? ā : slope·ā (`ThinLayer.c`).
+    static func thinAdjoint(rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Self>, weights: UnsafePointer<Self>,
+                            gate: UnsafePointer<Self>?, slope: Self, into: UnsafeMutablePointer<Self>)
+
+    /// ∂loss/∂x [rows, inputs] = z̄·W₀ with z̄ = a > 0 ? ā : slope·ā, from the first layer's adjoint ā
+    /// and activations a [rows, width] and W₀'s columns laid out apart, in one pass (`ThinLayer.c`).
+    static func rectifiedInputGradient(rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Self>,
+                                       activations: UnsafePointer<Self>, slope: Self, columns: UnsafePointer<Self>,
+                                       into: UnsafeMutablePointer<Self>)
+
     /// libm's functions in this precision (scalar; cold or short loops only).
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
@@ -54,6 +70,24 @@ extension Float: Scalar {
                                                   d1: UnsafeMutablePointer<Float>?, d2: UnsafeMutablePointer<Float>?) {
         ebm_softplus_f32(count, z, a, d1, d2)
     }
+    @inline(__always) public static func thinAffine(
+        rows: Int, inputs: Int, width: Int, columns: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        input: UnsafePointer<Float>, rectifierSlope: Float?, output: UnsafeMutablePointer<Float>
+    ) {
+        ebm_thin_affine_f32(rows, inputs, width, columns, bias, input, rectifierSlope == nil ? 0 : 1, rectifierSlope ?? 0, output)
+    }
+    @inline(__always) public static func thinAdjoint(
+        rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        gate: UnsafePointer<Float>?, slope: Float, into: UnsafeMutablePointer<Float>
+    ) {
+        ebm_thin_adjoint_f32(rows, outputs, width, upstream, weights, gate, slope, into)
+    }
+    @inline(__always) public static func rectifiedInputGradient(
+        rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Float>, activations: UnsafePointer<Float>,
+        slope: Float, columns: UnsafePointer<Float>, into: UnsafeMutablePointer<Float>
+    ) {
+        ebm_rectified_input_gradient_f32(rows, inputs, width, adjoint, activations, slope, columns, into)
+    }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
     @inline(__always) public static func log1p(_ x: Float) -> Float { Foundation.log1p(x) }
@@ -70,6 +104,24 @@ extension Double: Scalar {
     @inline(__always) public static func softplus(count: Int, z: UnsafePointer<Double>, a: UnsafeMutablePointer<Double>,
                                                   d1: UnsafeMutablePointer<Double>?, d2: UnsafeMutablePointer<Double>?) {
         ebm_softplus_f64(count, z, a, d1, d2)
+    }
+    @inline(__always) public static func thinAffine(
+        rows: Int, inputs: Int, width: Int, columns: UnsafePointer<Double>, bias: UnsafePointer<Double>,
+        input: UnsafePointer<Double>, rectifierSlope: Double?, output: UnsafeMutablePointer<Double>
+    ) {
+        ebm_thin_affine_f64(rows, inputs, width, columns, bias, input, rectifierSlope == nil ? 0 : 1, rectifierSlope ?? 0, output)
+    }
+    @inline(__always) public static func thinAdjoint(
+        rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Double>, weights: UnsafePointer<Double>,
+        gate: UnsafePointer<Double>?, slope: Double, into: UnsafeMutablePointer<Double>
+    ) {
+        ebm_thin_adjoint_f64(rows, outputs, width, upstream, weights, gate, slope, into)
+    }
+    @inline(__always) public static func rectifiedInputGradient(
+        rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Double>, activations: UnsafePointer<Double>,
+        slope: Double, columns: UnsafePointer<Double>, into: UnsafeMutablePointer<Double>
+    ) {
+        ebm_rectified_input_gradient_f64(rows, inputs, width, adjoint, activations, slope, columns, into)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }

@@ -84,6 +84,32 @@ struct GradientTests {
         #expect(inputReport.worstError < Tolerance.gradient, "\(kind) input: \(inputReport)")
     }
 
+    /// ∇ₓf without parameter gradients, as every Langevin step asks for it: a rectifier's first
+    /// layer then takes its slopes inside the input-gradient kernel. Width 37 runs full lane groups
+    /// and a tail in both precisions' kernels; no hidden layer puts the thin output layer's
+    /// adjoint right before it.
+    @Test("∇ₓf alone (the Langevin steps' reverse pass) matches finite differences",
+          arguments: ActivationKind.allCases, [0, 2])
+    func energyInputGradient(kind: ActivationKind, hiddenLayers: Int) {
+        let model = Fixtures.smallMLP(outputs: 1, activation: kind, hiddenLayers: hiddenLayers, width: 37)
+        let x = Fixtures.gaussianBlob(rows: 5, seed: 11)
+        let layout = model.layout
+        let tape = Tape<Double>(layout: layout, capacity: x.rows)
+        var analytic = [Double](repeating: 0, count: x.count)
+        model.parameters.withUnsafeBufferPointer { p in
+            x.storage.withUnsafeBufferPointer { xb in
+                analytic.withUnsafeMutableBufferPointer { out in
+                    layout.energyGradient(parameters: p.baseAddress!, at: xb.baseAddress!, rows: x.rows, tape: tape,
+                                          into: out.baseAddress!)
+                }
+            }
+        }
+        let report = GradientCheck.compare(analytic: analytic, of: { xs in
+            model(Matrix(rows: x.rows, columns: 2, storage: xs)).storage.reduce(0, +)
+        }, at: x.storage, floor: Tolerance.networkFloor)
+        #expect(report.worstError < Tolerance.gradient, "\(kind), \(hiddenLayers) hidden: \(report)")
+    }
+
     /// Loss and gradient of `evaluate` as plain arrays.
     static func analytic(_ parameters: [Double],
                          _ evaluate: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double) -> (Double, [Double]) {

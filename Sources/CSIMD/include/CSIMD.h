@@ -46,4 +46,37 @@ void ebm_softplus_f64(long count, const double *z, double *a, double *d1, double
 void ebm_softplus_f32_isa(int vectorBits, long count, const float *z, float *a, float *d1, float *d2);
 void ebm_softplus_f64_isa(int vectorBits, long count, const double *z, double *a, double *d1, double *d2);
 
+// The MLP's thin layers (ThinLayer.c), AVX-512 or AVX2 lanes as the CPU has them, the same bits
+// either way. thin_affine: z[r, j] = b_j + Σ_i x[r, i]·columns[i·width + j] over `inputs` inputs,
+// rectified (v > 0 ? v : slope·v; relu selects 0) when `rectify`. thin_adjoint: target[r, j] =
+// Σ_k u[r, k]·w[k·width + j] over `outputs` ≤ 2, then where `a` is given, a[r, j] > 0 ? target :
+// slope·target.
+void ebm_thin_affine_f32(long rows, long inputs, long width, const float *columns, const float *b, const float *x,
+                         int rectify, float slope, float *z);
+void ebm_thin_affine_f64(long rows, long inputs, long width, const double *columns, const double *b, const double *x,
+                         int rectify, double slope, double *z);
+void ebm_thin_adjoint_f32(long rows, long outputs, long width, const float *u, const float *w, const float *a,
+                          float slope, float *target);
+void ebm_thin_adjoint_f64(long rows, long outputs, long width, const double *u, const double *w, const double *a,
+                          double slope, double *target);
+// rectified_input_gradient: out[r, i] = Σ_j z̄[r, j]·columns[i·width + j], z̄ = a > 0 ? adjoint :
+// slope·adjoint (inputs ≤ 4), the lanes summed in a fixed order.
+void ebm_rectified_input_gradient_f32(long rows, long inputs, long width, const float *adjoint, const float *a,
+                                      float slope, const float *columns, float *out);
+void ebm_rectified_input_gradient_f64(long rows, long inputs, long width, const double *adjoint, const double *a,
+                                      double slope, const double *columns, double *out);
+// The same with the lane width chosen by the caller (512 or 256; tests compare the two).
+void ebm_rectified_input_gradient_f32_isa(int vectorBits, long rows, long inputs, long width, const float *adjoint,
+                                          const float *a, float slope, const float *columns, float *out);
+void ebm_rectified_input_gradient_f64_isa(int vectorBits, long rows, long inputs, long width, const double *adjoint,
+                                          const double *a, double slope, const double *columns, double *out);
+void ebm_thin_affine_f32_isa(int vectorBits, long rows, long inputs, long width, const float *columns, const float *b,
+                             const float *x, int rectify, float slope, float *z);
+void ebm_thin_affine_f64_isa(int vectorBits, long rows, long inputs, long width, const double *columns, const double *b,
+                             const double *x, int rectify, double slope, double *z);
+void ebm_thin_adjoint_f32_isa(int vectorBits, long rows, long outputs, long width, const float *u, const float *w,
+                              const float *a, float slope, float *target);
+void ebm_thin_adjoint_f64_isa(int vectorBits, long rows, long outputs, long width, const double *u, const double *w,
+                              const double *a, double slope, double *target);
+
 #endif

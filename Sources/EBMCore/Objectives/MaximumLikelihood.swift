@@ -93,7 +93,7 @@ extension MLP.Layout {
     @inline(__always)
     public func energyGradient<T: Scalar>(parameters p: UnsafePointer<T>, at x: UnsafePointer<T>, rows: Int,
                                           tape: Tape<T>, into: UnsafeMutablePointer<T>) {
-        forward(parameters: p, input: x, rows: rows, tape: tape, derivatives: .first)
+        forward(parameters: p, input: x, rows: rows, tape: tape, derivatives: .first, computeOutput: false)
         tape.outputGradient.update(repeating: 1, count: rows)
         backward(parameters: p, tape: tape, gradient: nil, inputGradient: true)
         into.update(from: tape.inputGradient, count: rows * inputs)
