@@ -31,10 +31,19 @@ public struct LangevinSampler: Sendable {
     ) {
         let eps = T(stepSize)
         let noiseScale = T(self.noiseScale)
-        for _ in 0..<steps {
-            gradient(UnsafePointer(x), g)
-            for i in 0..<count {
-                x[i] += -eps * g[i] + noiseScale * T(random.gaussian())
+        // The noise is drawn in lanes a block at a time, into 1 KiB on the stack (the size Swift
+        // promises to keep off the heap).
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 128) { noise in
+            for _ in 0..<steps {
+                gradient(UnsafePointer(x), g)
+                var start = 0
+                while start < count {
+                    let n = min(noise.count, count - start)
+                    random.fillGaussian(UnsafeMutableBufferPointer(rebasing: noise[0..<n]))
+                    let xs = x + start, gs = g + start
+                    for i in 0..<n { xs[i] += -eps * gs[i] + noiseScale * T(noise[i]) }
+                    start += n
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CSIMD
 import Foundation
 
 /// A seeded, platform-independent pseudo-random source: xoshiro256** seeded through SplitMix64.
@@ -63,22 +64,34 @@ public struct RandomSource: Sendable {
         return Int(m.high)
     }
 
-    /// Standard normal draw (Box–Muller; both values of each pair are used).
+    /// Standard normal draw (Box–Muller; both values of each pair are used). One pair of lanes of
+    /// `fillGaussian`'s kernel (`Gaussian.c`), so a draw is the same bits either way.
     @inline(__always)
     public mutating func gaussian() -> Double {
         if let spare = spareGaussian {
             spareGaussian = nil
             return spare
         }
-        // 1 - uniform() lies in (0, 1], so the logarithm is finite.
-        let r = (-2.0 * log(1.0 - uniform())).squareRoot()
-        let theta = 2.0 * Double.pi * uniform()
-        spareGaussian = r * sin(theta)
-        return r * cos(theta)
+        var pair = (uniform(), uniform())
+        withUnsafeMutableBytes(of: &pair) { ebm_box_muller(1, $0.baseAddress!.assumingMemoryBound(to: Double.self)) }
+        spareGaussian = pair.1
+        return pair.0
     }
 
-    /// Fills `buffer` with independent N(0, 1) draws.
+    /// Fills `buffer` with independent N(0, 1) draws: the values `buffer.count` calls of `gaussian()`
+    /// would return, computed in lanes. Allocation-free.
     public mutating func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>) {
-        for i in buffer.indices { buffer[i] = gaussian() }
+        guard let p = buffer.baseAddress, !buffer.isEmpty else { return }
+        var i = 0
+        if let spare = spareGaussian {
+            p[0] = spare
+            spareGaussian = nil
+            i = 1
+        }
+        let pairs = (buffer.count - i) / 2
+        for k in 0..<(2 * pairs) { p[i + k] = uniform() }
+        ebm_box_muller(pairs, p + i)
+        i += 2 * pairs
+        if i < buffer.count { p[i] = gaussian() }
     }
 }

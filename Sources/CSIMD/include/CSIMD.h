@@ -79,4 +79,10 @@ void ebm_thin_adjoint_f32_isa(int vectorBits, long rows, long outputs, long widt
 void ebm_thin_adjoint_f64_isa(int vectorBits, long rows, long outputs, long width, const double *u, const double *w,
                               const double *a, double slope, double *target);
 
+// Box–Muller in place over `pairs` pairs (Gaussian.c): values[2k], values[2k + 1] hold uniforms
+// u₁, u₂ ∈ [0, 1) on entry and r·cos θ, r·sin θ on return, r = √(−2·log(1 − u₁)), θ = 2π·u₂.
+// AVX-512 or AVX2 lanes as the CPU has them, the same bits either way.
+void ebm_box_muller(long pairs, double *values);
+void ebm_box_muller_isa(int vectorBits, long pairs, double *values);
+
 #endif
