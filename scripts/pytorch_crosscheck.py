@@ -5,7 +5,7 @@ trainer in Float from float32 inputs, and PyTorch recomputes them in torch.float
 
 Reads the JSON files `Tests/EBMCoreTests/CrossCheckExport.swift` writes (one per objective: the
 template layout, flat parameters, batch, fixed noise or Langevin samples, hyperparameters, and the
-Swift loss and gradient), rebuilds each model as the course templates do (design.md section 2),
+Swift loss and gradient; for ML also ∇ₓf at the samples, folded into "max grad err"), rebuilds each model as the course templates do (design.md section 2),
 evaluates the objective the way the course's PyTorch code would, with autograd for every gradient
 (and for ISM's Jacobian trace), and prints one row per file. Exits 1 on any FAIL.
 
@@ -106,6 +106,13 @@ def check(case):
     assert grad.numel() == swift_grad.numel(), "gradient lengths differ"
     loss_error = abs(loss.item() - case["loss"]) / abs(case["loss"])
     grad_error = ((grad - swift_grad).abs().max() / swift_grad.abs().max()).item()
+    if "input_gradient" in case:
+        # ML: the gradient every Langevin step follows, d f(x_hat).sum() / d x_hat.
+        x_hat = torch.tensor(case["samples"], requires_grad=True)
+        (input_grad,) = torch.autograd.grad(model(x_hat).sum(), x_hat)
+        swift_input = torch.tensor(case["input_gradient"], dtype=torch.float64)
+        input_error = ((input_grad.to(torch.float64) - swift_input).abs().max() / swift_input.abs().max()).item()
+        grad_error = max(grad_error, input_error)
     return loss_error, grad_error, loss.item()
 
 

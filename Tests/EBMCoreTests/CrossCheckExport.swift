@@ -4,7 +4,8 @@ import EBMCore
 
 /// Exports, per objective, everything an independent implementation needs to recompute the loss and
 /// its parameter gradient: the template layout, the flat parameters, a small batch, the fixed noise
-/// or Langevin samples, the hyperparameters, and the Swift trainer's loss and gradient.
+/// or Langevin samples, the hyperparameters, and the Swift trainer's loss and gradient (for ML also
+/// ∇ₓf at the samples, what every Langevin step computes).
 /// `scripts/pytorch_crosscheck.py` recomputes them in PyTorch (`make crosscheck`): every case in
 /// float64 and again in float32 (inputs rounded to float32, the Swift side run in `Float`).
 ///
@@ -85,7 +86,17 @@ struct CrossCheckExport {
                     objective.contrast(parameters: p, gradient: g, data: x.baseAddress!, samples: s.baseAddress!, rows: Self.rows)
                 } }
             }
-            fields += [("energy_reg", Self.json(config.energyReg)), ("samples", Self.json(rows: samples.map { Double($0) }, columns: layout.inputs))]
+            // ∇ₓf at the samples, as a Langevin step computes it (the reverse pass without parameter
+            // gradients, whose first layer runs the fused input-gradient kernel).
+            var inputGradient = [T](repeating: 0, count: n)
+            parameters.converted(to: T.self).withUnsafeBufferPointer { p in
+                samples.withUnsafeBufferPointer { x in inputGradient.withUnsafeMutableBufferPointer { into in
+                    layout.energyGradient(parameters: p.baseAddress!, at: x.baseAddress!, rows: Self.rows, tape: tape,
+                                          into: into.baseAddress!)
+                } }
+            }
+            fields += [("energy_reg", Self.json(config.energyReg)), ("samples", Self.json(rows: samples.map { Double($0) }, columns: layout.inputs)),
+                       ("input_gradient", Self.json(rows: inputGradient.map { Double($0) }, columns: layout.inputs))]
         case .nce:
             // y ~ Q = N(0, τ²I), drawn exactly as NoiseContrastive.evaluate draws them.
             let noise = (0..<n).map { _ in T(config.noiseStd * random.gaussian()) }
