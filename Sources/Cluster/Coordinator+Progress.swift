@@ -12,17 +12,31 @@ extension Coordinator {
         p.stopped = counts.stopped
         p.notRun = earlyStopping?.notRunJobs ?? 0
         p.workers = workers.count
-        (p.elapsed, p.finishedBefore, p.trainingShare) = (now, finishedBefore, times.trainingShare)
+        p.elapsed = now
+        var running: [RemainingTime.Work] = []
         for (worker, info) in workers {
             for jobID in scheduler.leases(of: worker) {
                 let progress = info.progress[jobID]
+                let iterations = scheduler.job(withID: jobID)?.config.iterations ?? 1
                 p.running.append(.init(jobID: jobID, worker: worker, iteration: progress?.iteration ?? 0,
-                                       iterations: scheduler.job(withID: jobID)?.config.iterations ?? 1,
-                                       loss: progress?.loss ?? .nan))
+                                       iterations: iterations, loss: progress?.loss ?? .nan))
+                var work = work(forJob: jobID)
+                work.trained = Double(progress?.iteration ?? 0) / Double(max(1, iterations))
+                running.append(work)
             }
         }
+        let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map { work(forJob: $0.id) }
+        p.eta = times.seconds(pending: pending, running: running, workers: workers.count)
         p.best = bestSoFar()
         return p
+    }
+
+    /// A job's full run in FLOPs (training and the final evaluation, as `plan` counts them), and
+    /// whether the rule judges it at rungs (racing's jobs run to their end).
+    func work(forJob id: String) -> RemainingTime.Work {
+        guard let job = scheduler.job(withID: id) else { return .init(flops: 0, judged: false) }
+        let flops = PlanSummary.trainingFLOPs(job.config) + PlanSummary.evaluationFLOPs(job.config, spec.evaluation)
+        return .init(flops: flops, judged: earlyStopping != nil && !racedJobs.contains(id))
     }
 
     func bestSoFar() -> (configID: String, metric: String, mean: Double)? {

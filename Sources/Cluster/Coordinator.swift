@@ -94,10 +94,8 @@ public final class Coordinator {
     public var liveReport: LiveReport?
     /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
     let interrupted: [String]
-    /// For the ETA: jobs finished before this coordinator started (those its rule never runs
-    /// included), and where jobs' time goes.
-    private(set) var finishedBefore = 0
-    var times = SweepProgress.JobTimes()
+    /// For the ETA: what finished jobs cost against their FLOPs.
+    var times = RemainingTime()
     /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
     var earlyStopping: EarlyStoppingState?
     /// Whether racing has been decided (it happens once per sweep), and the jobs it added, which
@@ -124,15 +122,14 @@ public final class Coordinator {
         scheduler = Scheduler(resuming: stored.map { Scheduler.ResumedJob(job: $0.job, status: $0.status, attempts: $0.attempts,
                                                                           worker: $0.worker) },
                               maxAttempts: spec.maxAttempts, liveness: settings.liveness)
-        for result in try store.resultSummaries() {
-            if result.status == .ok { okMetrics[result.jobID] = result.metrics }
-            times.add(result)
-        }
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
         raced = try store.hasRaced()
         racedJobs = try store.racedJobIDs()
         earlyStopping = try restoreEarlyStopping()
-        finishedBefore = scheduler.counts.finished
+        for result in try store.resultSummaries() {
+            if result.status == .ok { okMetrics[result.jobID] = result.metrics }
+            times.add(result, work: work(forJob: result.jobID))
+        }
     }
 
     /// Seconds since the loop started, on its clock.

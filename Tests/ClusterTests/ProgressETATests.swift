@@ -3,65 +3,78 @@ import Sweep
 import Testing
 @testable import Cluster
 
-/// The live ETA on hand-made snapshots (no clock: `elapsed` is given).
-@Suite("SweepProgress: the live ETA")
+/// The live ETA (`RemainingTime`) on hand-made results: no clock, no coordinator.
+@Suite("RemainingTime: the live ETA")
 struct ProgressETATests {
-    static func job(iteration: Int, of iterations: Int) -> SweepProgress.RunningJob {
-        .init(jobID: "j", worker: "w", iteration: iteration, iterations: iterations, loss: 0)
-    }
-
-    static func result(seconds: Double, secondsPerIteration: Double, iterations: Int, status: RunStatus = .ok) -> ResultSummary {
+    static func result(seconds: Double, status: RunStatus = .ok, secondsPerIteration: Double = 0,
+                       iterations: Int = 0) -> ResultSummary {
         ResultSummary(jobID: "j", attempt: 1, status: status, metrics: [:], worker: "w", seconds: seconds,
                       secondsPerIteration: secondsPerIteration, iterationsRun: iterations)
     }
 
-    @Test("after a resume, only the jobs finished since this coordinator started set the rate")
-    func resumeCountsOnlyThisRun() throws {
-        var p = SweepProgress()
-        p.total = 20
-        p.ok = 16
-        p.finishedBefore = 15
-        p.elapsed = 10
-        p.trainingShare = 0.5
-        // One job finished here in 10 s; 4 are left: about 40 s (the old estimate counted the 15
-        // earlier jobs as this run's work and said 10 / 16 × 4 = 2.5 s).
-        let eta = try #require(p.eta)
-        #expect(abs(eta - 40) < 1e-9)
+    /// Two judged jobs ran to their end (10 s for 100 FLOPs each, 8 s of it training) and four were
+    /// stopped early (1 s each).
+    static func afterRungs() -> RemainingTime {
+        var times = RemainingTime()
+        for _ in 0..<2 {
+            times.add(result(seconds: 10, secondsPerIteration: 0.08, iterations: 100), work: .init(flops: 100, judged: true))
+        }
+        for _ in 0..<4 { times.add(result(seconds: 1, status: .stopped), work: .init(flops: 100, judged: true)) }
+        return times
     }
 
-    @Test("a job whose training is done is still evaluating: it counts for its training share only")
+    @Test("jobs stopped at a rung do not make the full runs left look cheap: racing's 3 jobs of 10 s on 2 workers take 15 s")
+    func stoppedJobsWeighWhatTheyCost() throws {
+        let racing = [RemainingTime.Work](repeating: .init(flops: 100, judged: false), count: 3)
+        let eta = try #require(Self.afterRungs().seconds(pending: racing, running: [], workers: 2))
+        // Counting jobs, 6 finished in the time of 24 worker-seconds said 3 × 4 s / 2 = 6 s.
+        #expect(abs(eta - 15) < 1e-9)
+    }
+
+    @Test("a judged job left is expected to cost what judged jobs cost so far: 24 s of 60 full")
+    func judgedShare() throws {
+        let times = Self.afterRungs()
+        #expect(abs(times.judgedShare - 0.4) < 1e-12)
+        let eta = try #require(times.seconds(pending: [.init(flops: 100, judged: true)], running: [], workers: 2))
+        #expect(abs(eta - 4) < 1e-9)
+    }
+
+    @Test("a job of twice the FLOPs (twice the Langevin steps) is expected to take twice as long")
+    func heavierJobsTakeLonger() throws {
+        let times = Self.afterRungs()
+        let light = try #require(times.seconds(pending: [.init(flops: 100, judged: false)], running: [], workers: 1))
+        let heavy = try #require(times.seconds(pending: [.init(flops: 200, judged: false)], running: [], workers: 1))
+        #expect(abs(heavy - 2 * light) < 1e-9 && abs(light - 10) < 1e-9)
+    }
+
+    @Test("a running job whose training is done is still evaluating: its training share is done, the rest is left")
     func evaluationTimeCounts() throws {
-        var p = SweepProgress()
-        p.total = 2
-        p.elapsed = 8
-        p.trainingShare = 0.8
-        p.running = [Self.job(iteration: 100, of: 100)]
-        // 0.8 of one job done in 8 s; 1.2 jobs left at 10 s a job: 12 s (the old estimate: 8 s).
-        let eta = try #require(p.eta)
-        #expect(abs(eta - 12) < 1e-9)
+        let done = RemainingTime.Work(flops: 100, judged: false, trained: 1)
+        let eta = try #require(Self.afterRungs().seconds(pending: [], running: [done], workers: 2))
+        // 0.8 of its 10 s trained; 2 s of evaluation left, on one worker (there is one job).
+        #expect(abs(eta - 2) < 1e-9)
     }
 
-    @Test("no ETA before anything finished here and before the training share is known")
+    @Test("no ETA before a job has run to its end, nor without workers")
     func noGuess() {
-        var p = SweepProgress()
-        p.total = 4
-        p.ok = 2
-        p.finishedBefore = 2
-        p.elapsed = 5
-        p.running = [Self.job(iteration: 50, of: 100)]
-        #expect(p.eta == nil)
+        var times = RemainingTime()
+        let left = [RemainingTime.Work(flops: 100, judged: true)]
+        times.add(Self.result(seconds: 1, status: .stopped), work: .init(flops: 100, judged: true))
+        #expect(times.seconds(pending: left, running: [], workers: 2) == nil)
+        #expect(Self.afterRungs().seconds(pending: left, running: [], workers: 0) == nil)
     }
 
-    @Test("the training share comes from finished ok jobs; nonsense timings from a peer are skipped")
-    func trainingShare() throws {
-        var times = SweepProgress.JobTimes()
-        #expect(times.trainingShare == nil)
-        times.add(Self.result(seconds: 10, secondsPerIteration: 0.06, iterations: 100))   // 6 s training of 10
-        times.add(Self.result(seconds: 10, secondsPerIteration: 0.02, iterations: 100))   // 2 s training of 10
-        times.add(Self.result(seconds: .nan, secondsPerIteration: 1, iterations: 1))
-        times.add(Self.result(seconds: 5, secondsPerIteration: .infinity, iterations: 3))
-        times.add(Self.result(seconds: 30, secondsPerIteration: 0, iterations: 0, status: .failed))
+    @Test("the training share and the rate come from ok jobs; nonsense timings from a peer are skipped")
+    func peerNumbers() throws {
+        var times = RemainingTime()
+        times.add(Self.result(seconds: 10, secondsPerIteration: 0.06, iterations: 100), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 10, secondsPerIteration: 0.02, iterations: 100), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: .nan, secondsPerIteration: 1, iterations: 1), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 5, secondsPerIteration: .infinity, iterations: 3), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: -3), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 30, status: .failed), work: .init(flops: 100, judged: true))
         let share = try #require(times.trainingShare)
         #expect(abs(share - 0.4) < 1e-12)
+        #expect(times.secondsPerFLOP == 0.1 && times.judgedShare == 1)
     }
 }

@@ -32,45 +32,13 @@ public struct SweepProgress: Sendable {
     public var best: (configID: String, metric: String, mean: Double)?
     /// Seconds since this coordinator started.
     public var elapsed: Double = 0
-    /// Jobs already finished when this coordinator started (a resumed sweep): not its work.
-    public var finishedBefore = 0
-    /// The share of a job's time spent training (the rest is evaluation), from finished jobs;
-    /// nil until one has finished.
-    public var trainingShare: Double?
+    /// Seconds left, by `RemainingTime`; nil while it cannot tell.
+    public var eta: Double?
 
     public init() {}
 
     public var finished: Int { ok + diverged + failed + stopped }
     public var pending: Int { max(0, total - finished - running.count) }
-
-    /// Seconds left at the rate this coordinator has worked: jobs it finished, plus the running
-    /// ones' trained fractions scaled by the training share (a job whose iterations are all done
-    /// is still evaluating). Without a known share a running job counts for nothing yet.
-    public var eta: Double? {
-        let share = trainingShare ?? 0
-        let partial = running.reduce(0.0) { $0 + share * min(1, Double($1.iteration) / Double(max(1, $1.iterations))) }
-        let workedHere = Double(max(0, finished - finishedBefore)) + partial
-        guard workedHere > 0.05, elapsed > 0 else { return nil }
-        return elapsed / workedHere * max(0, Double(total - finished) - partial)
-    }
-
-    /// Training and whole-job seconds of finished jobs, for `trainingShare`.
-    public struct JobTimes: Sendable {
-        var training = 0.0
-        var total = 0.0
-
-        public init() {}
-
-        /// Adds a job that finished ok; a result's numbers come from a peer, so nonsense is skipped.
-        public mutating func add(_ result: ResultSummary) {
-            let trained = result.secondsPerIteration * Double(result.iterationsRun)
-            guard result.status == .ok, result.seconds.isFinite, result.seconds > 0, trained.isFinite, trained >= 0 else { return }
-            training += min(trained, result.seconds)
-            total += result.seconds
-        }
-
-        public var trainingShare: Double? { total > 0 ? training / total : nil }
-    }
 }
 
 /// Shows sweep progress: a table redrawn in place on a terminal, a plain log line otherwise.
