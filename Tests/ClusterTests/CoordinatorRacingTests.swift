@@ -10,7 +10,7 @@ import Wire
 /// a scripted worker reports chosen metrics, so which configurations are tied with the best is known.
 @Suite("Racing in the coordinator")
 struct CoordinatorRacingTests {
-    static func rig(raceSeeds: Int) throws -> CoordinatorRig {
+    static func rig(raceSeeds: Int, rule: String = "none") throws -> CoordinatorRig {
         try CoordinatorRig(yaml: """
             name: t
             method: ml
@@ -18,7 +18,7 @@ struct CoordinatorRacingTests {
             grid: {lr: [0.001, 0.002, 0.003]}
             seeds: [0, 1]
             evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            early_stopping: {type: none, race_seeds: \(raceSeeds)}
+            early_stopping: {type: \(rule), min_iterations: 2, race_seeds: \(raceSeeds)}
             """)
     }
 
@@ -77,6 +77,24 @@ struct CoordinatorRacingTests {
         #expect(try rig.store.racedJobIDs() == Set(raced.map(\.jobID)))
         #expect(try rig.store.jobs().allSatisfy { $0.status == .ok })
         #expect(try rig.store.events(kind: .raced).count == 1)
+    }
+
+    /// The ETA (`RemainingTime`) expects a job the rule judges to cost what judged jobs cost so far,
+    /// and racing's jobs, which run to their end without rungs, a full run; each weighs its FLOPs.
+    @Test("For the ETA, planned jobs under a rule are judged at rungs and racing's are not; each weighs plan's FLOPs")
+    func etaWork() throws {
+        let rig = try Self.rig(raceSeeds: 2, rule: "asha")
+        let (outcome, given, _) = try Self.run(rig, metric: Self.metric)
+        #expect(outcome == .finished && given.count == 6 + 4)
+        let coordinator = try #require(rig.coordinator)
+        let raced = try rig.store.racedJobIDs()
+        #expect(raced.count == 4)
+        for a in given {
+            let work = coordinator.work(forJob: a.jobID)
+            #expect(work.judged == !raced.contains(a.jobID), "\(a.jobID)")
+            let flops = PlanSummary.trainingFLOPs(a.config) + PlanSummary.evaluationFLOPs(a.config, rig.spec.evaluation)
+            #expect(work.flops == flops && flops > 0)
+        }
     }
 
     @Test("A restarted coordinator does not race again; a sweep with race_seeds 0 never races")
