@@ -97,7 +97,7 @@ extension Coordinator {
         // Persist, then tell the workers.
         try store.record(rung: report, attempt: rung.attempt, worker: worker, stopped: stops.results, unstarted: stops.unstarted,
                          reason: (decision.siblingsReason ?? decision.reason)?.description)
-        cancel(stops)
+        stored(stops)
         if let reason = decision.siblingsReason ?? decision.reason {
             logStops(stops, of: job, for: reason, metadata: Logger.job(report.jobID, attempt: rung.attempt, worker: worker))
         }
@@ -118,7 +118,7 @@ extension Coordinator {
         earlyStopping = state
         try store.record(diverged: result, stopped: stops.results, unstarted: stops.unstarted,
                          reason: decision.siblingsReason?.description)
-        cancel(stops)
+        stored(stops)
         if let reason = decision.siblingsReason {
             logStops(stops, of: job, for: reason, metadata: Logger.job(job.id, attempt: result.attempt, worker: result.worker))
         }
@@ -163,8 +163,10 @@ extension Coordinator {
         }
     }
 
-    /// Tells the workers of stopped jobs, once the stops are stored.
-    func cancel(_ stops: Stops) {
+    /// Once the stops are stored: the ETA learns what the stopped jobs cost (their lease time on
+    /// this coordinator's clock), and their workers are told.
+    func stored(_ stops: Stops) {
+        for result in stops.results { remainingTime.add(result.summary, work: work(forJob: result.jobID)) }
         for c in stops.cancels {
             workers[c.worker]?.progress[c.jobID] = nil
             workers[c.worker]?.cancelled.insert(c.jobID)   // a later heartbeat's claim is not cancelled twice

@@ -208,7 +208,7 @@ extension Coordinator {
             if result.status == .diverged { try recordDiverged(result, now: t) } else { try store.record(result) }
             workers[worker]?.progress[report.jobID] = nil
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
-            times.add(result.summary, work: work(forJob: report.jobID))
+            remainingTime.add(result.summary, work: work(forJob: report.jobID))
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""
             logger.log(level: result.status == .failed ? .warning : .info, "\(report.jobID) \(result.status.rawValue) on \(worker) in \(String(format: "%.1f", result.seconds)) s\(metric)\(result.error.map { " (\($0))" } ?? "")", metadata: Logger.job(report.jobID, attempt: report.attempt, worker: worker))
         case .duplicate:

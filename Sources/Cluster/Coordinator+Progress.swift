@@ -26,7 +26,7 @@ extension Coordinator {
             }
         }
         let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map { work(forJob: $0.id) }
-        p.eta = times.seconds(pending: pending, running: running, workers: workers.count)
+        p.eta = remainingTime.seconds(pending: pending, running: running, slots: workers.values.reduce(0) { $0 + max(0, $1.slots) })
         p.best = bestSoFar()
         return p
     }

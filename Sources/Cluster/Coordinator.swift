@@ -95,7 +95,7 @@ public final class Coordinator {
     /// Jobs the store had as running when this coordinator started: the last one died mid-lease.
     let interrupted: [String]
     /// For the ETA: what finished jobs cost against their FLOPs.
-    var times = RemainingTime()
+    var remainingTime = RemainingTime()
     /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
     var earlyStopping: EarlyStoppingState?
     /// Whether racing has been decided (it happens once per sweep), and the jobs it added, which
@@ -128,7 +128,7 @@ public final class Coordinator {
         earlyStopping = try restoreEarlyStopping()
         for result in try store.resultSummaries() {
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
-            times.add(result, work: work(forJob: result.jobID))
+            remainingTime.add(result, work: work(forJob: result.jobID))
         }
     }
 

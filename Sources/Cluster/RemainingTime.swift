@@ -16,7 +16,8 @@ public struct RemainingTime: Sendable {
     /// Jobs that ran to their end: worker-seconds, of which training, and their FLOPs.
     private var okSeconds = 0.0, trainingSeconds = 0.0, okFLOPs = 0.0
     /// Finished jobs that were judged at rungs: worker-seconds spent, and their full runs' FLOPs.
-    private var judgedSeconds = 0.0, judgedFLOPs = 0.0
+    private(set) var judgedSeconds = 0.0
+    private var judgedFLOPs = 0.0
 
     public init() {}
 
@@ -34,17 +35,21 @@ public struct RemainingTime: Sendable {
         }
     }
 
+    /// A job's seconds above this (115 days) are a peer's nonsense, not a measurement.
+    static let implausibleSeconds = 1e7
+
     /// Adds a finished job. A result's numbers come from a peer, so nonsense is skipped.
     public mutating func add(_ result: ResultSummary, work: Work) {
-        guard result.seconds.isFinite, result.seconds >= 0, work.flops.isFinite, work.flops > 0 else { return }
+        guard result.seconds.isFinite, result.seconds >= 0, result.seconds < Self.implausibleSeconds,
+              work.flops.isFinite, work.flops > 0 else { return }
         if work.judged, result.status != .failed {
             judgedSeconds += result.seconds
             judgedFLOPs += work.flops
         }
-        let trained = result.secondsPerIteration * Double(result.iterationsRun)
-        guard result.status == .ok, result.seconds > 0, trained.isFinite, trained >= 0 else { return }
+        let trainingTime = result.secondsPerIteration * Double(result.iterationsRun)
+        guard result.status == .ok, result.seconds > 0, trainingTime.isFinite, trainingTime >= 0 else { return }
         okSeconds += result.seconds
-        trainingSeconds += min(trained, result.seconds)
+        trainingSeconds += min(trainingTime, result.seconds)
         okFLOPs += work.flops
     }
 
@@ -60,14 +65,16 @@ public struct RemainingTime: Sendable {
         return min(1, judgedSeconds / (judgedFLOPs * rate))
     }
 
-    /// Seconds until `pending` and `running` are done on `workers` workers; nil before a job has
-    /// run to its end (no rate yet) or without workers. A running job's trained share counts for
+    /// Seconds until `pending` and `running` are done on `slots` job slots; nil before a job has
+    /// run to its end (no rate yet) or without slots. A running job's trained share counts for
     /// the training share of its time only: a job whose iterations are all done is still evaluating.
-    public func seconds(pending: [Work], running: [Work], workers: Int) -> Double? {
-        guard let rate = secondsPerFLOP, let share = trainingShare, workers > 0 else { return nil }
-        let left = pending.reduce(0.0) { $0 + $1.flops * ($1.judged ? judgedShare : 1) }
-            + running.reduce(0.0) { $0 + $1.flops * (1 - share * min(1, max(0, $1.trained))) }
-        let parallel = max(1, min(workers, pending.count + running.count))
-        return left * rate / Double(parallel)
+    /// Never less than the longest job left: the work spreads over the slots only as whole jobs.
+    public func seconds(pending: [Work], running: [Work], slots: Int) -> Double? {
+        guard let rate = secondsPerFLOP, let share = trainingShare, slots > 0 else { return nil }
+        let costs = pending.map { $0.flops * ($0.judged ? judgedShare : 1) * rate }
+            + running.map { $0.flops * (1 - share * min(1, max(0, $0.trained))) * rate }
+        let parallel = max(1, min(slots, costs.count))
+        let seconds = max(costs.reduce(0, +) / Double(parallel), costs.max() ?? 0)
+        return seconds.isFinite ? seconds : nil
     }
 }

@@ -115,6 +115,10 @@ struct CoordinatorEarlyStoppingTests {
         let again = try rig.makeCoordinator()
         #expect(again.earlyStopping?.pruner.isStopped(configuration: y) == true)
         #expect(again.earlyStopping?.pruner.isStopped(configuration: x) == false)
+        // The ETA counted the stopped jobs' time live as a restart reads it from their stored results.
+        let live = try #require(rig.coordinator).remainingTime, restarted = again.remainingTime
+        let stoppedSeconds = stopped.reduce(0) { $0 + $1.seconds }
+        #expect(stoppedSeconds > 0 && abs(live.judgedSeconds - restarted.judgedSeconds) <= 1e-9 * restarted.judgedSeconds)
     }
 
     @Test("a rung whose samples mostly escaped ends that job as diverged, with the reason, and stops its configuration's other seeds")

@@ -25,7 +25,7 @@ struct CoordinatorRacingTests {
     /// Runs a coordinator on `rig`'s store to its end while one scripted worker answers every
     /// JOB with `metric(lr, seed)`; returns the outcome and the JOBs it was given. The loop must
     /// end (tell the worker SHUTDOWN) within 200 turns, a heartbeat interval of virtual time apart.
-    static func run(_ rig: CoordinatorRig, metric: (Double, UInt64) -> Double) throws
+    static func run(_ rig: CoordinatorRig, seconds: Double = 0.1, metric: (Double, UInt64) -> Double) throws
         -> (outcome: Coordinator.Outcome?, given: [CoordinatorMessage.Assignment], toldShutdown: Bool) {
         try rig.start()
         let worker = ScriptedWorker(rig, id: "w", connection: "w-\(UUID().uuidString)")
@@ -39,7 +39,7 @@ struct CoordinatorRacingTests {
                     given.append(a)
                     try worker.send(.result(ResultReport(
                         jobID: a.jobID, attempt: a.attempt, status: .ok, metrics: ["kde_nll": metric(a.config.lr, a.config.seed)],
-                        seconds: 0.1, secondsPerIteration: 0.01,
+                        seconds: seconds, secondsPerIteration: 0.01,
                         payload: ResultPayload(checkpoint: [1], samples: Matrix(rows: 1, columns: 2), lossHistory: [1]))))
                 case .shutdown: toldShutdown = true
                 default: continue
@@ -95,6 +95,17 @@ struct CoordinatorRacingTests {
             let flops = PlanSummary.trainingFLOPs(a.config) + PlanSummary.evaluationFLOPs(a.config, rig.spec.evaluation)
             #expect(work.flops == flops && flops > 0)
         }
+    }
+
+    /// A worker's job time is its own claim; the progress line (drawn every turn) must survive any.
+    @Test("A worker claiming 1e300 seconds per job neither crashes the progress line nor sets the ETA")
+    func absurdSeconds() throws {
+        let rig = try Self.rig(raceSeeds: 2)
+        let (outcome, given, _) = try Self.run(rig, seconds: 1e300, metric: Self.metric)
+        #expect(outcome == .finished && given.count == 10)
+        let coordinator = try #require(rig.coordinator)
+        #expect(coordinator.remainingTime.trainingShare == nil)
+        #expect(ProgressView.summary(coordinator.progress()).contains("jobs 10/10"))
     }
 
     @Test("A restarted coordinator does not race again; a sweep with race_seeds 0 never races")

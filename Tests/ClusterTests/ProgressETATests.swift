@@ -26,7 +26,7 @@ struct ProgressETATests {
     @Test("jobs stopped at a rung do not make the full runs left look cheap: racing's 3 jobs of 10 s on 2 workers take 15 s")
     func stoppedJobsWeighWhatTheyCost() throws {
         let racing = [RemainingTime.Work](repeating: .init(flops: 100, judged: false), count: 3)
-        let eta = try #require(Self.afterRungs().seconds(pending: racing, running: [], workers: 2))
+        let eta = try #require(Self.afterRungs().seconds(pending: racing, running: [], slots: 2))
         // Counting jobs, 6 finished in the time of 24 worker-seconds said 3 × 4 s / 2 = 6 s.
         #expect(abs(eta - 15) < 1e-9)
     }
@@ -35,22 +35,40 @@ struct ProgressETATests {
     func judgedShare() throws {
         let times = Self.afterRungs()
         #expect(abs(times.judgedShare - 0.4) < 1e-12)
-        let eta = try #require(times.seconds(pending: [.init(flops: 100, judged: true)], running: [], workers: 2))
+        let eta = try #require(times.seconds(pending: [.init(flops: 100, judged: true)], running: [], slots: 2))
         #expect(abs(eta - 4) < 1e-9)
     }
 
     @Test("a job of twice the FLOPs (twice the Langevin steps) is expected to take twice as long")
     func heavierJobsTakeLonger() throws {
         let times = Self.afterRungs()
-        let light = try #require(times.seconds(pending: [.init(flops: 100, judged: false)], running: [], workers: 1))
-        let heavy = try #require(times.seconds(pending: [.init(flops: 200, judged: false)], running: [], workers: 1))
+        let light = try #require(times.seconds(pending: [.init(flops: 100, judged: false)], running: [], slots: 1))
+        let heavy = try #require(times.seconds(pending: [.init(flops: 200, judged: false)], running: [], slots: 1))
         #expect(abs(heavy - 2 * light) < 1e-9 && abs(light - 10) < 1e-9)
+    }
+
+    @Test("the work spreads over the slots only as whole jobs: never less than the longest job left")
+    func longestJobBounds() throws {
+        let jobs: [RemainingTime.Work] = [.init(flops: 300, judged: false), .init(flops: 10, judged: false)]
+        let eta = try #require(Self.afterRungs().seconds(pending: jobs, running: [], slots: 2))
+        #expect(abs(eta - 30) < 1e-9)   // not (30 + 1) / 2
+    }
+
+    @Test("a peer's absurd job time is not taken: the ETA stays finite, and the line never traps on one")
+    func hostileSeconds() throws {
+        var times = Self.afterRungs()
+        let before = try #require(times.seconds(pending: [.init(flops: 100, judged: false)], running: [], slots: 2))
+        times.add(Self.result(seconds: 1e300, secondsPerIteration: 1, iterations: 1), work: .init(flops: 100, judged: true))
+        times.add(Self.result(seconds: 1e300, secondsPerIteration: 1, iterations: 1), work: .init(flops: 100, judged: true))
+        #expect(times.seconds(pending: [.init(flops: 100, judged: false)], running: [], slots: 2) == before)
+        #expect(ProgressView.duration(.infinity) == "≥ 168h" && ProgressView.duration(.nan) == "≥ 168h")
+        #expect(ProgressView.duration(1e300) == "≥ 168h" && ProgressView.duration(3725) == "1h02m")
     }
 
     @Test("a running job whose training is done is still evaluating: its training share is done, the rest is left")
     func evaluationTimeCounts() throws {
         let done = RemainingTime.Work(flops: 100, judged: false, trained: 1)
-        let eta = try #require(Self.afterRungs().seconds(pending: [], running: [done], workers: 2))
+        let eta = try #require(Self.afterRungs().seconds(pending: [], running: [done], slots: 2))
         // 0.8 of its 10 s trained; 2 s of evaluation left, on one worker (there is one job).
         #expect(abs(eta - 2) < 1e-9)
     }
@@ -60,8 +78,8 @@ struct ProgressETATests {
         var times = RemainingTime()
         let left = [RemainingTime.Work(flops: 100, judged: true)]
         times.add(Self.result(seconds: 1, status: .stopped), work: .init(flops: 100, judged: true))
-        #expect(times.seconds(pending: left, running: [], workers: 2) == nil)
-        #expect(Self.afterRungs().seconds(pending: left, running: [], workers: 0) == nil)
+        #expect(times.seconds(pending: left, running: [], slots: 2) == nil)
+        #expect(Self.afterRungs().seconds(pending: left, running: [], slots: 0) == nil)
     }
 
     @Test("the training share and the rate come from ok jobs; nonsense timings from a peer are skipped")

@@ -124,8 +124,10 @@ public final class ProgressView: @unchecked Sendable {
         String(format: abs(value) >= 1e4 || (abs(value) < 1e-3 && value != 0) ? "%.3e" : "%.4f", value)
     }
 
+    /// A duration as "1h02m", "3m05s" or "42s" (a week and more as "≥ 168h").
     static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        guard seconds.isFinite, seconds < 7 * 86_400 else { return "≥ 168h" }
+        let s = Int(max(0, seconds).rounded())
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }
 
