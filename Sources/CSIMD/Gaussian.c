@@ -49,9 +49,11 @@
     ebm_i64x8 odd_ = -(quadrant_ & 1); \
     ebm_f64x8 cs_ = (ebm_f64x8)((odd_ & (ebm_i64x8)s_) | (~odd_ & (ebm_i64x8)c_)); \
     ebm_f64x8 sn_ = (ebm_f64x8)((odd_ & (ebm_i64x8)c_) | (~odd_ & (ebm_i64x8)s_)); \
-    ebm_i64x8 cosSign_ = ((quadrant_ + 1) & 2) << 62, sinSign_ = (quadrant_ & 2) << 62; \
-    (cosine) = (ebm_f64x8)((ebm_i64x8)cs_ ^ cosSign_); \
-    (sine) = (ebm_f64x8)((ebm_i64x8)sn_ ^ sinSign_); \
+    /* Unsigned lanes: shifting a 1 into a signed lane's sign bit is undefined in C. */ \
+    ebm_u64x8 q_u_ = (ebm_u64x8)quadrant_; \
+    ebm_u64x8 cosSign_ = ((q_u_ + 1) & 2) << 62, sinSign_ = (q_u_ & 2) << 62; \
+    (cosine) = (ebm_f64x8)((ebm_u64x8)cs_ ^ cosSign_); \
+    (sine) = (ebm_f64x8)((ebm_u64x8)sn_ ^ sinSign_); \
 } while (0)
 
 // One group of 8 pairs, in place over 16 values (u₁, u₂ interleaved in, the pair interleaved out).

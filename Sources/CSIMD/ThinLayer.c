@@ -111,16 +111,12 @@
         } \
     }
 
+// The kernels' shapes: at most 4 inputs (the accumulators of the input gradient) and 2 outputs.
+// The Swift side only calls them within these; anything else is a programming error, stopped here.
+#define LIMIT(n, most) do { if ((n) < 1 || (n) > (most)) __builtin_trap(); } while (0)
+
 #define RECTIFIED_INPUT_GRADIENT_F32(NAME, T, V, M, TARGET) RECTIFIED_INPUT_GRADIENT(NAME, T, V, M, REDUCE16, TARGET)
 #define RECTIFIED_INPUT_GRADIENT_F64(NAME, T, V, M, TARGET) RECTIFIED_INPUT_GRADIENT(NAME, T, V, M, REDUCE8, TARGET)
-
-#if defined(__x86_64__)
-#define BOTH_ISAS(KERNEL, NAME, T, V, M) KERNEL(NAME##_avx512, T, V, M, EBM_AVX512) KERNEL(NAME##_avx2, T, V, M, EBM_AVX2)
-#define PICK(NAME, bits) ((bits) >= 512 ? NAME##_avx512 : NAME##_avx2)
-#else
-#define BOTH_ISAS(KERNEL, NAME, T, V, M) KERNEL(NAME##_generic, T, V, M, )
-#define PICK(NAME, bits) ((void)(bits), NAME##_generic)
-#endif
 
 BOTH_ISAS(THIN_AFFINE, thin_affine_f32, float, ebm_f32x16, ebm_i32x16)
 BOTH_ISAS(THIN_AFFINE, thin_affine_f64, double, ebm_f64x8, ebm_i64x8)
@@ -131,21 +127,25 @@ BOTH_ISAS(RECTIFIED_INPUT_GRADIENT_F64, rectified_input_gradient_f64, double, eb
 
 void ebm_thin_affine_f32_isa(int vectorBits, long rows, long inputs, long width, const float *columns, const float *b,
                              const float *x, int rectify, float slope, float *z) {
+    LIMIT(inputs, 4);
     PICK(thin_affine_f32, vectorBits)(rows, inputs, width, columns, b, x, rectify, slope, z);
 }
 
 void ebm_thin_affine_f64_isa(int vectorBits, long rows, long inputs, long width, const double *columns, const double *b,
                              const double *x, int rectify, double slope, double *z) {
+    LIMIT(inputs, 4);
     PICK(thin_affine_f64, vectorBits)(rows, inputs, width, columns, b, x, rectify, slope, z);
 }
 
 void ebm_thin_adjoint_f32_isa(int vectorBits, long rows, long outputs, long width, const float *u, const float *w,
                               const float *a, float slope, float *target) {
+    LIMIT(outputs, 2);
     PICK(thin_adjoint_f32, vectorBits)(rows, outputs, width, u, w, a, slope, target);
 }
 
 void ebm_thin_adjoint_f64_isa(int vectorBits, long rows, long outputs, long width, const double *u, const double *w,
                               const double *a, double slope, double *target) {
+    LIMIT(outputs, 2);
     PICK(thin_adjoint_f64, vectorBits)(rows, outputs, width, u, w, a, slope, target);
 }
 
@@ -171,6 +171,7 @@ void ebm_thin_adjoint_f64(long rows, long outputs, long width, const double *u, 
 
 void ebm_rectified_input_gradient_f32_isa(int vectorBits, long rows, long inputs, long width, const float *adjoint,
                                           const float *a, float slope, const float *columns, float *out) {
+    LIMIT(inputs, 4);
     PICK(rectified_input_gradient_f32, vectorBits)(rows, inputs, width, adjoint, a, slope, columns, out);
 }
 
@@ -181,6 +182,7 @@ void ebm_rectified_input_gradient_f32(long rows, long inputs, long width, const 
 
 void ebm_rectified_input_gradient_f64_isa(int vectorBits, long rows, long inputs, long width, const double *adjoint,
                                           const double *a, double slope, const double *columns, double *out) {
+    LIMIT(inputs, 4);
     PICK(rectified_input_gradient_f64, vectorBits)(rows, inputs, width, adjoint, a, slope, columns, out);
 }
 

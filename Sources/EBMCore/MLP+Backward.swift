@@ -29,7 +29,7 @@ extension MLP.Layout {
             if l == 0, let slope = fusedSlope {
                 adjoint(of: 1, parameters: p, upstream: upstream, rows: rows, into: target)
                 T.rectifiedInputGradient(rows: rows, inputs: inputs, width: width, adjoint: target, activations: t.a[0],
-                                         slope: slope, columns: inputColumns(parameters: p, tape: t),
+                                         slope: slope, columns: layOutInputColumns(parameters: p, tape: t),
                                          into: t.inputGradient)
                 return
             }
@@ -41,7 +41,7 @@ extension MLP.Layout {
                 let k = fanOut(l + 1)
                 if let slope = activation.rectifierSlope(T.self) {
                     T.thinAdjoint(rows: rows, outputs: k, width: width, upstream: upstream, weights: p + weightOffset(l + 1),
-                                  gate: t.a[l], slope: slope, into: target)
+                                  rectifier: (UnsafePointer(t.a[l]), slope), into: target)
                 } else {
                     let block = 16
                     for start in stride(from: 0, to: rows, by: block) {
@@ -103,8 +103,7 @@ extension MLP.Layout {
                             into target: UnsafeMutablePointer<T>) {
         let k = fanOut(next), w = p + weightOffset(next)
         if k <= 2 {
-            T.thinAdjoint(rows: rows, outputs: k, width: width, upstream: upstream, weights: w, gate: nil, slope: 0,
-                          into: target)
+            T.thinAdjoint(rows: rows, outputs: k, width: width, upstream: upstream, weights: w, rectifier: nil, into: target)
             return
         }
         BLAS.gemm(.none, .none, m: rows, n: width, k: k, a: upstream, lda: k, b: w, ldb: width, c: target, ldc: width)

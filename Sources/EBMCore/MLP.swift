@@ -157,7 +157,7 @@ extension MLP.Layout {
                 // The thin input layer is a direct loop, not a GEMM (`ThinLayer.c`). A rectifier is
                 // applied on its registers; another activation block by block of rows, while the
                 // block's pre-activations are still in L1.
-                let columns = inputColumns(parameters: p, tape: t)
+                let columns = layOutInputColumns(parameters: p, tape: t)
                 if z == a, d1 == nil, let slope = activation.rectifierSlope(T.self) {
                     T.thinAffine(rows: rows, inputs: inputs, width: width, columns: columns, bias: p + biasOffset(0),
                                  input: previous, rectifierSlope: slope, output: a)
@@ -183,9 +183,10 @@ extension MLP.Layout {
     }
 
     /// W_0's columns laid out apart in the tape (`columns[i·width + j]` = W_0[j, i]), so that the
-    /// thin first layer's kernels run over units in lanes.
+    /// thin first layer's kernels run over units in lanes. The reverse pass lays them out again
+    /// (2 × H values) rather than trust that the tape's are still from the same parameters.
     @inline(__always)
-    func inputColumns<T: Scalar>(parameters p: UnsafePointer<T>, tape t: Tape<T>) -> UnsafePointer<T> {
+    func layOutInputColumns<T: Scalar>(parameters p: UnsafePointer<T>, tape t: Tape<T>) -> UnsafePointer<T> {
         let w = p + weightOffset(0), columns = t.inputColumns
         for j in 0..<width { for i in 0..<inputs { columns[i * width + j] = w[j * inputs + i] } }
         return UnsafePointer(columns)
@@ -209,7 +210,7 @@ extension MLP.Layout {
             }
             return
         }
-        for r in 0..<rows { (output + r * n).update(from: b, count: n) }
+        T.fillRows(rows: rows, width: n, bias: b, into: output)
         if n <= 2 {
             // The thin output layer: one GEMV per output beats a GEMM with n ≤ 2.
             for j in 0..<n {

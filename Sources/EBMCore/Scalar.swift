@@ -42,15 +42,19 @@ where Lanes.Scalar == Self {
                            input: UnsafePointer<Self>, rectifierSlope: Self?, output: UnsafeMutablePointer<Self>)
 
     /// The thin output layer's adjoint ā [rows, width] = u [rows, outputs]·W [outputs, width], then
-    /// where `gate` (the layer's activations a) is given, a > 0 ? ā : slope·ā (`ThinLayer.c`).
+    /// where `rectifier` (the layer's activations a and the slope below zero) is given,
+    /// a > 0 ? ā : slope·ā (`ThinLayer.c`).
     static func thinAdjoint(rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Self>, weights: UnsafePointer<Self>,
-                            gate: UnsafePointer<Self>?, slope: Self, into: UnsafeMutablePointer<Self>)
+                            rectifier: (activations: UnsafePointer<Self>, slope: Self)?, into: UnsafeMutablePointer<Self>)
 
     /// ∂loss/∂x [rows, inputs] = z̄·W₀ with z̄ = a > 0 ? ā : slope·ā, from the first layer's adjoint ā
     /// and activations a [rows, width] and W₀'s columns laid out apart, in one pass (`ThinLayer.c`).
     static func rectifiedInputGradient(rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Self>,
                                        activations: UnsafePointer<Self>, slope: Self, columns: UnsafePointer<Self>,
                                        into: UnsafeMutablePointer<Self>)
+
+    /// out [rows, width] = the row `bias` repeated (`BiasRows.c`).
+    static func fillRows(rows: Int, width: Int, bias: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>)
 
     /// libm's functions in this precision (scalar; cold or short loops only).
     static func exp(_ x: Self) -> Self
@@ -78,15 +82,19 @@ extension Float: Scalar {
     }
     @inline(__always) public static func thinAdjoint(
         rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        gate: UnsafePointer<Float>?, slope: Float, into: UnsafeMutablePointer<Float>
+        rectifier: (activations: UnsafePointer<Float>, slope: Float)?, into: UnsafeMutablePointer<Float>
     ) {
-        ebm_thin_adjoint_f32(rows, outputs, width, upstream, weights, gate, slope, into)
+        ebm_thin_adjoint_f32(rows, outputs, width, upstream, weights, rectifier?.activations, rectifier?.slope ?? 0, into)
     }
     @inline(__always) public static func rectifiedInputGradient(
         rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Float>, activations: UnsafePointer<Float>,
         slope: Float, columns: UnsafePointer<Float>, into: UnsafeMutablePointer<Float>
     ) {
         ebm_rectified_input_gradient_f32(rows, inputs, width, adjoint, activations, slope, columns, into)
+    }
+    @inline(__always) public static func fillRows(rows: Int, width: Int, bias: UnsafePointer<Float>,
+                                                  into out: UnsafeMutablePointer<Float>) {
+        ebm_fill_rows_f32(rows, width, bias, out)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
@@ -113,15 +121,19 @@ extension Double: Scalar {
     }
     @inline(__always) public static func thinAdjoint(
         rows: Int, outputs: Int, width: Int, upstream: UnsafePointer<Double>, weights: UnsafePointer<Double>,
-        gate: UnsafePointer<Double>?, slope: Double, into: UnsafeMutablePointer<Double>
+        rectifier: (activations: UnsafePointer<Double>, slope: Double)?, into: UnsafeMutablePointer<Double>
     ) {
-        ebm_thin_adjoint_f64(rows, outputs, width, upstream, weights, gate, slope, into)
+        ebm_thin_adjoint_f64(rows, outputs, width, upstream, weights, rectifier?.activations, rectifier?.slope ?? 0, into)
     }
     @inline(__always) public static func rectifiedInputGradient(
         rows: Int, inputs: Int, width: Int, adjoint: UnsafePointer<Double>, activations: UnsafePointer<Double>,
         slope: Double, columns: UnsafePointer<Double>, into: UnsafeMutablePointer<Double>
     ) {
         ebm_rectified_input_gradient_f64(rows, inputs, width, adjoint, activations, slope, columns, into)
+    }
+    @inline(__always) public static func fillRows(rows: Int, width: Int, bias: UnsafePointer<Double>,
+                                                  into out: UnsafeMutablePointer<Double>) {
+        ebm_fill_rows_f64(rows, width, bias, out)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }

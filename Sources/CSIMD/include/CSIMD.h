@@ -47,10 +47,14 @@ void ebm_softplus_f32_isa(int vectorBits, long count, const float *z, float *a, 
 void ebm_softplus_f64_isa(int vectorBits, long count, const double *z, double *a, double *d1, double *d2);
 
 // The MLP's thin layers (ThinLayer.c), AVX-512 or AVX2 lanes as the CPU has them, the same bits
-// either way. thin_affine: z[r, j] = b_j + Σ_i x[r, i]·columns[i·width + j] over `inputs` inputs,
-// rectified (v > 0 ? v : slope·v; relu selects 0) when `rectify`. thin_adjoint: target[r, j] =
-// Σ_k u[r, k]·w[k·width + j] over `outputs` ≤ 2, then where `a` is given, a[r, j] > 0 ? target :
-// slope·target.
+// either way (for every number; a NaN's sign may differ). Shapes: 1 to 4 inputs, 1 or 2 outputs;
+// anything else traps.
+// - thin_affine: z[r, j] = b_j + Σ_i x[r, i]·columns[i·width + j] over `inputs` inputs, rectified
+//   (v > 0 ? v : slope·v; relu selects 0) when `rectify`.
+// - thin_adjoint: target[r, j] = Σ_k u[r, k]·w[k·width + j] over `outputs`, then where `a` is
+//   given, a[r, j] > 0 ? target : slope·target.
+// - rectified_input_gradient: out[r, i] = Σ_j z̄[r, j]·columns[i·width + j] with z̄ = a > 0 ?
+//   adjoint : slope·adjoint, the lanes summed in a fixed order.
 void ebm_thin_affine_f32(long rows, long inputs, long width, const float *columns, const float *b, const float *x,
                          int rectify, float slope, float *z);
 void ebm_thin_affine_f64(long rows, long inputs, long width, const double *columns, const double *b, const double *x,
@@ -59,17 +63,11 @@ void ebm_thin_adjoint_f32(long rows, long outputs, long width, const float *u, c
                           float slope, float *target);
 void ebm_thin_adjoint_f64(long rows, long outputs, long width, const double *u, const double *w, const double *a,
                           double slope, double *target);
-// rectified_input_gradient: out[r, i] = Σ_j z̄[r, j]·columns[i·width + j], z̄ = a > 0 ? adjoint :
-// slope·adjoint (inputs ≤ 4), the lanes summed in a fixed order.
 void ebm_rectified_input_gradient_f32(long rows, long inputs, long width, const float *adjoint, const float *a,
                                       float slope, const float *columns, float *out);
 void ebm_rectified_input_gradient_f64(long rows, long inputs, long width, const double *adjoint, const double *a,
                                       double slope, const double *columns, double *out);
 // The same with the lane width chosen by the caller (512 or 256; tests compare the two).
-void ebm_rectified_input_gradient_f32_isa(int vectorBits, long rows, long inputs, long width, const float *adjoint,
-                                          const float *a, float slope, const float *columns, float *out);
-void ebm_rectified_input_gradient_f64_isa(int vectorBits, long rows, long inputs, long width, const double *adjoint,
-                                          const double *a, double slope, const double *columns, double *out);
 void ebm_thin_affine_f32_isa(int vectorBits, long rows, long inputs, long width, const float *columns, const float *b,
                              const float *x, int rectify, float slope, float *z);
 void ebm_thin_affine_f64_isa(int vectorBits, long rows, long inputs, long width, const double *columns, const double *b,
@@ -78,11 +76,19 @@ void ebm_thin_adjoint_f32_isa(int vectorBits, long rows, long outputs, long widt
                               const float *a, float slope, float *target);
 void ebm_thin_adjoint_f64_isa(int vectorBits, long rows, long outputs, long width, const double *u, const double *w,
                               const double *a, double slope, double *target);
+void ebm_rectified_input_gradient_f32_isa(int vectorBits, long rows, long inputs, long width, const float *adjoint,
+                                          const float *a, float slope, const float *columns, float *out);
+void ebm_rectified_input_gradient_f64_isa(int vectorBits, long rows, long inputs, long width, const double *adjoint,
+                                          const double *a, double slope, const double *columns, double *out);
 
 // Box–Muller in place over `pairs` pairs (Gaussian.c): values[2k], values[2k + 1] hold uniforms
 // u₁, u₂ ∈ [0, 1) on entry and r·cos θ, r·sin θ on return, r = √(−2·log(1 − u₁)), θ = 2π·u₂.
 // AVX-512 or AVX2 lanes as the CPU has them, the same bits either way.
 void ebm_box_muller(long pairs, double *values);
 void ebm_box_muller_isa(int vectorBits, long pairs, double *values);
+
+// out[r, j] = b[j] for r < rows, j < width (BiasRows.c): the rows a layer's GEMM accumulates onto.
+void ebm_fill_rows_f32(long rows, long width, const float *b, float *out);
+void ebm_fill_rows_f64(long rows, long width, const double *b, double *out);
 
 #endif
