@@ -5,7 +5,7 @@ trainer in Float from float32 inputs, and PyTorch recomputes them in torch.float
 
 Reads the JSON files `Tests/EBMCoreTests/CrossCheckExport.swift` writes (one per objective: the
 template layout, flat parameters, batch, fixed noise or Langevin samples, hyperparameters, and the
-Swift loss and gradient; for ML also ∇ₓf at the samples, folded into "max grad err"), rebuilds each model as the course templates do (design.md section 2),
+Swift loss and gradient; for ML also ∇ₓf at the samples, its own column), rebuilds each model as the course templates do (design.md section 2),
 evaluates the objective the way the course's PyTorch code would, with autograd for every gradient
 (and for ISM's Jacobian trace), and prints one row per file. Exits 1 on any FAIL.
 
@@ -94,7 +94,7 @@ LOSSES = {"ml": ml_loss, "nce": nce_loss, "ism": ism_loss, "dsm": dsm_loss}
 
 
 def check(case):
-    """(|dloss|/|loss|, max |dgrad| / max |grad|, torch loss) for one exported case."""
+    """(|dloss|/|loss|, max |dgrad| / max |grad|, the same for ∇ₓf or None) for one exported case."""
     torch.set_default_dtype(DTYPES[case.get("precision", "float64")])
     model, used = build_mlp(case["layout"], case["parameters"])
     extra = [torch.tensor(v, requires_grad=True) for v in case["parameters"][used:]]  # NCE's c
@@ -106,14 +106,14 @@ def check(case):
     assert grad.numel() == swift_grad.numel(), "gradient lengths differ"
     loss_error = abs(loss.item() - case["loss"]) / abs(case["loss"])
     grad_error = ((grad - swift_grad).abs().max() / swift_grad.abs().max()).item()
+    input_error = None
     if "input_gradient" in case:
         # ML: the gradient every Langevin step follows, d f(x_hat).sum() / d x_hat.
         x_hat = torch.tensor(case["samples"], requires_grad=True)
         (input_grad,) = torch.autograd.grad(model(x_hat).sum(), x_hat)
         swift_input = torch.tensor(case["input_gradient"], dtype=torch.float64)
         input_error = ((input_grad.to(torch.float64) - swift_input).abs().max() / swift_input.abs().max()).item()
-        grad_error = max(grad_error, input_error)
-    return loss_error, grad_error, loss.item()
+    return loss_error, grad_error, input_error
 
 
 def main():
@@ -123,18 +123,21 @@ def main():
     if not files:
         sys.exit(f"no exported cases in {sys.argv[1]} (run the CrossCheck export test first)")
     print(f"PyTorch {torch.__version__}; tolerance {TOLERANCE['float64']:g} in float64, {TOLERANCE['float32']:g} in float32")
-    print(f"{'case':<20} {'layout':<22} {'params':>7} {'loss (Swift)':>22} {'|dloss|/|loss|':>15} {'max grad err':>13}  result")
+    print(f"{'case':<22} {'layout':<22} {'params':>7} {'loss (Swift)':>22} {'|dloss|/|loss|':>15} {'max grad err':>13} "
+          f"{'max ∇x err':>11}  result")
     failed = False
     for path in files:
         case = json.loads(path.read_text())
-        loss_error, grad_error, _ = check(case)
+        loss_error, grad_error, input_error = check(case)
         tolerance = TOLERANCE[case.get("precision", "float64")]
-        ok = loss_error <= tolerance and grad_error <= tolerance and math.isfinite(loss_error + grad_error)
+        errors = [loss_error, grad_error] + ([input_error] if input_error is not None else [])
+        ok = all(math.isfinite(e) and e <= tolerance for e in errors)
         failed |= not ok
         lay = case["layout"]
         shape = f"{lay['hidden_layers']}x{lay['width']} {lay['activation']}->{lay['outputs']}"
-        print(f"{path.stem:<20} {shape:<22} {len(case['parameters']):>7} {case['loss']:>22.15g} "
-              f"{loss_error:>15.2e} {grad_error:>13.2e}  {'PASS' if ok else 'FAIL'}")
+        input_text = f"{input_error:>11.2e}" if input_error is not None else f"{'-':>11}"
+        print(f"{path.stem:<22} {shape:<22} {len(case['parameters']):>7} {case['loss']:>22.15g} "
+              f"{loss_error:>15.2e} {grad_error:>13.2e} {input_text}  {'PASS' if ok else 'FAIL'}")
     sys.exit(1 if failed else 0)
 
 
