@@ -33,13 +33,17 @@ enum SweepFigures {
                 figures.append(Figure(name: "metric-vs-\(name)", title: "\(metric.rawValue) against \(name): every seed, each configuration's mean ± sd", svg: svg))
             }
         }
-        let pair: [String]
+        // The two most important hyperparameters; without importance (an incomplete grid) the two
+        // whose values' means differ most, and the caption says which it is.
+        let pair: [String], why: String
         switch tables.importance {
-        case .success(let importance): pair = importance.mostImportant
-        case .failure: pair = Array(tables.swept.prefix(2))
+        case .success(let importance): (pair, why) = (importance.mostImportant, "the two most important hyperparameters")
+        case .failure:
+            pair = HyperparameterImportance.widestSpread(configurations, swept: tables.swept)
+            why = "the two hyperparameters with the widest spread of means (importance needs the complete grid)"
         }
         if pair.count == 2, let svg = Figures.metricHeatMap(x: pair[0], y: pair[1], configurations: configurations, metric: metric) {
-            figures.append(Figure(name: "heatmap", title: "\(metric.rawValue) over the two most important hyperparameters", svg: svg))
+            figures.append(Figure(name: "heatmap", title: "\(metric.rawValue) over \(why)", svg: svg))
         }
         if let svg = Figures.parallelCoordinates(configurations: configurations, swept: tables.swept, metric: metric) {
             figures.append(Figure(name: "parallel", title: "every configuration, coloured by \(metric.rawValue); grey: no ok seed", svg: svg))

@@ -91,6 +91,28 @@ public struct HyperparameterImportance: Sendable, Equatable {
     /// The two hyperparameters that explain most (for the heat map), or fewer when fewer were swept.
     public var mostImportant: [String] { Array(mainEffects.prefix(2).map(\.name)) }
 
+    /// Without a decomposition (the grid is incomplete: early stopping, the noise floor): the two
+    /// swept hyperparameters whose values' mean metrics differ most, over the configurations with
+    /// an ok seed (each configuration its seeds' mean, each value the mean of its configurations).
+    /// A hyperparameter with fewer than two such values cannot show a difference and is left out;
+    /// fewer than two left: empty. A range of means, not a share of variance: it orders, no more.
+    public static func widestSpread(_ configurations: [ConfigurationResults], swept: [String]) -> [String] {
+        let scored = configurations.filter { $0.okCount > 0 }
+        var spreads: [(name: String, spread: Double)] = []
+        for name in swept {
+            var byValue: [HyperparameterValue: [Double]] = [:]
+            for c in scored {
+                guard let value = c.values[name] else { continue }
+                byValue[value, default: []].append(c.metricValues.reduce(0, +) / Double(c.okCount))
+            }
+            let means = byValue.values.map { $0.reduce(0, +) / Double($0.count) }.filter(\.isFinite)
+            guard means.count >= 2, let low = means.min(), let high = means.max() else { continue }
+            spreads.append((name, high - low))
+        }
+        let ordered = spreads.sorted { $0.spread != $1.spread ? $0.spread > $1.spread : $0.name < $1.name }
+        return ordered.count >= 2 ? [ordered[0].name, ordered[1].name] : []
+    }
+
     /// "name | share" rows, main effects first, then interactions and seed noise.
     public var table: Table {
         var table = Table(columns: ["source of variance", "share"])

@@ -95,6 +95,11 @@ struct ComparisonFigureTests {
         try fixture.writeArtifacts()
         let svg = try fixture.read("figures/heatmap.svg")
         #expect(svg.contains("kde_nll over lr × langevin_step_size"))
+        // The fixture's grid lacks a configuration, so there is no importance: the caption says how
+        // the pair was chosen instead of calling it the most important.
+        let report = try fixture.read("report.html")
+        #expect(report.contains("kde_nll over the two hyperparameters with the widest spread of means"))
+        #expect(!report.contains("over the two most important hyperparameters"))
         // Cell (lr 1e-3, step 2e-3): the mean of its two configurations' seed means.
         let stored = try Self.stored(fixture)
         let cell = Dictionary(grouping: stored.filter { $0.job.config.lr < 2e-3 && $0.job.config.langevinStepSize > 1e-3 },

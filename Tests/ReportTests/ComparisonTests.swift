@@ -113,4 +113,16 @@ import Testing
         }
         #expect((try? HyperparameterImportance.decompose(flat, swept: ["lr", "langevin_steps", "neurons"]).get()) == nil)
     }
+
+    @Test("without importance, the heat map's pair is the two hyperparameters whose values' means differ most; one with a single scored value is left out")
+    func widestSpread() {
+        func c(_ rank: Int, _ p: Int, _ q: Int, _ r: Int, _ mean: Double?) -> ConfigurationResults {
+            Self.config(rank, mean.map { [0: $0 - 0.1, 1: $0 + 0.1] } ?? [:], seeds: 2, status: mean == nil ? .stopped : .ok,
+                        swept: ["p": .int(p), "q": .int(q), "r": .int(r)])
+        }
+        // p: 1.25 against 3 (spread 1.75); q: 2 against 1.5 (0.5); r: only r = 1 was scored.
+        let configurations = [c(1, 1, 1, 1, 1.0), c(2, 2, 1, 1, 3.0), c(3, 1, 2, 1, 1.5), c(4, 2, 2, 1, nil), c(5, 1, 1, 2, nil)]
+        #expect(HyperparameterImportance.widestSpread(configurations, swept: ["r", "q", "p"]) == ["p", "q"])
+        #expect(HyperparameterImportance.widestSpread(configurations, swept: ["r", "p"]).isEmpty)
+    }
 }
