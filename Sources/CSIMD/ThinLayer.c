@@ -10,11 +10,12 @@
 
 #pragma clang fp contract(off)
 
-// φ of a rectifier on lanes: v > 0 ? v : slope·v, with relu (slope 0) selecting 0 rather than
-// multiplying by it, so −0 and ∞·0 never appear. A NaN takes the lower branch, as in the Swift kernels.
-#define RECTIFY(V, M, v, slope) \
-    ((slope) == 0 ? SELECT(M, (V)0, v, v, (V)0) : SELECT(M, (V)0, v, v, (slope) * (v)))
-#define RECTIFY1(v, slope) ((0 < (v)) ? (v) : ((slope) == 0 ? 0 : (slope) * (v)))
+// A rectifier's select, on lanes and on one value: by > 0 ? v : slope·v, with relu (slope 0)
+// selecting 0 rather than multiplying by it, so −0 and ∞·0 never appear. A NaN `by` takes the
+// lower branch, as in the Swift kernels. φ(z) is GATE(z, z); the reverse pass's z̄ is GATE(a, ā).
+#define GATE(V, M, by, v, slope) \
+    ((slope) == 0 ? SELECT(M, (V)0, by, v, (V)0) : SELECT(M, (V)0, by, v, (slope) * (v)))
+#define GATE1(by, v, slope) ((0 < (by)) ? (v) : ((slope) == 0 ? 0 : (slope) * (v)))
 
 // z[r, j] = b_j + Σ_i x[r, i]·columns[i, j], rectified when `rectify` (columns[i·width + j] = W[j, i]).
 #define THIN_AFFINE(NAME, T, V, M, TARGET) \
@@ -29,12 +30,12 @@
             for (long j = 0; j < full; j += lanes) { \
                 V s = *(const Unaligned *)(b + j); \
                 for (long i = 0; i < inputs; i++) s = s + xr[i] * *(const Unaligned *)(columns + i * width + j); \
-                *(Unaligned *)(o + j) = rectify ? RECTIFY(V, M, s, slope) : s; \
+                *(Unaligned *)(o + j) = rectify ? GATE(V, M, s, s, slope) : s; \
             } \
             for (long j = full; j < width; j++) { \
                 T s = b[j]; \
                 for (long i = 0; i < inputs; i++) s = s + xr[i] * columns[i * width + j]; \
-                o[j] = rectify ? RECTIFY1(s, slope) : s; \
+                o[j] = rectify ? GATE1(s, s, slope) : s; \
             } \
         } \
     }
@@ -57,14 +58,14 @@
                 if (outputs == 2) s = s + ur[1] * *(const Unaligned *)(w + width + j); \
                 if (ar) { \
                     V av = *(const Unaligned *)(ar + j); \
-                    s = (slope) == 0 ? SELECT(M, (V)0, av, s, (V)0) : SELECT(M, (V)0, av, s, (slope) * s); \
+                    s = GATE(V, M, av, s, slope); \
                 } \
                 *(Unaligned *)(o + j) = s; \
             } \
             for (long j = full; j < width; j++) { \
                 T s = ur[0] * w[j]; \
                 if (outputs == 2) s = s + ur[1] * w[width + j]; \
-                if (ar && !(0 < ar[j])) s = (slope) == 0 ? 0 : (slope) * s; \
+                if (ar) s = GATE1(ar[j], s, slope); \
                 o[j] = s; \
             } \
         } \
@@ -96,14 +97,13 @@
             V acc[4] = {0, 0, 0, 0}; \
             for (long j = 0; j < full; j += lanes) { \
                 V g = *(const Unaligned *)(gr + j), av = *(const Unaligned *)(ar + j); \
-                g = (slope) == 0 ? SELECT(M, (V)0, av, g, (V)0) : SELECT(M, (V)0, av, g, (slope) * g); \
+                g = GATE(V, M, av, g, slope); \
                 for (long i = 0; i < inputs; i++) acc[i] = acc[i] + g * *(const Unaligned *)(columns + i * width + j); \
             } \
             for (long i = 0; i < inputs; i++) { \
                 T s = REDUCE(acc[i]); \
                 for (long j = full; j < width; j++) { \
-                    T g = gr[j]; \
-                    if (!(0 < ar[j])) g = (slope) == 0 ? 0 : (slope) * g; \
+                    T g = GATE1(ar[j], gr[j], slope); \
                     s = s + g * columns[i * width + j]; \
                 } \
                 out[r * inputs + i] = s; \
