@@ -10,7 +10,7 @@ extension SweepRun {
         for row in ranked.prefix(5) {
             let values = row.hyperparameters.filter { varied.contains($0.name) }.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             let metric = row.metricMean.map { String(format: "%.4f ± %.4f", $0, row.metricStd ?? 0) }
-                ?? (row.stoppedAt.map { $0 > 0 ? "stopped at iteration \($0)" : "not run" } ?? row.status.rawValue)
+                ?? (row.neverRan ? "not run" : row.stoppedAt.map { "stopped at iteration \($0)" } ?? row.status.rawValue)
             say("  #\(row.rank) \(row.configID)  \(metric)  (\(row.nOK) ok)  \(values)")
         }
         if ranked.count > 5 { say("  … \(ranked.count - 5) more in \(directory)/results.md") }

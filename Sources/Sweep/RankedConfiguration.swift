@@ -42,6 +42,9 @@ public struct RankedConfiguration: Sendable {
     /// rung metric there (the cheap evaluation's, not comparable with `metricMean`).
     public var stoppedAt: Int?
     public var rungMean: Double?
+    /// Stopped before any of its seeds trained (its Langevin noise floor, or a rule changed on
+    /// resume): no rung reached, nothing scored. Tables say "not run", not "stopped at 0".
+    public var neverRan: Bool { status == .stopped && nOK == 0 && (stoppedAt ?? 0) == 0 && rungMean == nil }
     /// What its seeds add up to: `stopped` if the early-stopping rule stopped it (its mean is then
     /// left out: the seeds that finished before the stop are not its whole story), else `ok` if
     /// one seed finished ok (ranked by the metric), else `diverged` if one diverged, else `failed`

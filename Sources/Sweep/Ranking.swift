@@ -105,7 +105,7 @@ public enum Ranking {
         // Stopped ones the same way: one stopped for a diverged seed (docs/design.md, "A diverged
         // seed ends its configuration") after every one the rule stopped for its rung values, and
         // one no seed of which ran (its Langevin noise floor) after those: it trained nothing.
-        case .stopped: r.nDiverged > 0 ? 4 : (r.nOK == 0 && (r.stoppedAt ?? 0) == 0 && r.rungMean == nil ? 5 : 3)
+        case .stopped: r.nDiverged > 0 ? 4 : (r.neverRan ? 5 : 3)
         case .diverged: 6
         case .failed: 7
         case .pending, .running, .cancelled: 8

@@ -51,7 +51,7 @@ struct StatusCommand: ParsableCommand {
         if !stopped.isEmpty { print("stopped early: \(stopped.count) configuration\(stopped.count == 1 ? "" : "s")") }
         for row in stopped.prefix(top) {
             // One no seed of which ran says so in its reason ("not run: …"), not "at iteration 0".
-            let place = (row.stoppedAt ?? 0) > 0 ? " at iteration \(row.stoppedAt ?? 0)" : ""
+            let place = row.neverRan ? "" : " at iteration \(row.stoppedAt ?? 0)"
             print("  \(row.configID)\(place): \(reasons[row.configID] ?? "")")
         }
     }
