@@ -25,7 +25,7 @@ extension Coordinator {
                 running.append(work)
             }
         }
-        let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map { work(forJob: $0.id) }
+        let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map(work(for:))
         p.eta = remainingTime.seconds(pending: pending, running: running, slots: workers.values.reduce(0) { $0 + max(0, $1.slots) })
         p.best = bestSoFar()
         return p
@@ -34,9 +34,12 @@ extension Coordinator {
     /// A job's full run in FLOPs (training and the final evaluation, as `plan` counts them), and
     /// whether the rule judges it at rungs (racing's jobs run to their end).
     func work(forJob id: String) -> RemainingTime.Work {
-        guard let job = scheduler.job(withID: id) else { return .init(flops: 0, judged: false) }
+        scheduler.job(withID: id).map(work(for:)) ?? .init(flops: 0, judged: false)
+    }
+
+    func work(for job: Job) -> RemainingTime.Work {
         let flops = PlanSummary.trainingFLOPs(job.config) + PlanSummary.evaluationFLOPs(job.config, spec.evaluation)
-        return .init(flops: flops, judged: earlyStopping != nil && !racedJobs.contains(id))
+        return .init(flops: flops, judged: earlyStopping != nil && !racedJobs.contains(job.id))
     }
 
     func bestSoFar() -> (configID: String, metric: String, mean: Double)? {
