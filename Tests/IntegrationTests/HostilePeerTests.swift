@@ -48,8 +48,10 @@ extension HostilePeerTests {
 
         @Test("A peer that floods and never reads is dropped once its pipe stays full; the loop never waits for it")
         func nonReaderDropped() throws {
-            // A 5 s liveness: it is dropped for not reading (after 2 s), not lost for seeming silent.
-            let coordinator = try CoordinatorUnderTest(label: "nonreader", heartbeat: 1)
+            // A 10 s liveness: it is dropped for not reading (after 4 s), not lost for seeming silent.
+            // (At a 5 s liveness a CI run lost it as silent: the coordinator read nothing from it for
+            // 5 s after its 19th RESULT on a loaded machine, before the ACK pipe had filled.)
+            let coordinator = try CoordinatorUnderTest(label: "nonreader", heartbeat: 2)
             let context = try Context()
             let deaf = try ScriptedPeer(context, endpoint: coordinator.endpoint, name: "deaf", receiveHighWaterMark: 1)
             deaf.ready()
