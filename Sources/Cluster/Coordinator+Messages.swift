@@ -46,7 +46,7 @@ extension Coordinator {
         case .progress(let progress):
             guard scheduler.heartbeat(worker: worker, now: t),
                   case .running(worker, progress.attempt, _)? = scheduler.state(of: progress.jobID) else { return }
-            workers[worker]?.progress[progress.jobID] = (progress.iteration, progress.loss)
+            noteProgress(of: progress.jobID, on: worker, iteration: progress.iteration, loss: progress.loss, now: t)
 
         case .rung(let rung):
             try judge(rung, from: worker, now: t)
@@ -144,11 +144,11 @@ extension Coordinator {
         let jobID = running.jobID
         guard scheduler.job(withID: jobID) != nil else { return }
         if case .running(worker, running.attempt, _)? = scheduler.state(of: jobID) {
-            workers[worker]?.progress[jobID] = (running.iteration, running.loss)
+            noteProgress(of: jobID, on: worker, iteration: running.iteration, loss: running.loss, now: t)
             return
         }
         if scheduler.adopt(jobID: jobID, attempt: running.attempt, worker: worker, now: t) {
-            workers[worker]?.progress[jobID] = (running.iteration, running.loss)
+            noteProgress(of: jobID, on: worker, iteration: running.iteration, loss: running.loss, now: t)
             try store.markLeased(jobID: jobID, worker: worker, attempt: running.attempt)
             if let peer = workers[worker]?.peer {
                 note("worker \(worker) still runs \(jobID) (attempt \(running.attempt)): lease handed back to it",
@@ -207,6 +207,7 @@ extension Coordinator {
             // the stops a diverged seed leads to).
             if result.status == .diverged { try recordDiverged(result, now: t) } else { try store.record(result) }
             workers[worker]?.progress[report.jobID] = nil
+            remainingTime.forget(jobID: report.jobID)
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             remainingTime.add(result.summary, work: work(forJob: report.jobID))
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""

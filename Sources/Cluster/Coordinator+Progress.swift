@@ -31,6 +31,14 @@ extension Coordinator {
         return p
     }
 
+    /// A running job's progress, as its worker (holding the lease) reports it: shown, and the ETA's
+    /// rate before any job has finished.
+    func noteProgress(of jobID: String, on worker: String, iteration: Int, loss: Double, now t: Double) {
+        workers[worker]?.progress[jobID] = (iteration, loss)
+        guard let job = scheduler.job(withID: jobID) else { return }
+        remainingTime.observe(jobID: jobID, iteration: iteration, of: job.config.iterations, at: t, work: work(for: job))
+    }
+
     /// A job's full run in FLOPs (training and the final evaluation, as `plan` counts them), and
     /// whether the rule judges it at rungs (racing's jobs run to their end).
     func work(forJob id: String) -> RemainingTime.Work {
@@ -38,8 +46,9 @@ extension Coordinator {
     }
 
     func work(for job: Job) -> RemainingTime.Work {
-        let flops = PlanSummary.trainingFLOPs(job.config) + PlanSummary.evaluationFLOPs(job.config, spec.evaluation)
-        return .init(flops: flops, judged: earlyStopping != nil && !racedJobs.contains(job.id))
+        let training = PlanSummary.trainingFLOPs(job.config)
+        return .init(flops: training + PlanSummary.evaluationFLOPs(job.config, spec.evaluation), trainingFLOPs: training,
+                     judged: earlyStopping != nil && !racedJobs.contains(job.id))
     }
 
     func bestSoFar() -> (configID: String, metric: String, mean: Double)? {

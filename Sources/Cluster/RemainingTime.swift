@@ -12,24 +12,36 @@ import Sweep
 /// finished so far cost (a rule that stopped most of them early will likely stop the next too);
 /// racing's jobs and sweeps without a rule run to their end. Results stored before a restart
 /// calibrate the rate as well: it is a property of the machine, not of this coordinator.
+///
+/// Before any job has run to its end, the rate is training's as the running jobs' progress
+/// reports show it, evaluation assumed at the same rate per FLOP: without it a sweep showed no
+/// ETA for the whole of its first job (minutes, for an ISM sweep).
 public struct RemainingTime: Sendable {
     /// Jobs that ran to their end: worker-seconds, of which training, and their FLOPs.
     private var okSeconds = 0.0, trainingSeconds = 0.0, okFLOPs = 0.0
     /// Finished jobs that were judged at rungs: worker-seconds spent, and their full runs' FLOPs.
     private(set) var judgedSeconds = 0.0
     private var judgedFLOPs = 0.0
+    /// Running jobs' training as their progress reports show it: seconds between two reports of
+    /// one job and the training FLOPs of the iterations between them; per job, its last report
+    /// and the FLOPs counted for it so far (never more than one run's).
+    private var progressSeconds = 0.0, progressFLOPs = 0.0
+    private var reports: [String: (time: Double, iteration: Int, counted: Double)] = [:]
 
     public init() {}
 
-    /// One job that needs planning: its full run's FLOPs and whether a rule judges it at rungs.
+    /// One job that needs planning: its full run's FLOPs (of which training's) and whether a
+    /// rule judges it at rungs.
     public struct Work: Sendable {
         public var flops: Double
+        public var trainingFLOPs: Double
         public var judged: Bool
         /// For a running job, the share of its iterations trained; 0 for a pending one.
         public var trained: Double
 
-        public init(flops: Double, judged: Bool, trained: Double = 0) {
+        public init(flops: Double, trainingFLOPs: Double? = nil, judged: Bool, trained: Double = 0) {
             self.flops = flops
+            self.trainingFLOPs = min(flops, trainingFLOPs ?? flops)
             self.judged = judged
             self.trained = trained
         }
@@ -53,26 +65,59 @@ public struct RemainingTime: Sendable {
         okFLOPs += work.flops
     }
 
+    /// A running job reached `iteration` of `iterations` at `time` (the coordinator's clock).
+    /// The iteration is a peer's claim: clamped to the job's, a step back (a new attempt) starts
+    /// the span again, and a job counts at most one run's training FLOPs, so a peer jumping back
+    /// and forth cannot drive the rate to zero.
+    public mutating func observe(jobID: String, iteration: Int, of iterations: Int, at time: Double, work: Work) {
+        let iterations = max(1, iterations)
+        let iteration = min(max(0, iteration), iterations)
+        var counted = 0.0
+        if let last = reports[jobID] {
+            counted = last.counted
+            let flops = min(work.trainingFLOPs * Double(iteration - last.iteration) / Double(iterations),
+                            work.trainingFLOPs - counted)
+            if iteration > last.iteration, time >= last.time, flops.isFinite, flops > 0 {
+                progressSeconds += time - last.time
+                progressFLOPs += flops
+                counted += flops
+            }
+        }
+        reports[jobID] = (time, iteration, counted)
+    }
+
+    /// The job is no longer running (finished, stopped or handed back).
+    public mutating func forget(jobID: String) { reports[jobID] = nil }
+
     /// The share of an ok job's time spent training (the rest is evaluation); nil before one.
     public var trainingShare: Double? { okSeconds > 0 ? trainingSeconds / okSeconds : nil }
 
     /// Worker-seconds per FLOP of a job run to its end; nil before one.
     var secondsPerFLOP: Double? { okFLOPs > 0 ? okSeconds / okFLOPs : nil }
 
+    /// Worker-seconds per training FLOP in the running jobs' progress; nil before a job reported twice.
+    var progressSecondsPerFLOP: Double? { progressFLOPs > 0 && progressSeconds > 0 ? progressSeconds / progressFLOPs : nil }
+
     /// What share of a full run a judged job has cost, by the judged jobs finished so far (1 before any).
     var judgedShare: Double {
-        guard let rate = secondsPerFLOP, judgedFLOPs > 0 else { return 1 }
+        guard let rate = secondsPerFLOP ?? progressSecondsPerFLOP, judgedFLOPs > 0 else { return 1 }
         return min(1, judgedSeconds / (judgedFLOPs * rate))
     }
 
-    /// Seconds until `pending` and `running` are done on `slots` job slots; nil before a job has
-    /// run to its end (no rate yet) or without slots. A running job's trained share counts for
-    /// the training share of its time only: a job whose iterations are all done is still evaluating.
+    /// Seconds until `pending` and `running` are done on `slots` job slots; nil before a rate
+    /// (a job run to its end, or two progress reports of one) or without slots. A running job's
+    /// trained share counts for the training share of its time only (measured, or by FLOPs
+    /// before a job has finished): a job whose iterations are all done is still evaluating.
     /// Never less than the longest job left: the work spreads over the slots only as whole jobs.
     public func seconds(pending: [Work], running: [Work], slots: Int) -> Double? {
-        guard let rate = secondsPerFLOP, let share = trainingShare, slots > 0 else { return nil }
+        guard let rate = secondsPerFLOP ?? progressSecondsPerFLOP, slots > 0 else { return nil }
+        let left: (Work) -> Double = { work in
+            let trained = min(1, max(0, work.trained))
+            guard let share = trainingShare else { return work.flops - work.trainingFLOPs * trained }
+            return work.flops * (1 - share * trained)
+        }
         let costs = pending.map { $0.flops * ($0.judged ? judgedShare : 1) * rate }
-            + running.map { $0.flops * (1 - share * min(1, max(0, $0.trained))) * rate }
+            + running.map { left($0) * rate }
         let parallel = max(1, min(slots, costs.count))
         let seconds = max(costs.reduce(0, +) / Double(parallel), costs.max() ?? 0)
         return seconds.isFinite ? seconds : nil

@@ -73,26 +73,56 @@ struct ProgressETATests {
         #expect(abs(eta - 2) < 1e-9)
     }
 
-    @Test("no ETA before a job has run to its end, nor without workers")
+    @Test("no ETA before a job has run to its end or reported progress twice, nor without workers")
     func noGuess() {
         var times = RemainingTime()
         let left = [RemainingTime.Work(flops: 100, judged: true)]
         times.add(Self.result(seconds: 1, status: .stopped), work: .init(flops: 100, judged: true))
+        times.observe(jobID: "a", iteration: 5, of: 100, at: 1, work: .init(flops: 100, judged: true))
         #expect(times.seconds(pending: left, running: [], slots: 2) == nil)
         #expect(Self.afterRungs().seconds(pending: left, running: [], slots: 0) == nil)
     }
 
-    @Test("the training share and the rate come from ok jobs; nonsense timings from a peer are skipped")
-    func peerNumbers() throws {
+    /// A job of 120 FLOPs, 100 of them training over 100 iterations, went from iteration 0 to 10
+    /// in 2 s: 0.2 s per FLOP.
+    static func afterProgress() -> RemainingTime {
         var times = RemainingTime()
-        times.add(Self.result(seconds: 10, secondsPerIteration: 0.06, iterations: 100), work: .init(flops: 100, judged: false))
-        times.add(Self.result(seconds: 10, secondsPerIteration: 0.02, iterations: 100), work: .init(flops: 100, judged: false))
-        times.add(Self.result(seconds: .nan, secondsPerIteration: 1, iterations: 1), work: .init(flops: 100, judged: false))
-        times.add(Self.result(seconds: 5, secondsPerIteration: .infinity, iterations: 3), work: .init(flops: 100, judged: false))
-        times.add(Self.result(seconds: -3), work: .init(flops: 100, judged: false))
-        times.add(Self.result(seconds: 30, status: .failed), work: .init(flops: 100, judged: true))
-        let share = try #require(times.trainingShare)
-        #expect(abs(share - 0.4) < 1e-12)
-        #expect(times.secondsPerFLOP == 0.1 && times.judgedShare == 1)
+        let work = RemainingTime.Work(flops: 120, trainingFLOPs: 100, judged: false)
+        times.observe(jobID: "a", iteration: 0, of: 100, at: 5, work: work)
+        times.observe(jobID: "a", iteration: 10, of: 100, at: 7, work: work)
+        return times
+    }
+
+    @Test("before any job has finished, running jobs' progress gives the rate: a sweep of long jobs has an ETA from its first seconds")
+    func rateFromProgress() throws {
+        let times = Self.afterProgress()
+        let running = RemainingTime.Work(flops: 120, trainingFLOPs: 100, judged: false, trained: 0.1)
+        let pending = RemainingTime.Work(flops: 120, trainingFLOPs: 100, judged: true)
+        // Running: (120 - 10) FLOPs left × 0.2 = 22 s; pending: 24 s (nothing judged yet: a full run).
+        let eta = try #require(times.seconds(pending: [pending], running: [running], slots: 1))
+        #expect(abs(eta - 46) < 1e-9)
+        // Once a job has run to its end, its rate is the one taken: 10 s for 100 FLOPs.
+        var finished = times
+        finished.add(Self.result(seconds: 10, secondsPerIteration: 0.08, iterations: 100), work: .init(flops: 100, judged: false))
+        let after = try #require(finished.seconds(pending: [pending], running: [], slots: 1))
+        #expect(abs(after - 12) < 1e-9)
+    }
+
+    @Test("a peer's progress cannot drive the rate to zero: steps back restart the span, a job counts one run's FLOPs at most")
+    func hostileProgress() throws {
+        var times = Self.afterProgress()
+        let work = RemainingTime.Work(flops: 120, trainingFLOPs: 100, judged: false)
+        for _ in 0..<1000 {   // back to the start (a new attempt) and straight to the end, in no time
+            times.observe(jobID: "a", iteration: 0, of: 100, at: 8, work: work)
+            times.observe(jobID: "a", iteration: Int.max, of: 100, at: 8, work: work)
+        }
+        times.observe(jobID: "b", iteration: 50, of: 100, at: 9, work: work)
+        times.observe(jobID: "b", iteration: 60, of: 100, at: 3, work: work)        // time backwards: not counted
+        // 2 s for a's first 10 FLOPs, then 0 s for the other 90 of its run: 2 s over 100 FLOPs.
+        let rate = try #require(times.progressSecondsPerFLOP)
+        #expect(abs(rate - 0.02) < 1e-12)
+        times.forget(jobID: "a")
+        times.observe(jobID: "a", iteration: 100, of: 100, at: 100, work: work)   // forgotten: a new span, not 0 -> 100
+        #expect(times.progressSecondsPerFLOP == rate)
     }
 }
