@@ -12,9 +12,11 @@ extension Model {
     /// the chains run in blocks of 1000, each block's steps drawing its noise in order. The same
     /// model, settings and seed give the same bits. The chains run in the model's precision.
     public func sample(_ evaluation: EvaluationConfig, seed: UInt64) -> Matrix {
-        switch precision {
-        case .float32: return sample(evaluation, seed: seed, in: Float.self)
-        case .float64: return sample(evaluation, seed: seed, in: Double.self)
+        Subnormals.flushed {
+            switch precision {
+            case .float32: sample(evaluation, seed: seed, in: Float.self)
+            case .float64: sample(evaluation, seed: seed, in: Double.self)
+            }
         }
     }
 

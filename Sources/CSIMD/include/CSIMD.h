@@ -38,6 +38,11 @@ int ebm_cpu_vector_bits(void);
 // AVX-512, "Haswell" with AVX2 and FMA; NULL when OpenBLAS's own choice should stand.
 const char *ebm_cpu_blas_kernel(void);
 
+// Flush subnormal floats to zero in this thread's floating-point environment (Subnormals.c);
+// returns the environment before, for ebm_restore_float_environment.
+unsigned long ebm_flush_subnormals(void);
+void ebm_restore_float_environment(unsigned long previous);
+
 // Softplus over `count` values (Softplus.c): a = softplus(z), and where given d1 = σ(z), d2 =
 // σ′(z). z may equal a. AVX-512 or AVX2 lanes as the CPU has them, the same bits either way.
 void ebm_softplus_f32(long count, const float *z, float *a, float *d1, float *d2);
