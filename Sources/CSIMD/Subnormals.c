@@ -1,8 +1,9 @@
 // Subnormal numbers (below 1.2e-38 in float32) cost x86 a microcode assist of about a hundred
 // cycles per operation that reads or writes one. Training drives values there (softplus's
 // second derivative far from the origin, under ISM and DSM), and late in an ISM run every GEMM
-// over them ran 8× slower. Flushing them to zero changes no value any result depends on: a
-// subnormal is below one ulp of every normal number it is added to. docs/design.md, "Subnormals".
+// over them ran 8× slower. Flushed, whole ISM and DSM runs gave the same bits as before: their
+// subnormals are products of saturated units' derivatives, summed with far larger normal terms.
+// docs/design.md, "Subnormals".
 #include "include/CSIMD.h"
 
 #if defined(__x86_64__)

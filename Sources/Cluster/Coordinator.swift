@@ -174,7 +174,10 @@ public final class Coordinator {
     /// last attempt ended without a result, for a job that failed of it.
     func persist(_ jobIDs: [String], lastLoss: String? = nil) throws {
         for id in jobIDs {
-            switch scheduler.state(of: id) {
+            let state = scheduler.state(of: id)
+            // Unless it runs, its attempt ended: the ETA's next span of this job starts afresh.
+            if case .running = state {} else { remainingTime.forget(jobID: id) }
+            switch state {
             case .pending(let attempts)?:
                 try store.markPending(jobID: id, attempts: attempts)
             case .finished(.failed, let attempts)?:

@@ -23,10 +23,11 @@ public struct RemainingTime: Sendable {
     private(set) var judgedSeconds = 0.0
     private var judgedFLOPs = 0.0
     /// Running jobs' training as their progress reports show it: seconds between two reports of
-    /// one job and the training FLOPs of the iterations between them; per job, its last report
-    /// and the FLOPs counted for it so far (never more than one run's).
+    /// one attempt and the training FLOPs of the iterations between them; each running job's last
+    /// report, and the FLOPs each job has been counted for over all its attempts.
     private var progressSeconds = 0.0, progressFLOPs = 0.0
-    private var reports: [String: (time: Double, iteration: Int, counted: Double)] = [:]
+    private var lastReport: [String: (time: Double, iteration: Int)] = [:]
+    private var countedFLOPs: [String: Double] = [:]
 
     public init() {}
 
@@ -66,28 +67,29 @@ public struct RemainingTime: Sendable {
     }
 
     /// A running job reached `iteration` of `iterations` at `time` (the coordinator's clock).
-    /// The iteration is a peer's claim: clamped to the job's, a step back (a new attempt) starts
-    /// the span again, and a job counts at most one run's training FLOPs, so a peer jumping back
-    /// and forth cannot drive the rate to zero.
+    /// The iteration is a peer's claim: clamped to the job's, a step back starts the span again,
+    /// a span must take time, and a job is counted for at most one run's training FLOPs over all
+    /// its attempts. A lying peer can still make the ETA short until a job has finished (as it can
+    /// with the job times it reports after), but not trap it or make it grow without bound.
     public mutating func observe(jobID: String, iteration: Int, of iterations: Int, at time: Double, work: Work) {
         let iterations = max(1, iterations)
         let iteration = min(max(0, iteration), iterations)
-        var counted = 0.0
-        if let last = reports[jobID] {
-            counted = last.counted
+        if let last = lastReport[jobID], iteration > last.iteration, time > last.time {
+            let counted = countedFLOPs[jobID, default: 0]
             let flops = min(work.trainingFLOPs * Double(iteration - last.iteration) / Double(iterations),
                             work.trainingFLOPs - counted)
-            if iteration > last.iteration, time >= last.time, flops.isFinite, flops > 0 {
+            if flops.isFinite, flops > 0, (time - last.time).isFinite {
                 progressSeconds += time - last.time
                 progressFLOPs += flops
-                counted += flops
+                countedFLOPs[jobID] = counted + flops
             }
         }
-        reports[jobID] = (time, iteration, counted)
+        lastReport[jobID] = (time, iteration)
     }
 
-    /// The job is no longer running (finished, stopped or handed back).
-    public mutating func forget(jobID: String) { reports[jobID] = nil }
+    /// The job's attempt is over (finished, stopped, handed back or lost): its next attempt's
+    /// first report starts a new span, so the time between attempts is not counted as training.
+    public mutating func forget(jobID: String) { lastReport[jobID] = nil }
 
     /// The share of an ok job's time spent training (the rest is evaluation); nil before one.
     public var trainingShare: Double? { okSeconds > 0 ? trainingSeconds / okSeconds : nil }

@@ -34,4 +34,47 @@ struct CoordinatorProgressTests {
         let eta = try #require(coordinator.progress().eta)
         #expect(abs(eta - expected) < 1e-6 * expected && work.flops > work.trainingFLOPs)
     }
+
+    @Test("A job lost with its worker and given to another: the time between the two attempts is not training")
+    func requeuedJobRate() throws {
+        let rig = try CoordinatorRig(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 100}
+            seeds: [0]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            """)
+        try rig.start()
+        let silent = ScriptedWorker(rig, id: "silent"), live = ScriptedWorker(rig, id: "live")
+        try silent.ready()
+        guard case .job(let first)? = try silent.next() else { Issue.record("no job"); return }
+        try live.ready()
+        let coordinator = try #require(rig.coordinator)
+        // The first attempt: 10 iterations in one heartbeat interval, then silence.
+        try silent.heartbeat([.init(jobID: first.jobID, attempt: first.attempt, iteration: 0, loss: 0)])
+        try rig.turn()
+        try live.heartbeat()
+        try rig.advance(by: rig.settings.heartbeatInterval)
+        try silent.heartbeat([.init(jobID: first.jobID, attempt: first.attempt, iteration: 10, loss: 0)])
+        try rig.turn()
+        var retry: CoordinatorMessage.Assignment?
+        for _ in 0..<40 where retry == nil {
+            try live.heartbeat()
+            try rig.advance(by: rig.settings.heartbeatInterval)
+            if case .job(let a)? = try live.next() { retry = a }
+        }
+        let again = try #require(retry)
+        // The second attempt's first report, after the silent worker's expiry, says iteration 20
+        // (above the first attempt's 10); then 10 more iterations in one interval.
+        try live.heartbeat([.init(jobID: again.jobID, attempt: again.attempt, iteration: 20, loss: 0)])
+        try rig.turn()
+        try rig.advance(by: rig.settings.heartbeatInterval)
+        try live.heartbeat([.init(jobID: again.jobID, attempt: again.attempt, iteration: 30, loss: 0)])
+        try rig.turn()
+        // Two spans of 10 iterations, each one interval long: the silence and the wait are not in it.
+        let work = coordinator.work(forJob: again.jobID)
+        let rate = try #require(coordinator.remainingTime.progressSecondsPerFLOP)
+        let expected = 2 * rig.settings.heartbeatInterval / (work.trainingFLOPs * 20 / 100)
+        #expect(abs(rate - expected) < 1e-9 * expected, "\(rate) against \(expected)")
+    }
 }

@@ -108,21 +108,38 @@ struct ProgressETATests {
         #expect(abs(after - 12) < 1e-9)
     }
 
-    @Test("a peer's progress cannot drive the rate to zero: steps back restart the span, a job counts one run's FLOPs at most")
+    @Test("a peer's progress is bounded: steps back restart the span, a span takes time, a job counts one run's FLOPs over all its attempts")
     func hostileProgress() throws {
         var times = Self.afterProgress()
         let work = RemainingTime.Work(flops: 120, trainingFLOPs: 100, judged: false)
-        for _ in 0..<1000 {   // back to the start (a new attempt) and straight to the end, in no time
-            times.observe(jobID: "a", iteration: 0, of: 100, at: 8, work: work)
-            times.observe(jobID: "a", iteration: Int.max, of: 100, at: 8, work: work)
+        for attempt in 0..<1000 {   // back to the start (a new attempt) and straight to the end
+            times.observe(jobID: "a", iteration: 0, of: 100, at: 8 + Double(attempt), work: work)
+            times.observe(jobID: "a", iteration: Int.max, of: 100, at: 8 + Double(attempt), work: work)   // in no time
+            times.observe(jobID: "a", iteration: 0, of: 100, at: 8.5 + Double(attempt), work: work)
+            times.observe(jobID: "a", iteration: 100, of: 100, at: 8.6 + Double(attempt), work: work)
+            times.forget(jobID: "a")
         }
         times.observe(jobID: "b", iteration: 50, of: 100, at: 9, work: work)
         times.observe(jobID: "b", iteration: 60, of: 100, at: 3, work: work)        // time backwards: not counted
-        // 2 s for a's first 10 FLOPs, then 0 s for the other 90 of its run: 2 s over 100 FLOPs.
+        // 2 s for a's first 10 FLOPs, then 0.1 s for the other 90 of its run, and nothing more.
         let rate = try #require(times.progressSecondsPerFLOP)
-        #expect(abs(rate - 0.02) < 1e-12)
-        times.forget(jobID: "a")
-        times.observe(jobID: "a", iteration: 100, of: 100, at: 100, work: work)   // forgotten: a new span, not 0 -> 100
+        #expect(abs(rate - 2.1 / 100) < 1e-12)
+        times.forget(jobID: "b")
+        times.observe(jobID: "b", iteration: 100, of: 100, at: 100, work: work)   // forgotten: a new span, not 60 -> 100 in 97 s
         #expect(times.progressSecondsPerFLOP == rate)
+    }
+
+    @Test("the training share and the rate come from ok jobs; nonsense timings from a peer are skipped")
+    func peerNumbers() throws {
+        var times = RemainingTime()
+        times.add(Self.result(seconds: 10, secondsPerIteration: 0.06, iterations: 100), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 10, secondsPerIteration: 0.02, iterations: 100), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: .nan, secondsPerIteration: 1, iterations: 1), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 5, secondsPerIteration: .infinity, iterations: 3), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: -3), work: .init(flops: 100, judged: false))
+        times.add(Self.result(seconds: 30, status: .failed), work: .init(flops: 100, judged: true))
+        let share = try #require(times.trainingShare)
+        #expect(abs(share - 0.4) < 1e-12)
+        #expect(times.secondsPerFLOP == 0.1 && times.judgedShare == 1)
     }
 }

@@ -35,4 +35,15 @@ struct SubnormalsTests {
         #expect(run.iterations == 3 && seen == [0, 0, 0])
         #expect(Self.square().isSubnormal)
     }
+
+    @Test("the evaluation sampler flushes subnormals: chains started at subnormal float32 values start at zero")
+    func sampling() {
+        let trainer = Trainer(config: Fixtures.smallConfig(.dsm, iterations: 1), data: Fixtures.rings(rows: 256, seed: 1))
+        #expect(trainer.config.precision == .float32)
+        // No steps: the samples are the chains' starts, uniform in ±1e-40, subnormal as float32.
+        let still = EvaluationConfig(samples: 16, initDistribution: .uniform, initScale: 1e-40, stepSize: 0, steps: 0)
+        let samples = trainer.model.sample(still, seed: 3)
+        #expect(samples.storage.allSatisfy { $0 == 0 })
+        #expect(Float(1e-40 * 0.5).isSubnormal, "unflushed, the same starts are subnormal")
+    }
 }
