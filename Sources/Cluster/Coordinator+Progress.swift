@@ -25,9 +25,10 @@ extension Coordinator {
                 running.append(work)
             }
         }
-        let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map(work(for:))
-        p.eta = remainingTime.seconds(pending: pending, running: running, slots: workers.values.reduce(0) { $0 + max(0, $1.slots) })
         p.best = bestSoFar()
+        let pending = scheduler.jobs.filter { scheduler.state(of: $0.id)?.status == .pending }.map(work(for:))
+            + expectedRace(best: p.best?.configID)
+        p.eta = remainingTime.seconds(pending: pending, running: running, slots: workers.values.reduce(0) { $0 + max(0, $1.slots) })
         return p
     }
 

@@ -39,4 +39,19 @@ extension Coordinator {
         logger.notice("racing: the best and its \(rivals.count - 1) closest rival\(rivals.count == 2 ? "" : "s") run on \(count) more seeds each (\(added.count) jobs)")
         return true
     }
+
+    /// The race still to come, for the ETA: until it is decided, up to η configurations on
+    /// `race_seeds` more seeds, each priced as a job of the best configuration so far (the race
+    /// is among it and those tied with it). An upper estimate, since the race may find fewer rivals
+    /// or none; without it the ETA fell to zero at the end of the planned jobs and jumped back
+    /// by the race's whole length (7 minutes in `make sweep`).
+    func expectedRace(best configID: String?) -> [RemainingTime.Work] {
+        let seeds = Racing.seedCount(for: spec)
+        guard seeds > 0, !raced, let configID, let job = scheduler.jobs.first(where: { $0.configID == configID }) else { return [] }
+        let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
+        let configurations = min(limit, Set(scheduler.jobs.map(\.configID)).count)
+        var work = work(for: job)
+        work.judged = false
+        return Array(repeating: work, count: configurations * seeds)
+    }
 }

@@ -6,15 +6,20 @@ import Wire
 /// The progress line's ETA in the coordinator, over in-memory channels on virtual time.
 @Suite("Coordinator progress")
 struct CoordinatorProgressTests {
-    @Test("Before any job has finished, the ETA comes from the running job's progress in its heartbeats")
-    func etaFromHeartbeats() throws {
-        let rig = try CoordinatorRig(yaml: """
+    /// One configuration of 100 iterations on `seeds` seeds.
+    static func rig(seeds: Int) throws -> CoordinatorRig {
+        try CoordinatorRig(yaml: """
             name: t
             method: ml
             fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 100}
-            seeds: [0, 1]
+            seeds: [\((0..<seeds).map(String.init).joined(separator: ", "))]
             evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
             """)
+    }
+
+    @Test("Before any job has finished, the ETA comes from the running job's progress in its heartbeats")
+    func etaFromHeartbeats() throws {
+        let rig = try Self.rig(seeds: 2)
         try rig.start()
         let worker = ScriptedWorker(rig, id: "w")
         try worker.ready()
@@ -37,13 +42,7 @@ struct CoordinatorProgressTests {
 
     @Test("A job lost with its worker and given to another: the time between the two attempts is not training")
     func requeuedJobRate() throws {
-        let rig = try CoordinatorRig(yaml: """
-            name: t
-            method: ml
-            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 100}
-            seeds: [0]
-            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            """)
+        let rig = try Self.rig(seeds: 1)
         try rig.start()
         let silent = ScriptedWorker(rig, id: "silent"), live = ScriptedWorker(rig, id: "live")
         try silent.ready()

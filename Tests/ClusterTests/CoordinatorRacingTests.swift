@@ -131,4 +131,33 @@ struct CoordinatorRacingTests {
         #expect(try rig.store.racedJobIDs().isEmpty)
         #expect(try rig.store.events(kind: .raced).first?.detail?.contains("no configuration is tied") == true)
     }
+
+    @Test("Until the race is decided, the ETA counts it: η configurations × race_seeds jobs, each priced as one of the best so far")
+    func etaCountsTheRace() throws {
+        let rig = try Self.rig(raceSeeds: 2, rule: "asha")
+        try rig.start()
+        let worker = ScriptedWorker(rig, id: "w")
+        try worker.ready()
+        let coordinator = try #require(rig.coordinator)
+        let beforeAny = coordinator.expectedRace(best: coordinator.bestSoFar()?.configID)
+        #expect(beforeAny.isEmpty, "no ok result: no best to price it by")
+        guard case .job(let a)? = try worker.next() else { Issue.record("no job"); return }
+        try worker.send(worker.result(for: a))
+        try rig.turn()
+        let best = try #require(coordinator.bestSoFar()?.configID)
+        let race = coordinator.expectedRace(best: best)
+        let priced = coordinator.work(forJob: a.jobID)
+        #expect(best == coordinator.scheduler.job(withID: a.jobID)?.configID, "the one ok result's configuration")
+        #expect(race.count == 3 * 2 && race.allSatisfy { $0.flops == priced.flops && !$0.judged })
+
+        let finished = try Self.rig(raceSeeds: 2, rule: "asha")
+        #expect(try Self.run(finished, metric: Self.metric).outcome == .finished)
+        let after = try #require(finished.coordinator)
+        let decided = after.expectedRace(best: after.bestSoFar()?.configID)
+        #expect(decided.isEmpty, "the race is decided")
+        let off = try Self.rig(raceSeeds: 0, rule: "asha")
+        try off.start()
+        let offCoordinator = try #require(off.coordinator)
+        #expect(offCoordinator.expectedRace(best: "any").isEmpty, "race_seeds 0: no race")
+    }
 }
