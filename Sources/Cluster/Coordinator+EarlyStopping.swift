@@ -168,8 +168,7 @@ extension Coordinator {
     func stored(_ stops: Stops) {
         for result in stops.results { remainingTime.add(result.summary, work: work(forJob: result.jobID)) }
         for c in stops.cancels {
-            workers[c.worker]?.progress[c.jobID] = nil
-            remainingTime.forget(jobID: c.jobID)
+            endProgress(of: c.jobID, on: c.worker)
             workers[c.worker]?.cancelled.insert(c.jobID)   // a later heartbeat's claim is not cancelled twice
             send(.cancel(jobID: c.jobID), to: c.worker)
         }

@@ -206,8 +206,7 @@ extension Coordinator {
             // The commit point: the result row and the job's new status in one transaction (with
             // the stops a diverged seed leads to).
             if result.status == .diverged { try recordDiverged(result, now: t) } else { try store.record(result) }
-            workers[worker]?.progress[report.jobID] = nil
-            remainingTime.forget(jobID: report.jobID)
+            endProgress(of: report.jobID, on: worker)
             if result.status == .ok { okMetrics[result.jobID] = result.metrics }
             remainingTime.add(result.summary, work: work(forJob: report.jobID))
             let metric = result.metrics[spec.metric.rawValue].map { String(format: " %@ %.4f", spec.metric.rawValue, $0) } ?? ""

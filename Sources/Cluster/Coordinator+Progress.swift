@@ -40,6 +40,13 @@ extension Coordinator {
         remainingTime.observe(jobID: jobID, iteration: iteration, of: job.config.iterations, at: t, work: work(for: job))
     }
 
+    /// A job's attempt on `worker` ended (its result came, or it was stopped): off the progress
+    /// view, and its ETA span closed.
+    func endProgress(of jobID: String, on worker: String) {
+        workers[worker]?.progress[jobID] = nil
+        remainingTime.forget(jobID: jobID)
+    }
+
     /// A job's full run in FLOPs (training and the final evaluation, as `plan` counts them), and
     /// whether the rule judges it at rungs (racing's jobs run to their end).
     func work(forJob id: String) -> RemainingTime.Work {
