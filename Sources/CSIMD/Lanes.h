@@ -26,8 +26,13 @@ typedef double ebm_f64x4 __attribute__((ext_vector_type(4)));
 
 #if defined(__x86_64__)
 #define EBM_AVX512 __attribute__((target("avx512f")))
-#define EBM_AVX2 __attribute__((target("avx2")))
+// FMA with AVX2: every AVX2 CPU has it, and the programs require it (RequireAVX2.c).
+#define EBM_AVX2 __attribute__((target("avx2,fma")))
 #endif
+
+// a·b + c rounded once, on every lane. Explicit, never contracted by the compiler (the kernels turn
+// contraction off), so every ISA's copy fuses exactly the same operations and gives the same bits.
+#define FMA(a, b, c) __builtin_elementwise_fma((a), (__typeof__(a))(b), (__typeof__(a))(c))
 
 // A kernel macro KERNEL(name, T, V, M, target) instantiated once per ISA (name_avx512 and
 // name_avx2; one generic copy off x86-64), and the copy for a vector width.
