@@ -184,6 +184,24 @@ struct GradientTests {
         #expect(report.worstError < Tolerance.objectiveGradient, "\(report)")
     }
 
+    /// The product's data are 2-D, whose reverse pass through the tangents is unrolled; this runs the
+    /// loop for any other dimension, which nothing else tests.
+    @Test("ISM's gradient matches finite differences in three dimensions", arguments: smooth)
+    func implicitScoreMatchingIn3D(kind: ActivationKind) {
+        var random = RandomSource(seed: 11)
+        let model = MLP(layout: MLP.Layout(inputs: 3, width: 6, hiddenLayers: 2, outputs: 3, activation: kind), random: &random)
+        let objective = ImplicitScoreMatching<Double>(layout: model.layout, batchSize: 4)
+        var data = Matrix(rows: 4, columns: 3)
+        for i in 0..<data.count { data.storage[i] = random.gaussian() }
+        var r0 = RandomSource(seed: 0)
+        let gradient = objective.evaluate(parameters: model.parameters, batch: data, random: &r0).gradient
+        let report = GradientCheck.compare(analytic: gradient, of: { p in
+            var r = RandomSource(seed: 0)
+            return objective.evaluate(parameters: p, batch: data, random: &r).loss
+        }, at: model.parameters, floor: Tolerance.networkFloor)
+        #expect(report.worstError < Tolerance.objectiveGradient, "\(report)")
+    }
+
     @Test("DSM's gradient (fixed noise) matches finite differences", arguments: smooth + [.relu])
     func denoisingScoreMatching(kind: ActivationKind) {
         let model = Fixtures.smallMLP(outputs: 2, activation: kind)
