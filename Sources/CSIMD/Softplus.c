@@ -12,7 +12,7 @@
 // copies perform the same IEEE operations in the same order on every lane (the polynomials' FMAs
 // are explicit and the compiler contracts nothing else: the pragma below), so they give the same
 // bits, and a scalar value computed as a one-lane group equals the batch's. The FMAs made the
-// kernel 30 % faster than separate multiplies and adds (BENCHMARKS.md, eleventh session).
+// kernel 1.39× faster in float32 and 1.56× in float64 (BENCHMARKS.md, eleventh session).
 #include "Lanes.h"
 #include <string.h>
 
