@@ -51,6 +51,12 @@ def main():
     parser.add_argument("--methods", nargs="+", default=["ml", "nce", "ism", "dsm"])
     parser.add_argument("--precisions", nargs="+", default=["float32", "float64"])
     args = parser.parse_args()
+    if not os.access(args.ebm_sweep, os.X_OK):
+        raise SystemExit(f"{args.ebm_sweep}: not an executable ebm-sweep (build it with `make build`)")
+    try:
+        import torch  # noqa: F401 (pytorch_timing.py runs with this interpreter)
+    except ImportError:
+        raise SystemExit(f"{sys.executable} has no PyTorch: run this script with a Python that has it")
     print("| method | precision | ours, ms (median) | PyTorch, ms (median) | speed-up, median of pairs (range) "
           "| ratio to sgemm/dgemm, median (range) |")
     print("|---|---|---:|---:|---:|---:|")
