@@ -3,9 +3,10 @@ import PackageDescription
 
 // The trainer's element-wise kernels (softplus, Adam, masks) are written over one AVX register of
 // lanes, SIMD8<Float> or SIMD4<Double> (softplus two): with AVX2 on x86-64 a group is one 256-bit
-// register instead of two SSE ones. No FMA: with separate multiplies and adds every lane
-// computes the same IEEE operations as a scalar loop, so results stay bit-identical across
-// builds. CSIMD refuses to start on an x86-64 CPU without AVX2, with a message.
+// register instead of two SSE ones. The Swift code gets no FMA flag: with separate multiplies and
+// adds every lane computes the same IEEE operations as a scalar loop. (CSIMD's C kernels write
+// their fused multiply-adds out; docs/design.md, "Element-wise kernels".) CSIMD refuses to start
+// on an x86-64 CPU without AVX2 and FMA, with a message.
 // `#if arch` is the arch of the machine reading this manifest: a cross-compile to arm64 from
 // x86-64 must drop the flag by hand.
 #if arch(x86_64)

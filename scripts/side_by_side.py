@@ -8,12 +8,13 @@ same side. A shared host's speed drifts by 20 % within a minute, so each pair's 
 within the pair, and the table reports the median over pairs. Run it with a Python that has
 PyTorch; it starts pytorch_timing.py with the same interpreter.
 
-Usage: side_by_side.py EBM_SWEEP [--rounds 5] [--iterations 60] [--methods ml nce ism dsm]
+Usage: side_by_side.py EBM_SWEEP [--rounds 6] [--iterations 60] [--methods ml nce ism dsm]
                                  [--precisions float32 float64]
 """
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,9 +34,11 @@ def ours(binary, method, precision, iterations):
 
 
 def pytorch(method, precision, iterations):
-    """ms per iteration from pytorch_timing.py, rounds of 10 iterations as `bench` times them."""
+    """ms per iteration from pytorch_timing.py, in rounds as long as `bench`'s (up to ten rounds of
+    iterations / rounds each, TrainerBenchmark.run)."""
+    per_round = max(1, iterations // max(1, min(10, iterations)))
     out = subprocess.run([sys.executable, os.path.join(HERE, "pytorch_timing.py"), "--methods", method,
-                          "--dtypes", precision, "--iterations", str(iterations), "--per-round", "10"],
+                          "--dtypes", precision, "--iterations", str(iterations), "--per-round", str(per_round)],
                          check=True, capture_output=True, text=True).stdout
     match = re.search(rf"\|\s*{method}\s*\|\s*{precision}\s*\|\s*([0-9.]+)\s*\|", out)
     if not match:
@@ -46,13 +49,15 @@ def pytorch(method, precision, iterations):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("ebm_sweep", help="the ebm-sweep binary to time")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=6, help="pairs per row; even, so each side goes first equally")
     parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--methods", nargs="+", default=["ml", "nce", "ism", "dsm"])
     parser.add_argument("--precisions", nargs="+", default=["float32", "float64"])
     args = parser.parse_args()
-    if not os.access(args.ebm_sweep, os.X_OK):
+    if shutil.which(args.ebm_sweep) is None:
         raise SystemExit(f"{args.ebm_sweep}: not an executable ebm-sweep (build it with `make build`)")
+    if args.rounds < 1 or args.iterations < 1:
+        raise SystemExit("--rounds and --iterations must be at least 1")
     try:
         import torch  # noqa: F401 (pytorch_timing.py runs with this interpreter)
     except ImportError:

@@ -8,11 +8,11 @@
 
 __attribute__((constructor)) static void ebm_require_avx2(void) {
     __builtin_cpu_init();
-    // FMA too: the programs pin OpenBLAS's Haswell kernels (OpenBLASEnvironment), which use it.
+    // FMA too: CSIMD's AVX2 kernels use it (Softplus.c), as do OpenBLAS's Haswell kernels, which
+    // `reproducible: portable` pins (OpenBLASEnvironment).
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
         fputs("error: this build of ebm-sweep uses AVX2 and FMA instructions (x86-64 CPUs since 2013), "
-              "and this CPU lacks them. Build without them: remove the -mavx2 flag in Package.swift and "
-              "run `make build` again.\n", stderr);
+              "and this CPU lacks them.\n", stderr);
         _exit(1);
     }
 }

@@ -22,7 +22,7 @@ public struct WorkerSettings: Sendable {
     public var reconnectInitial: Double = 0.25
     public var reconnectMax: Double = 8
     public var curve: CurveKeys.Client?
-    public var build: String = "0.1.0"
+    public var build: String = Hardware.buildVersion
 
     public init(endpoint: String, name: String) {
         self.endpoint = endpoint

@@ -5,6 +5,11 @@ import CSIMD
 /// result records both; same config, seed, build and kernel family give the same bits
 /// (docs/design.md, "Determinism").
 public enum Hardware {
+    /// This build's version. Raised whenever a change alters any result's bits, so that a fleet of
+    /// workers from different builds shows in the coordinator's log: each worker names it when it
+    /// joins (docs/design.md, "Determinism"). 0.2.0: softplus with fused multiply-adds.
+    public static let buildVersion = "0.2.0"
+
     /// The kernel family OpenBLAS runs in this process ("SkylakeX", "Haswell", "Prescott", ...).
     public static var blasKernel: String { BLAS.kernel }
 

@@ -1,5 +1,6 @@
 // Store: a sweep's truth in SQLite — jobs, results, rungs, racing, events, schema migrations, and the lock on its directory.
 
+import EBMCore
 import Foundation
 import Sweep
 
@@ -21,8 +22,8 @@ public final class SweepStore {
     /// The database file.
     public var path: String { database.path }
 
-    /// Written into the `sweep` row by `create` when the caller names no version.
-    public static let defaultToolVersion = "0.1.0"
+    /// Written into the `sweep` row by `create` when the caller names no version: this build's.
+    public static let defaultToolVersion = Hardware.buildVersion
 
     private init(database: Database) {
         self.database = database

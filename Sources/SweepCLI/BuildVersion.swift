@@ -1,5 +1,7 @@
-/// The tool's version; workers report it in READY so a mixed fleet is visible.
-let buildVersion = "0.1.0"
+import EBMCore
+
+/// The tool's version (`Hardware.buildVersion`); workers report it in READY so a mixed fleet is visible.
+let buildVersion = Hardware.buildVersion
 
 import Foundation
 

@@ -16,7 +16,7 @@ struct EBMWorker: ParsableCommand {
         discussion: """
         Start one per core on each node (by hand, systemd, Slurm or Kubernetes: see deploy/README.md). The worker waits for its coordinator, reconnects when it goes away, and exits 0 when the sweep is done or on SIGTERM (after handing its job back).
         """,
-        version: "0.1.0")
+        version: Hardware.buildVersion)
 
     @Option(help: ArgumentHelp("The coordinator's endpoint, e.g. tcp://head-node:5555.", valueName: "endpoint")) var connect: String
     @Option(parsing: .unconditional, help: ArgumentHelp("Jobs run at once (each uses one core).", valueName: "n")) var slots: Int = 1

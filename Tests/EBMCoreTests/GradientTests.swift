@@ -185,7 +185,7 @@ struct GradientTests {
     }
 
     /// The product's data are 2-D, whose reverse pass through the tangents is unrolled; this runs the
-    /// loop for any other dimension, which nothing else tests.
+    /// loop for any other dimension, which nothing else tests, and checks the forward tangents' trace.
     @Test("ISM's gradient matches finite differences in three dimensions", arguments: smooth)
     func implicitScoreMatchingIn3D(kind: ActivationKind) {
         var random = RandomSource(seed: 11)
@@ -194,7 +194,19 @@ struct GradientTests {
         var data = Matrix(rows: 4, columns: 3)
         for i in 0..<data.count { data.storage[i] = random.gaussian() }
         var r0 = RandomSource(seed: 0)
-        let gradient = objective.evaluate(parameters: model.parameters, batch: data, random: &r0).gradient
+        let (loss, gradient) = objective.evaluate(parameters: model.parameters, batch: data, random: &r0)
+        // The forward tangents too: ½‖s‖² plus the trace by central differences of s, as in 2-D.
+        let s = model(data)
+        var reference = 0.0
+        for r in 0..<data.rows {
+            for k in 0..<3 {
+                reference += 0.5 * s[r, k] * s[r, k]
+                var up = data.rows(r..<(r + 1)), down = up
+                up[0, k] += GradientCheck.defaultStep; down[0, k] -= GradientCheck.defaultStep
+                reference += (model(up)[0, k] - model(down)[0, k]) / (2 * GradientCheck.defaultStep)
+            }
+        }
+        #expect(GradientCheck.relativeError(loss, reference / Double(data.rows)) < Tolerance.objectiveGradient)
         let report = GradientCheck.compare(analytic: gradient, of: { p in
             var r = RandomSource(seed: 0)
             return objective.evaluate(parameters: p, batch: data, random: &r).loss
