@@ -18,7 +18,7 @@ struct EBMSweep: ParsableCommand {
           ebm-sweep plan sweeps/ml_swiss.yaml   the jobs, without running
         Results go to results/<name>/: results.md, report.html, best/.
         """,
-        version: buildVersion,
+        version: Hardware.buildVersion,
         subcommands: [RunCommand.self, TrainCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
                       PlotCommand.self, ReplayCommand.self, TraceCommand.self, KeygenCommand.self, BenchCommand.self])
 

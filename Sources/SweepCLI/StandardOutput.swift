@@ -1,8 +1,3 @@
-import EBMCore
-
-/// The tool's version (`Hardware.buildVersion`); workers report it in READY so a mixed fleet is visible.
-let buildVersion = Hardware.buildVersion
-
 import Foundation
 
 /// Prints a line to standard output unbuffered, so it interleaves in order with the progress
