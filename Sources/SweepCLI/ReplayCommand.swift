@@ -11,7 +11,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a full grid's trace under early-stopping rules: compute used, pick, its rank.",
         discussion: """
-        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid.
+        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, per rung, how well the configurations' means there predict their final ranking.
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
@@ -73,6 +73,9 @@ struct ReplayCommand: ParsableCommand {
                   + "\(notRun.count) configurations\n")
         }
         print(ReplayOutcome.table(outcomes))
+        print("\nhow well each rung predicts the final ranking (configurations whose every seed ended ok; "
+              + "README, \"Early stopping\"):\n")
+        print(RungAgreement.table(RungAgreement.measure(parsed)))
     }
 
     /// The configurations a sweep of `path` would never start under an active rule; refused when
