@@ -13,6 +13,8 @@ extension ReplayTrace {
         var columns = header.count
         var jobs: [TracedJob] = []
         var seen: [String: Int] = [:]
+        // A seed is one replica of its configuration: two jobs of one seed would count it twice.
+        var seeds: [String: (job: String, line: Int)] = [:]
         var current: (job: TracedJob, line: Int, finished: Bool)?
         // "\r\n" is one Character in Swift: split on both line ends.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
@@ -39,6 +41,12 @@ extension ReplayTrace {
                     throw reader.error(line, "job", "rows of job \(row_.job.id) must be contiguous (it began at line \(first))")
                 }
                 guard jobs.count < maxJobs else { throw reader.error(line, "", "more than \(maxJobs) jobs") }
+                let replica = "\(row_.job.configID)#\(row_.job.seed)"
+                if let other = seeds[replica] {
+                    throw reader.error(line, "seed", "job \(row_.job.id) repeats seed \(row_.job.seed) of configuration "
+                                       + "\(row_.job.configID), job \(other.job)'s (line \(other.line))")
+                }
+                seeds[replica] = (row_.job.id, line)
                 seen[row_.job.id] = line
                 current = (row_.job, line, false)
             }
@@ -119,7 +127,11 @@ private struct TraceReader {
         guard isFinal else {
             guard iteration < iterations else { throw error(line, "iteration", "a rung must be below iterations (\(iterations))") }
             // A rung's metric may be non-finite (the chains blew up): divergence pruning judges it.
+            // A finite one is held to the final metric's range, so means of a few stay finite.
             let value = try number(f[8], metric.rawValue, line)
+            guard !value.isFinite || abs(value) <= 1e300 else {
+                throw error(line, metric.rawValue, "must be in -1e300...1e300 or non-finite, got '\(f[8].prefix(32))'")
+            }
             let escaped = try number(f[9], "escaped", line, in: 0...1)
             let elapsed = f.count > ReplayTrace.legacyColumns && !f[10].isEmpty
                 ? try number(f[10], "elapsed", line, in: 0...job.seconds) : nil

@@ -17,7 +17,7 @@ import EBMCore
 /// seconds when a rung's evaluation ended (what a run stopped there costs: its final evaluation,
 /// a large share of a short run's time, never runs). Traces without the `elapsed` column (the
 /// first ten only) are read too; a replay then puts a rung at its share of the iterations of
-/// `seconds`. Jobs appear in the order the sweep listed them.
+/// `seconds`. Jobs appear in the order the sweep listed them, one per configuration and seed.
 public struct ReplayTrace: Sendable, Equatable {
     public struct Evaluation: Sendable, Equatable {
         public var iteration: Int
