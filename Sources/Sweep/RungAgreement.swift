@@ -1,51 +1,62 @@
 import EBMCore
 
-/// How well one rung of a full-grid trace predicts the grid's final ranking: what a stopping
-/// rule can know there at best. Any rule that ranks configurations by their rung means judges on
-/// this ordering, so a rung that does not predict the final (rank correlation near 0) can only
-/// stop the eventual best by chance or keep nearly everything (docs/design.md, "What a rung
-/// knows"). `ebm-sweep replay` prints one row per rung the trace recorded.
+/// How well one rung of a full-grid trace predicts the grid's final ranking. A rule that judges
+/// configurations on their means at a rung sees the grid in that rung's order, so a rung whose
+/// order is unrelated to the final one (rank correlation near 0) decides by chance
+/// (docs/design.md, "What a rung knows"). `ebm-sweep replay` prints one row per rung the trace
+/// recorded.
 public struct RungAgreement: Sendable, Equatable {
     public var iteration: Int
-    /// Configurations compared: every seed ran to an ok end in the full grid and was evaluated
-    /// at this rung.
+    /// Configurations compared: those without a diverged seed (the ones a sweep ranks by their
+    /// means), each on its seeds that ended ok, every one of which has a finite value here.
     public var configurations: Int
-    /// Spearman's rank correlation between the configurations' means at the rung and at the end
-    /// (1: the rung orders them as the end does; 0: no relation; −1: reversed).
+    /// Spearman's rank correlation between the configurations' means at the rung and their final
+    /// means (1: the rung orders them as the final ranking does; 0: no relation; −1: reversed).
     public var rankCorrelation: Double?
-    /// Where the grid's final best ranks among them at this rung, 1-based.
-    public var gridBestRank: Int?
-    /// The standard deviation of the configurations' rung means (what there is to tell apart)…
+    /// Where the grid's best (`ReplayOutcome.gridBest`) ranks among them at this rung, 1-based;
+    /// tied means share their average rank. Nil when it is not among them.
+    public var gridBestRank: Double?
+    /// The standard deviation of the configurations' means at the rung: what there is to tell apart.
     public var spreadOfMeans: Double?
-    /// …and the seeds' standard deviation within a configuration, pooled over them (the noise a
-    /// configuration's mean is read through).
+    /// The standard deviation of one seed's value around its configuration's mean, pooled over the
+    /// configurations (as the seed-aware bound pools it, `RungRecord.pooledVariance`).
     public var seedSpread: Double?
+    /// `seedSpread` over √n, n the configurations' mean number of seeds: the noise in one
+    /// configuration's mean, on the same scale as `spreadOfMeans`.
+    public var noiseInMean: Double?
 
     /// One row per rung iteration the trace recorded, ascending.
     public static func measure(_ trace: ReplayTrace) -> [RungAgreement] {
-        // Configurations every one of whose seeds ended ok: the ones with a final ranking.
-        var byConfig: [String: [ReplayTrace.TracedJob]] = [:]
-        for job in trace.jobs { byConfig[job.configID, default: []].append(job) }
-        let complete = byConfig.filter { _, jobs in jobs.allSatisfy { $0.status == .ok && $0.finalMetric != nil } }
-        let finals = complete.compactMapValues { jobs in MetricSummary(jobs.compactMap(\.finalMetric)) }
-        let better = { (a: Double, b: Double) in trace.metric.isBetter(a, than: b) }
-        let best = finals.min { a, b in a.value.mean != b.value.mean ? better(a.value.mean, b.value.mean) : a.key < b.key }?.key
-        let iterations = Set(trace.jobs.flatMap { $0.rungs.map(\.iteration) }).sorted()
+        let jobs = trace.jobs
+        let diverging = Set(jobs.filter { $0.status == .diverged }.map(\.configID))
+        let best = ReplayOutcome.ranked(Array(jobs.indices), of: jobs, metric: trace.metric, diverged: diverging).first?.config
+        var seedsOf: [String: [ReplayTrace.TracedJob]] = [:]
+        for job in jobs where job.status == .ok && job.finalMetric != nil && !diverging.contains(job.configID) {
+            seedsOf[job.configID, default: []].append(job)
+        }
+        // Loss orientation (lower is better), as the rules see values.
+        let sign: Double = trace.metric.higherIsBetter ? -1 : 1
+        let iterations = Set(jobs.flatMap { $0.rungs.map(\.iteration) }).sorted()
         return iterations.map { iteration in
-            var atRung: [String: [Double]] = [:]
-            for (config, jobs) in complete {
-                let values = jobs.compactMap { j in j.rungs.first { $0.iteration == iteration }?.metric }
-                if values.count == jobs.count, values.allSatisfy(\.isFinite) { atRung[config] = values }
+            var record = RungRecord()
+            var finals: [String: Double] = [:]
+            for (config, seeds) in seedsOf.sorted(by: { $0.key < $1.key }) {
+                let values = seeds.compactMap { j in j.rungs.first { $0.iteration == iteration }?.metric }
+                guard values.count == seeds.count, values.allSatisfy(\.isFinite) else { continue }
+                for v in values { record.add(sign * v, unit: config) }
+                finals[config] = sign * seeds.compactMap(\.finalMetric).reduce(0, +) / Double(seeds.count)
             }
-            let means = atRung.compactMapValues { MetricSummary($0)?.mean }
-            let ids = means.keys.sorted()
-            let order = ids.sorted { a, b in means[a]! != means[b]! ? better(means[a]!, means[b]!) : a < b }
+            let configs = record.units
+            let means = configs.map { record.mean(of: $0)! }
+            let seedSpread = record.pooledVariance().map { $0.variance.squareRoot() }
+            let seedsPerMean = Double(configs.map(record.count(of:)).reduce(0, +)) / Double(max(1, configs.count))
             return RungAgreement(
-                iteration: iteration, configurations: ids.count,
-                rankCorrelation: spearman(ids.map { means[$0]! }, ids.map { finals[$0]!.mean }),
-                gridBestRank: best.flatMap { order.firstIndex(of: $0) }.map { $0 + 1 },
-                spreadOfMeans: ids.count > 1 ? MetricSummary(ids.map { means[$0]! })?.std : nil,
-                seedSpread: pooledStandardDeviation(atRung.values))
+                iteration: iteration, configurations: configs.count,
+                rankCorrelation: spearman(means, configs.map { finals[$0]! }),
+                gridBestRank: configs.firstIndex { $0 == best }.map { ranks(means)[$0] },
+                spreadOfMeans: configs.count > 1 ? MetricSummary(means)?.std : nil,
+                seedSpread: seedSpread,
+                noiseInMean: seedSpread.map { $0 / seedsPerMean.squareRoot() })
         }
     }
 
@@ -78,25 +89,15 @@ public struct RungAgreement: Sendable, Equatable {
         return result
     }
 
-    /// √(Σ (nᵢ − 1)·sᵢ² / Σ (nᵢ − 1)) over the groups of two values or more; nil without one.
-    static func pooledStandardDeviation(_ groups: some Collection<[Double]>) -> Double? {
-        var (squares, degrees) = (0.0, 0)
-        for g in groups where g.count > 1 {
-            let mean = g.reduce(0, +) / Double(g.count)
-            squares += g.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            degrees += g.count - 1
-        }
-        return degrees > 0 ? (squares / Double(degrees)).squareRoot() : nil
-    }
-
     /// A Markdown table, one row per rung.
     public static func table(_ rows: [RungAgreement]) -> String {
         func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "–" }
-        var lines = ["| rung | configurations | rank correlation with the final | grid best's rank | spread of means | seed spread |",
-                     "|---:|---:|---:|---:|---:|---:|"]
+        var lines = ["| rung | configurations | rank correlation with the final ranking | grid best's rank | spread of means "
+                     + "| seed spread | noise in a mean |",
+                     "|---:|---:|---:|---:|---:|---:|---:|"]
         for r in rows {
-            lines.append("| \(r.iteration) | \(r.configurations) | \(f(r.rankCorrelation, "%.2f")) | "
-                         + "\(r.gridBestRank.map(String.init) ?? "–") | \(f(r.spreadOfMeans, "%.3f")) | \(f(r.seedSpread, "%.3f")) |")
+            lines.append("| \(r.iteration) | \(r.configurations) | \(f(r.rankCorrelation, "%.2f")) | \(f(r.gridBestRank, "%g")) | "
+                         + "\(f(r.spreadOfMeans, "%.3f")) | \(f(r.seedSpread, "%.3f")) | \(f(r.noiseInMean, "%.3f")) |")
         }
         return lines.joined(separator: "\n")
     }
