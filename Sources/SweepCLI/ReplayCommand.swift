@@ -73,8 +73,8 @@ struct ReplayCommand: ParsableCommand {
                   + "\(notRun.count) configurations\n")
         }
         print(ReplayOutcome.table(outcomes))
-        print("\nhow well each rung predicts the final ranking (configurations whose every seed ended ok; "
-              + "README, \"Early stopping\"):\n")
+        print("\nhow well each rung predicts the final ranking (configurations without a diverged seed, on their "
+              + "seeds that ended ok; README, \"Early stopping\"):\n")
         print(RungAgreement.table(RungAgreement.measure(parsed)))
     }
 

@@ -3,8 +3,9 @@ import Sweep
 import Testing
 import TestSupport
 
-/// `ebm-sweep trace` as a user runs it: the real binary and the trace it leaves.
-@Suite("trace command")
+/// `ebm-sweep trace` and `replay` as a user runs them: the real binary, the trace it leaves, and
+/// what a replay of a shipped trace prints.
+@Suite("trace and replay commands")
 struct TraceCommandTests {
     static let yaml = """
         name: tiny
@@ -39,5 +40,17 @@ struct TraceCommandTests {
         let traced = try #require(trace.jobs[1].rungs.first?.elapsed)
         #expect(traced > 0 && traced <= trace.jobs[1].seconds)
         #expect(!FileManager.default.fileExists(atPath: out + ".partial"))
+    }
+
+    @Test("replay prints each rule's row and, below them, what each rung of the trace knows")
+    func replayPrintsRungAgreement() throws {
+        let harness = try ProcessHarness(label: "replay")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SweepTests/Fixtures/replay/nce_gaussians_grid.trace.csv").path
+        let (status, output) = try harness.run("ebm-sweep", ["replay", fixture, "--early-stopping", "asha"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("| asha | 2 |"), "\(output)")
+        #expect(output.contains("how well each rung predicts the final ranking"), "\(output)")
+        #expect(output.contains("| 100 | 27 | -0.06 | 16 |") && output.contains("| 900 | 27 | 0.98 | 1 |"), "\(output)")
     }
 }
