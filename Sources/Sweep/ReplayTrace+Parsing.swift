@@ -44,7 +44,7 @@ extension ReplayTrace {
                 let replica = "\(row_.job.configID)#\(row_.job.seed)"
                 if let other = seeds[replica] {
                     throw reader.error(line, "seed", "job \(row_.job.id) repeats seed \(row_.job.seed) of configuration "
-                                       + "\(row_.job.configID), job \(other.job)'s (line \(other.line))")
+                                       + "\(row_.job.configID) (job \(other.job), line \(other.line))")
                 }
                 seeds[replica] = (row_.job.id, line)
                 seen[row_.job.id] = line

@@ -42,7 +42,7 @@ struct ReplayTraceTests {
         ("H\na-s0,a,0,900,90,ok,rung,100,2.5,1.5\n", 2, "escaped", "must be a number in 0.0...1.0"),
         ("H\na-s0,a,0,900,90,cancelled,final,900,,\n", 2, "status", "ok, diverged or failed"),
         ("H\na-s0,a,0,900,90,ok,rung,100,1e308,0\n", 2, "kde_nll", "must be in -1e300...1e300 or non-finite"),
-        ("H\nA\na-s9,a,0,900,90,ok,final,900,2.0,\n", 4, "seed", "job a-s9 repeats seed 0 of configuration a, job a-s0's (line 2)"),
+        ("H\nA\na-s9,a,0,900,90,ok,final,900,2.0,\n", 4, "seed", "job a-s9 repeats seed 0 of configuration a (job a-s0, line 2)"),
         ("H\n", 1, "", "holds no job"),
         ("", 1, "", "is empty"),
     ])
