@@ -36,15 +36,14 @@ public struct RungAgreement: Sendable, Equatable {
         }
         // Loss orientation (lower is better), as the rules see values.
         let sign: Double = trace.metric.higherIsBetter ? -1 : 1
+        let finals = seedsOf.mapValues { seeds in sign * seeds.compactMap(\.finalMetric).reduce(0, +) / Double(seeds.count) }
         let iterations = Set(jobs.flatMap { $0.rungs.map(\.iteration) }).sorted()
         return iterations.map { iteration in
             var record = RungRecord()
-            var finals: [String: Double] = [:]
             for (config, seeds) in seedsOf.sorted(by: { $0.key < $1.key }) {
                 let values = seeds.compactMap { j in j.rungs.first { $0.iteration == iteration }?.metric }
                 guard values.count == seeds.count, values.allSatisfy(\.isFinite) else { continue }
                 for v in values { record.add(sign * v, unit: config) }
-                finals[config] = sign * seeds.compactMap(\.finalMetric).reduce(0, +) / Double(seeds.count)
             }
             let configs = record.units
             let means = configs.map { record.mean(of: $0)! }
