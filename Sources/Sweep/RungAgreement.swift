@@ -3,8 +3,7 @@ import EBMCore
 /// How well one rung of a full-grid trace predicts the grid's final ranking. A rule that judges
 /// configurations on their means at a rung sees the grid in that rung's order, so a rung whose
 /// order is unrelated to the final one (rank correlation near 0) decides by chance
-/// (docs/design.md, "What a rung knows"). `ebm-sweep replay` prints one row per rung the trace
-/// recorded.
+/// (docs/design.md, "What a rung knows"). `ebm-sweep replay` prints one row per rung it replays.
 public struct RungAgreement: Sendable, Equatable {
     public var iteration: Int
     /// Configurations compared: those without a diverged seed (the ones a sweep ranks by their
@@ -25,8 +24,9 @@ public struct RungAgreement: Sendable, Equatable {
     /// configuration's mean, on the same scale as `spreadOfMeans`.
     public var noiseInMean: Double?
 
-    /// One row per rung iteration the trace recorded, ascending.
-    public static func measure(_ trace: ReplayTrace) -> [RungAgreement] {
+    /// One row per iteration of `rungs`, in their order. The caller names them (a rule's rungs)
+    /// rather than every iteration the trace holds: a hostile trace can hold hundreds of thousands.
+    public static func measure(_ trace: ReplayTrace, rungs: [Int]) -> [RungAgreement] {
         let jobs = trace.jobs
         let diverging = Set(jobs.filter { $0.status == .diverged }.map(\.configID))
         let best = ReplayOutcome.ranked(Array(jobs.indices), of: jobs, metric: trace.metric, diverged: diverging).first?.config
@@ -37,8 +37,7 @@ public struct RungAgreement: Sendable, Equatable {
         // Loss orientation (lower is better), as the rules see values.
         let sign: Double = trace.metric.higherIsBetter ? -1 : 1
         let finals = seedsOf.mapValues { seeds in sign * seeds.compactMap(\.finalMetric).reduce(0, +) / Double(seeds.count) }
-        let iterations = Set(jobs.flatMap { $0.rungs.map(\.iteration) }).sorted()
-        return iterations.map { iteration in
+        return rungs.map { iteration in
             var record = RungRecord()
             for (config, seeds) in seedsOf.sorted(by: { $0.key < $1.key }) {
                 let values = seeds.compactMap { j in j.rungs.first { $0.iteration == iteration }?.metric }

@@ -11,7 +11,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a full grid's trace under early-stopping rules: compute used, pick, its rank.",
         discussion: """
-        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, per rung, how well the configurations' means there predict their final ranking.
+        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, at each of those rungs, how well the configurations' means there predict their final ranking.
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
@@ -53,6 +53,7 @@ struct ReplayCommand: ParsableCommand {
         guard let first = minIterations ?? parsed.jobs.flatMap({ $0.rungs.map(\.iteration) }).min() else {
             throw CommandError("\(trace) records no rung evaluation: nothing to replay a rule on")
         }
+        let settings = ReplaySimulator.Rule.asha.settings(minIterations: first, reductionFactor: reductionFactor)
         for rule in rules where rule != .none {
             if let missing = parsed.missingRung(for: rule.settings(minIterations: first, reductionFactor: reductionFactor)) {
                 throw CommandError("""
@@ -75,7 +76,9 @@ struct ReplayCommand: ParsableCommand {
         print(ReplayOutcome.table(outcomes))
         print("\nhow well each rung predicts the final ranking (configurations without a diverged seed, on their "
               + "seeds that ended ok; README, \"Early stopping\"):\n")
-        print(RungAgreement.table(RungAgreement.measure(parsed)))
+        // The rules' rungs: at most a few dozen, however many the trace holds.
+        let rungs = Set(Set(parsed.jobs.map(\.iterations)).flatMap(settings.rungs(forIterations:))).sorted()
+        print(RungAgreement.table(RungAgreement.measure(parsed, rungs: rungs)))
     }
 
     /// The configurations a sweep of `path` would never start under an active rule; refused when

@@ -53,4 +53,22 @@ struct TraceCommandTests {
         #expect(output.contains("how well each rung predicts the final ranking"), "\(output)")
         #expect(output.contains("| 100 | 27 | -0.06 | 16 |") && output.contains("| 900 | 27 | 0.98 | 1 |"), "\(output)")
     }
+
+    /// A hostile trace: one job evaluated at each of 5000 iterations. The per-rung table keeps to
+    /// the rules' rungs (1, 3, 9, …, 6561 from the first recorded one; none past 5000 has values), not one row per iteration.
+    @Test("replay's per-rung table has a row per rule rung, not per iteration a trace records")
+    func replayBoundsItsTable() throws {
+        let harness = try ProcessHarness(label: "replay-rows")
+        let path = harness.directory.appendingPathComponent("many.trace.csv").path
+        var text = "job,config,seed,iterations,seconds,status,kind,iteration,kde_nll,escaped\n"
+        for i in 1...5000 { text += "a-s0,a,0,10000,90,ok,rung,\(i),2.5,0\n" }
+        text += "a-s0,a,0,10000,90,ok,final,10000,2.0,\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, output) = try harness.run("ebm-sweep", ["replay", path, "--early-stopping", "none"])
+        #expect(status == 0, "\(output)")
+        let table = try #require(output.components(separatedBy: "how well each rung predicts").last)
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| rung") }
+        #expect(rows.count == 9, "\(rows.prefix(12))")
+        #expect(output.contains("| 2187 | 1 |") && output.contains("| 6561 | 0 |"), "\(output.suffix(600))")
+    }
 }

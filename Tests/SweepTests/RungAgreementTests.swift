@@ -14,7 +14,7 @@ struct RungAgreementTests {
 
     @Test("a rung in the final order correlates 1 and ranks the best first; one in reverse, −1 and last")
     func orderAndReverse() throws {
-        let rows = RungAgreement.measure(grid())
+        let rows = RungAgreement.measure(grid(), rungs: [100, 300])
         #expect(rows.map(\.iteration) == [100, 300] && rows.allSatisfy { $0.configurations == 4 })
         #expect(abs(try #require(rows[0].rankCorrelation) - 1) < 1e-12 && rows[0].gridBestRank == 1)
         #expect(abs(try #require(rows[1].rankCorrelation) + 1) < 1e-12 && rows[1].gridBestRank == 4)
@@ -29,7 +29,7 @@ struct RungAgreementTests {
             traced("B", seed: 0, 2.0, 1, final: 2), traced("B", seed: 1, 2.1, 1, final: 2), traced("B", seed: 2, 2.5, 1, final: 2),
             traced("C", seed: 0, 3.0, 1, final: 3),
         ])
-        let row = try #require(RungAgreement.measure(trace).first)
+        let row = try #require(RungAgreement.measure(trace, rungs: [100, 300]).first)
         let pooled = ((0.02 + 2 * 0.07) / 3).squareRoot()
         #expect(row.configurations == 3)
         #expect(abs(try #require(row.seedSpread) - pooled) < 1e-12)
@@ -42,7 +42,7 @@ struct RungAgreementTests {
     func oneSeed() throws {
         let trace = ReplayTrace(metric: .kdeNLL, jobs: [traced("A", seed: 0, 1, 1, final: 1), traced("B", seed: 0, 2, 2, final: 2),
                                                        traced("C", seed: 0, 3, 3, final: 3)])
-        let row = try #require(RungAgreement.measure(trace).first)
+        let row = try #require(RungAgreement.measure(trace, rungs: [100, 300]).first)
         #expect(row.seedSpread == nil && row.noiseInMean == nil && row.configurations == 3)
     }
 
@@ -53,20 +53,27 @@ struct RungAgreementTests {
         trace.jobs[1].finalMetric = nil
         trace.jobs[3].status = .failed          // B's second seed: B ranks on its first
         trace.jobs[3].finalMetric = nil
-        let rows = RungAgreement.measure(trace)
+        let rows = RungAgreement.measure(trace, rungs: [100, 300])
         #expect(rows.allSatisfy { $0.configurations == 3 })
         // B is the best, as ReplayOutcome says: first of three at rung 100, last at rung 300.
         let outcome = ReplaySimulator.run(trace, rule: .none, minIterations: 100, reductionFactor: 3, workers: 2)
         #expect(outcome.gridBest == "B" && rows[0].gridBestRank == 1 && rows[1].gridBestRank == 3)
     }
 
+    @Test("only the rungs asked for are measured, in their order; a rung no job has compares nothing")
+    func rungsAskedFor() {
+        #expect(RungAgreement.measure(grid(), rungs: [300]).map(\.iteration) == [300])
+        let rows = RungAgreement.measure(grid(), rungs: [200, 100])
+        #expect(rows.map(\.iteration) == [200, 100] && rows.map(\.configurations) == [0, 4])
+    }
+
     @Test("a seed without a value at a rung leaves its configuration out of that rung only")
     func missingRung() {
         var trace = grid()
         trace.jobs[7].rungs.removeLast()        // D's second seed has no rung 300
-        #expect(RungAgreement.measure(trace).map(\.configurations) == [4, 3])
+        #expect(RungAgreement.measure(trace, rungs: [100, 300]).map(\.configurations) == [4, 3])
         trace.jobs[7].rungs[0].metric = .nan    // …and a non-finite value at rung 100
-        #expect(RungAgreement.measure(trace).map(\.configurations) == [3, 3])
+        #expect(RungAgreement.measure(trace, rungs: [100, 300]).map(\.configurations) == [3, 3])
     }
 
     /// Precision, higher is better. Finals A 0.5, B 0.9, C 0.7, D 0.6: B is best. At rung 100
@@ -78,7 +85,7 @@ struct RungAgreementTests {
         let trace = ReplayTrace(metric: .precision, jobs: values.flatMap { c, r, f in
             (0..<2).map { s in traced(c, seed: s, r + 0.01 * Double(s), r, final: f) }
         })
-        let row = try #require(RungAgreement.measure(trace).first)
+        let row = try #require(RungAgreement.measure(trace, rungs: [100, 300]).first)
         #expect(row.gridBestRank == 2)
         #expect(abs(try #require(row.rankCorrelation) - 0.8) < 1e-12)   // ranks 4 2 1 3 against 4 1 2 3
     }
@@ -87,12 +94,12 @@ struct RungAgreementTests {
     func tiedBest() {
         var trace = grid()
         for j in 2...3 { trace.jobs[j].rungs[0].metric = trace.jobs[j - 2].rungs[0].metric }   // B = A at rung 100
-        #expect(RungAgreement.measure(trace)[0].gridBestRank == 1.5)
+        #expect(RungAgreement.measure(trace, rungs: [100, 300])[0].gridBestRank == 1.5)
     }
 
     @Test("the table has one row per rung, the missing figures as dashes")
     func table() {
-        let text = RungAgreement.table(RungAgreement.measure(grid()))
+        let text = RungAgreement.table(RungAgreement.measure(grid(), rungs: [100, 300]))
         #expect(text.contains("| 100 | 4 | 1.00 | 1 | 0.258 | 0.071 | 0.050 |"))
         #expect(text.contains("| 300 | 4 | -1.00 | 4 |"))
         #expect(RungAgreement.table([RungAgreement(iteration: 5, configurations: 0)]).contains("| 5 | 0 | – | – | – | – | – |"))
