@@ -70,7 +70,8 @@ public enum SweepArtifacts {
         let full = { (jobID: String) throws -> JobResult? in try store.result(jobID: jobID) }
         let sections = try writeBest(ranked: ranked, results: results, full: full, jobs: jobs, spec: spec,
                                      directory: directory, cache: bestCache)
-        let figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec)
+        let figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec,
+                                            rungs: try store.rungs().map(\.report))
         let figureProblem = try SweepFigures.write(figures, to: directory)
         let neverRun = held.map { " (\($0.jobs) of them never run: above the noise floor)" } ?? ""
         let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early\(neverRun)" : ""

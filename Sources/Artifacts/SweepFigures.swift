@@ -11,6 +11,8 @@ enum SweepFigures {
     static let samplePanels = 4
     /// Points of each kind per sample panel: enough to see the shape, few enough to keep the file small.
     static let pointsPerPanel = 1000
+    /// Configurations drawn in the successive-halving figure (the best ones): a file a browser opens.
+    static let intermediateCurveLimit = 200
 
     struct Figure: Equatable {
         /// File name without extension.
@@ -21,10 +23,9 @@ enum SweepFigures {
 
     /// Every comparison figure the results allow, in the report's order. `full` reads a job's whole
     /// result (loss history, samples): asked only for the ok runs of the configurations drawn.
-    /// `intermediate` feeds the successive-halving figure once a sweep records intermediate
-    /// metrics (none does yet).
+    /// `rungs`, the store's rung reports, feed the successive-halving figure.
     static func make(tables: SweepTables, results: [ResultSummary], full: (String) throws -> JobResult?, jobs: [Job],
-                     spec: SweepSpec, intermediate: [Figures.IntermediateCurve] = []) throws -> [Figure] {
+                     spec: SweepSpec, rungs: [RungReport] = []) throws -> [Figure] {
         let configurations = tables.configurations, metric = tables.metric
         var figures: [Figure] = []
         for name in tables.swept {
@@ -91,10 +92,31 @@ enum SweepFigures {
                                              title: "Samples of the \(panels.count) best configurations (best seed each) over held-out data")
             figures.append(Figure(name: "samples-top", title: "samples of the best configurations, \(pointsPerPanel) points of each kind per panel", svg: svg))
         }
-        if let svg = Figures.intermediateMetricFigure(intermediate, metric: metric.rawValue) {
-            figures.append(Figure(name: "intermediate", title: "intermediate \(metric.rawValue) against iterations", svg: svg))
+        let rungCurves = intermediateCurves(rungs, configurations: configurations, jobByID: jobByID, label: label)
+        if let svg = Figures.intermediateMetricFigure(rungCurves, metric: metric.rawValue) {
+            figures.append(Figure(name: "intermediate", title: "each configuration's \(metric.rawValue) at the early-stopping rungs (the cheap evaluation), mean over its seeds; grey: stopped early", svg: svg))
         }
         return figures
+    }
+
+    /// One curve per configuration with rung reports, in ranking order: at each rung iteration the
+    /// mean of its seeds' values there (a retried job's latest report counts once).
+    static func intermediateCurves(_ rungs: [RungReport], configurations: [ConfigurationResults], jobByID: [String: Job],
+                                   label: (ConfigurationResults) -> String) -> [Figures.IntermediateCurve] {
+        var latest: [String: [Int: Double]] = [:]
+        for report in rungs where report.metric.isFinite { latest[report.jobID, default: [:]][report.iteration] = report.metric }
+        var byConfig: [String: [Int: [Double]]] = [:]
+        for (jobID, values) in latest.sorted(by: { $0.key < $1.key }) {
+            guard let job = jobByID[jobID] else { continue }
+            for (iteration, value) in values { byConfig[job.configID, default: [:]][iteration, default: []].append(value) }
+        }
+        return configurations.prefix(intermediateCurveLimit).compactMap { c in
+            guard let values = byConfig[c.configID], !values.isEmpty else { return nil }
+            let iterations = values.keys.sorted()
+            return Figures.IntermediateCurve(label: label(c), iterations: iterations,
+                                             values: iterations.map { values[$0].map { $0.reduce(0, +) / Double($0.count) } ?? .nan },
+                                             stopped: c.status == .stopped)
+        }
     }
 
     /// Writes `figures/<name>.svg` for each figure and converts it to PDF with rsvg-convert when the
