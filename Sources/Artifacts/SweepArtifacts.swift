@@ -59,6 +59,8 @@ public enum SweepArtifacts {
             notes.append("Not run: \(held.sentence); early stopping never started them (README, \"Early stopping\").")
         }
         if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
+        let history = try history(store: store, stored: stored, results: results, metric: spec.metric)
+        if let line = history.line { notes.append(line) }
         if let kernels = kernelLine(results) { notes.append(kernels) }
         notes.append("Every metric of every configuration: results.csv; every run: runs.csv.")
         try ReportFile.write(tables.markdown(notes: notes), to: path("results.md"))
@@ -70,8 +72,9 @@ public enum SweepArtifacts {
         let full = { (jobID: String) throws -> JobResult? in try store.result(jobID: jobID) }
         let sections = try writeBest(ranked: ranked, results: results, full: full, jobs: jobs, spec: spec,
                                      directory: directory, cache: bestCache)
-        let figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec,
+        var figures = try SweepFigures.make(tables: tables, results: results, full: full, jobs: jobs, spec: spec,
                                             rungs: try store.rungs().map(\.report))
+        if let figure = history.figure { figures.append(figure) }
         let figureProblem = try SweepFigures.write(figures, to: directory)
         let neverRun = held.map { " (\($0.jobs) of them never run: above the noise floor)" } ?? ""
         let stopped = (counts[.stopped] ?? 0) > 0 ? ", \(counts[.stopped] ?? 0) stopped early\(neverRun)" : ""

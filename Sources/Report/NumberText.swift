@@ -3,6 +3,15 @@
 /// SVG coordinates use a fixed number of decimals so that identical inputs give identical bytes
 /// on every platform (no locale, no `printf` rounding differences); tables use significant digits.
 public enum NumberText {
+    /// A length of time as people say it: "42 s", "9 min 41 s", "2 h 5 min" (whole seconds;
+    /// a negative or non-finite length is "0 s").
+    public static func duration(_ seconds: Double) -> String {
+        let s = seconds.isFinite && seconds > 0 ? Int(min(seconds, 1e15).rounded()) : 0
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        if s >= 60 { return "\(s / 60) min \(s % 60) s" }
+        return "\(s) s"
+    }
+
     /// `v` rounded to `decimals` places, without exponent: `fixed(1.005, decimals: 2) == "1.01"` or
     /// `"1.00"` depending on the binary value, always the same on every platform. Non-finite values
     /// print as `"nan"`, `"inf"`, `"-inf"`; a value that rounds to zero has no minus sign.

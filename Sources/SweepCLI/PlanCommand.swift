@@ -1,5 +1,6 @@
 import ArgumentParser
 import EBMCore
+import Report
 import Sweep
 
 /// `ebm-sweep plan SPEC`: validates a spec and shows what it would run, without running it.
@@ -26,7 +27,7 @@ struct PlanCommand: ParsableCommand {
         let summary = PlanSummary(spec: sweep, jobs: jobs, gflops: gflops, rows: rows)
         print(summary)
         let wall = summary.estimatedSeconds / Double(workers)
-        print("with \(workers) worker\(workers == 1 ? "" : "s"): about \(formatDuration(wall)) of wall time")
+        print("with \(workers) worker\(workers == 1 ? "" : "s"): about \(NumberText.duration(wall)) of wall time")
     }
 }
 
@@ -43,9 +44,3 @@ struct SpecFailure: Error, CustomStringConvertible {
     var description: String { "\(error)" }
 }
 
-func formatDuration(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded())
-    if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
-    if s >= 60 { return "\(s / 60) min \(s % 60) s" }
-    return "\(s) s"
-}

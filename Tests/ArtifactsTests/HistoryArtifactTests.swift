@@ -1,5 +1,6 @@
 import EBMCore
 import Foundation
+import Report
 import Store
 import Sweep
 import Testing
@@ -8,6 +9,44 @@ import Testing
 @Suite("What a sweep's tables say about its course: the best over time, the rungs")
 struct HistoryArtifactTests {
     let start = Date(timeIntervalSince1970: 2_000_000)
+
+    /// The fixture's 24 jobs leased 10 s apart in plan order, each ending 60 s after its lease.
+    func timedFixture() throws -> SweepDatabaseFixture {
+        let fixture = try SweepDatabaseFixture(record: { _ in nil })
+        for (k, job) in fixture.jobs.enumerated() {
+            let leased = start.addingTimeInterval(10 * Double(k))
+            try fixture.store.markLeased(jobID: job.id, worker: "w1", attempt: 1, at: leased)
+            try fixture.store.record(SweepDatabaseFixture.result(for: job, status: .ok), finishedAt: leased.addingTimeInterval(60))
+        }
+        return fixture
+    }
+
+    @Test("results.md says when the final best became best, after how long and how much compute; the figure's line ends at its mean")
+    func bestOverTime() throws {
+        let fixture = try timedFixture()
+        let ranked = try fixture.writeArtifacts()
+        let best = try #require(ranked.first)
+        // It became best when its last seed ended: nothing that ends later beats it, by definition of best.
+        let last = try #require(fixture.jobs.indices.last { fixture.jobs[$0].configID == best.configID })
+        let line = try #require(try fixture.read("results.md").split(separator: "\n").first { $0.hasPrefix("Best over time") })
+        let finalChange = try #require(line.components(separatedBy: "; ").last)
+        #expect(finalChange.hasPrefix(best.configID) || finalChange.contains(" \(best.configID) "), "\(line)")
+        #expect(finalChange.contains("after \(NumberText.duration(10 * Double(last) + 60)) and \(last + 1) worker-seconds"), "\(line)")
+        let figure = try SVGInspection(try fixture.read("figures/best-over-time.svg"))
+        let steps = figure.elements("polyline").compactMap { SVGInspection.attribute("points", $0) }
+        let ys = try #require(steps.first).split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }
+        let shown = try #require(ys.last.flatMap(figure.yValue(ofPixel:)))
+        #expect(abs(shown - (best.metricMean ?? .nan)) < 1e-3)
+        try #require(try fixture.read("report.html").contains("best-over-time.svg"))
+    }
+
+    @Test("a sweep no job of which was leased says nothing of time")
+    func noLeases() throws {
+        let fixture = try SweepDatabaseFixture()
+        try fixture.writeArtifacts()
+        #expect(try !fixture.read("results.md").contains("Best over time"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.path("figures/best-over-time.svg")))
+    }
 
     @Test("the successive-halving figure draws each configuration's rung means from the store, stopped ones grey")
     func rungs() throws {

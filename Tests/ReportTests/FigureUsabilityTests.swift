@@ -60,6 +60,27 @@ import Testing
         #expect(svg.contains("#b0b0b0") && svg.contains("stopped early"))
         #expect(Figures.intermediateMetricFigure([], metric: "kde_nll") == nil)
     }
+
+    @Test("the best over time: a step per change, a dot per configuration, the worst dots off the axis and counted, racing marked")
+    func bestOverTime() throws {
+        let best = [Figures.TimedValue(minutes: 1, value: 2.0), Figures.TimedValue(minutes: 4, value: 1.5)]
+        // Ten configurations: the two that were best, seven close behind, one far worse (1e6).
+        let entries = best + (0..<7).map { Figures.TimedValue(minutes: 2 + Double($0), value: 1.6 + 0.05 * Double($0)) }
+            + [Figures.TimedValue(minutes: 9, value: 1e6)]
+        let svg = try #require(Figures.bestOverTimeFigure(best: best, entries: entries, raceStart: 8, end: 10,
+                                                          metric: "kde_nll", higherIsBetter: false))
+        #expect(Check.count("<circle", in: svg) >= 9)
+        #expect(svg.contains("1 configuration worse than the axis shows"))
+        #expect(svg.contains("racing began") && svg.contains("best so far"))
+        // Higher is better: the far-worse dot is the lowest one instead.
+        let flipped = try #require(Figures.bestOverTimeFigure(
+            best: best.map { .init(minutes: $0.minutes, value: -$0.value) },
+            entries: entries.map { .init(minutes: $0.minutes, value: -$0.value) }, raceStart: nil, end: 10,
+            metric: "recall", higherIsBetter: true))
+        #expect(flipped.contains("1 configuration worse than the axis shows") && !flipped.contains("racing began"))
+        #expect(Figures.bestOverTimeFigure(best: [], entries: entries, raceStart: nil, end: 10, metric: "kde_nll",
+                                           higherIsBetter: false) == nil)
+    }
 }
 
 /// Metric values at the edges of Double: every comparison figure still renders (no trap on an

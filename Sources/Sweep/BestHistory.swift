@@ -1,0 +1,92 @@
+import EBMCore
+import Foundation
+
+/// How a sweep's best configuration changed while it ran — Optuna's optimization history, SMAC's
+/// trajectory — so its user sees when the sweep had found what it ends with, and what the rest of
+/// it (later configurations, racing) added (docs/design.md, "The best over time").
+///
+/// A configuration enters once every seed the spec planned for it has ended (completed, stopped,
+/// diverged or failed): until then its mean is a few seeds' and the ranking's rules do not hold.
+/// Racing's seeds are not waited for; each one that ends updates its configuration's mean. The best
+/// at a moment is what `Ranking` would rank first among the configurations entered by then, if it
+/// has a mean and no diverged seed (a sweep whose entered configurations all lack one has no best yet).
+public enum BestHistory {
+    /// A job that ended, when, and how.
+    public struct Finish: Sendable, Equatable {
+        public var job: Job
+        public var at: Date
+        public var status: RunStatus
+
+        public init(job: Job, at: Date, status: RunStatus) {
+            self.job = job
+            self.at = at
+            self.status = status
+        }
+    }
+
+    /// The best from one moment on.
+    public struct Point: Sendable, Equatable {
+        /// Seconds from the sweep's first lease to the job end that made this the best.
+        public var elapsed: Double
+        /// Worker-seconds of every result recorded by then: the compute spent, unlike `elapsed`
+        /// blind to a coordinator's downtime between a crash and its resume.
+        public var workerSeconds: Double
+        public var configID: String
+        public var mean: Double
+        public var std: Double
+        public var seeds: Int
+    }
+
+    /// A configuration entering, with its mean then (nil: no mean, or a diverged seed).
+    public struct Entry: Sendable, Equatable {
+        public var elapsed: Double
+        public var configID: String
+        public var mean: Double?
+    }
+
+    /// The best after each job end that changed it (configuration, mean or seeds), in time order,
+    /// and every configuration's entry.
+    /// - Parameters:
+    ///   - jobs: every job of the sweep, racing's included; `raced` names racing's.
+    ///   - finishes: the jobs that ended; ties in time are taken in job id order.
+    ///   - results: the recorded results (their worker-seconds and metrics).
+    ///   - start: the sweep's first lease.
+    public static func trace(jobs: [Job], raced: Set<String>, finishes: [Finish], results: [ResultSummary],
+                             start: Date, metric: RankingMetric) -> (best: [Point], entries: [Entry]) {
+        var planned: [String: Int] = [:]
+        for job in jobs where !raced.contains(job.id) { planned[job.configID, default: 0] += 1 }
+        let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
+        var ended: [String: [Finish]] = [:]
+        var candidates: [String: MetricSummary] = [:]
+        var best: [Point] = [], entries: [Entry] = []
+        var workerSeconds = 0.0
+        for finish in finishes.sorted(by: { ($0.at, $0.job.id) < ($1.at, $1.job.id) }) {
+            let configID = finish.job.configID
+            workerSeconds += resultByJob[finish.job.id]?.seconds ?? 0
+            ended[configID, default: []].append(finish)
+            var entering = false
+            if !raced.contains(finish.job.id) {
+                planned[configID, default: 0] -= 1
+                entering = planned[configID] == 0
+            }
+            guard planned[configID, default: 0] <= 0, let mine = ended[configID] else { continue }
+            let elapsed = finish.at.timeIntervalSince(start)
+            let row = Ranking.rank(jobs: mine.map(\.job), statuses: Dictionary(mine.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),
+                                   results: mine.compactMap { resultByJob[$0.job.id] }, metric: metric).first
+            let summary = row.flatMap { r in
+                r.status == .ok && r.nDiverged == 0 ? r.metricMean.map { MetricSummary(mean: $0, std: r.metricStd ?? 0, count: r.nOK) } : nil
+            }
+            if entering { entries.append(Entry(elapsed: elapsed, configID: configID, mean: summary?.mean)) }
+            candidates[configID] = summary
+            let leader = candidates.min { a, b in
+                a.value.mean == b.value.mean ? a.key < b.key : metric.isBetter(a.value.mean, than: b.value.mean)
+            }
+            guard let leader else { continue }
+            let point = Point(elapsed: elapsed, workerSeconds: workerSeconds, configID: leader.key, mean: leader.value.mean,
+                              std: leader.value.std, seeds: leader.value.count)
+            if let last = best.last, last.configID == point.configID, last.mean == point.mean, last.seeds == point.seeds { continue }
+            best.append(point)
+        }
+        return (best, entries)
+    }
+}
