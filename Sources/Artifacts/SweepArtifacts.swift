@@ -131,17 +131,24 @@ public enum SweepArtifacts {
     }
 
 
-    /// How many seeds decided the best, and whether racing gave it and its rivals more
-    /// (docs/design.md, "Racing"); nil when the sweep does not race or has not raced yet.
+    /// How many seeds decided the best, and what racing gave it and its rivals (docs/design.md,
+    /// "Racing"); nil when the sweep does not race or has not raced yet.
     static func racingLine(store: SweepStore, jobs: [Job], configurations: [ConfigurationResults]) throws -> String? {
         guard try store.hasRaced(), let best = configurations.first(where: { $0.okCount > 0 }) else { return nil }
         let racedIDs = try store.racedJobIDs()
-        let racedConfigs = Set(jobs.filter { racedIDs.contains($0.id) }.map(\.configID))
+        var seedsByConfig: [String: Int] = [:]
+        for job in jobs where racedIDs.contains(job.id) { seedsByConfig[job.configID, default: 0] += 1 }
         let decided = "the best, \(best.configID), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
-        if racedConfigs.isEmpty { return "Racing: no configuration was tied with the best; \(decided)." }
-        let extra = racedIDs.count / racedConfigs.count
-        return "Racing: the best after the planned seeds and its \(racedConfigs.count - 1) closest rival\(racedConfigs.count == 2 ? "" : "s") "
-            + "(tied with it) ran on \(extra) more seed\(extra == 1 ? "" : "s") each; \(decided)."
+        if seedsByConfig.isEmpty { return "Racing: no configuration was tied with the best; \(decided)." }
+        let rivals = seedsByConfig.count - 1
+        var line = "Racing: the best after the planned seeds and its \(rivals) closest rival\(rivals == 1 ? "" : "s") "
+            + "(tied with it) ran on a fresh seed each"
+        let most = seedsByConfig.values.max() ?? 0
+        if most > 1 {
+            let leaders = seedsByConfig.filter { $0.value == most }.keys.sorted()
+            line += "; \(leaders.joined(separator: " and ")), ranked first then, on all \(most) of the race's seeds"
+        }
+        return line + "; \(decided)."
     }
 
     /// Said when the sweep's results came from more than one BLAS kernel family: the same

@@ -4,20 +4,24 @@ import Store
 import Sweep
 
 /// Racing (docs/design.md, "Racing"): once every planned job has finished, the best configuration
-/// and the ones tied with it get more seeds before the sweep ends, so what is declared best is not
-/// merely the luckiest on a few seeds.
+/// and the ones tied with it each run on a fresh seed; then the configuration that ranks first runs
+/// on the rest of the race's seeds, and so on until the first-ranked has run on all of them. What
+/// is declared best is then not merely the luckiest on a few seeds, and a rival that falls behind
+/// on its fresh seed costs one job, not `race_seeds` (SMAC's intensification).
 extension Coordinator {
-    /// Decides the race once per sweep (the decision is stored, so a restart does not race again).
+    /// Called whenever every job has ended: starts the race once, then gives the first-ranked
+    /// configuration the race seeds it lacks. Both decisions are stored, so a restart neither
+    /// races again nor forgets where the race stood.
     /// - Returns: true when it added jobs, so the loop goes on.
     func race() throws -> Bool {
         let count = Racing.seedCount(for: spec)
-        guard count > 0, !raced else { return false }
+        guard count > 0 else { return false }
+        return raced ? try runBestOnEveryRaceSeed(count) : try startRace(count)
+    }
+
+    private func startRace(_ count: Int) throws -> Bool {
         raced = true
-        let stored = try store.jobs()
-        let jobs = stored.map(\.job)
-        let results = try store.resultSummaries()
-        let statuses = Dictionary(stored.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a })
-        let ranked = Ranking.rank(jobs: jobs, statuses: statuses, results: results, metric: spec.metric)
+        let (jobs, ranked, results) = try ranking()
         let configurations = ConfigurationResults.from(ranked: ranked, jobs: jobs, results: results,
                                                        metric: spec.metric, swept: [])
         let comparison = BestComparison(configurations: configurations, metric: spec.metric)
@@ -31,27 +35,64 @@ extension Coordinator {
         }
         let representatives = rivals.compactMap { id in jobs.first { $0.configID == id } }
         let seeds = Racing.seeds(after: spec.seeds, count: count)
-        let added = Racing.jobs(rivals: representatives, seeds: seeds)
-        try store.race(added, detail: "\(rivals.count) configurations (the best and those tied with it: "
-                       + rivals.joined(separator: ", ") + ") race on \(count) more seeds (\(seeds.map(String.init).joined(separator: ", ")))")
-        scheduler.add(added)
-        racedJobs.formUnion(added.map(\.id))
-        logger.notice("racing: the best and its \(rivals.count - 1) closest rival\(rivals.count == 2 ? "" : "s") run on \(count) more seeds each (\(added.count) jobs)")
+        let added = Racing.jobs(rivals: representatives, seeds: [seeds[0]])
+        let rest = count > 1 ? "; then whichever ranks first also on \(seeds.dropFirst().map(String.init).joined(separator: ", "))" : ""
+        try add(added, detail: "\(rivals.count) configurations (the best and those tied with it: "
+                + rivals.joined(separator: ", ") + ") race on a fresh seed each (\(seeds[0]))" + rest)
+        let then = count > 1 ? "; the one ranked first then runs on \(count - 1) more" : ""
+        logger.notice("racing: the best and its \(rivals.count - 1) closest rival\(rivals.count == 2 ? "" : "s") run on a fresh seed each\(then)")
         return true
     }
 
-    /// The race still to come, for the ETA: until it is decided, up to η configurations on
-    /// `race_seeds` more seeds, each priced as a job of the best configuration so far (the race
-    /// is among it and those tied with it). An upper estimate, since the race may find fewer rivals
-    /// or none; without it the ETA fell to zero at the end of the planned jobs and jumped back
-    /// by the race's whole length (7 minutes in `make sweep`).
+    /// The first-ranked configuration's missing race seeds; none once it has them all, or when the
+    /// race never began (no rival), or when nothing ranks with a mean.
+    private func runBestOnEveryRaceSeed(_ count: Int) throws -> Bool {
+        guard !racedJobs.isEmpty else { return false }
+        let (jobs, ranked, _) = try ranking()
+        guard let best = ranked.first, best.status == .ok, best.metricMean != nil, best.nDiverged == 0,
+              let representative = jobs.first(where: { $0.configID == best.configID }) else { return false }
+        let seeds = Racing.seeds(after: spec.seeds, count: count)
+        let added = Racing.jobs(rivals: [representative], seeds: seeds).filter { scheduler.job(withID: $0.id) == nil }
+        guard !added.isEmpty else { return false }
+        try add(added, detail: "\(best.configID) ranks first after \(best.nOK) seeds: it runs on the race's other seeds ("
+                + added.map { String($0.seed) }.joined(separator: ", ") + ")")
+        logger.notice("racing: \(best.configID) ranks first; it runs on \(added.count) more seed\(added.count == 1 ? "" : "s")")
+        return true
+    }
+
+    private func ranking() throws -> (jobs: [Job], ranked: [RankedConfiguration], results: [ResultSummary]) {
+        let stored = try store.jobs()
+        let jobs = stored.map(\.job)
+        let results = try store.resultSummaries()
+        let statuses = Dictionary(stored.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a })
+        return (jobs, Ranking.rank(jobs: jobs, statuses: statuses, results: results, metric: spec.metric), results)
+    }
+
+    private func add(_ jobs: [Job], detail: String) throws {
+        try store.race(jobs, detail: detail)
+        scheduler.add(jobs)
+        racedJobs.formUnion(jobs.map(\.id))
+    }
+
+    /// The race still to come, for the ETA, each job priced as one of the best configuration so
+    /// far: before it begins, a fresh seed for up to η configurations and `race_seeds` − 1 more
+    /// for the one that ranks first (an upper estimate: the race may find fewer rivals or none);
+    /// once begun, the race seeds the best has not run yet. Without it the ETA fell to zero at
+    /// the end of the planned jobs and jumped back by the race's whole length.
     func expectedRace(best configID: String?) -> [RemainingTime.Work] {
         let seeds = Racing.seedCount(for: spec)
-        guard seeds > 0, !raced, let configID, let job = scheduler.jobs.first(where: { $0.configID == configID }) else { return [] }
-        let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
-        let configurations = min(limit, Set(scheduler.jobs.map(\.configID)).count)
+        guard seeds > 0, let configID, let job = scheduler.jobs.first(where: { $0.configID == configID }) else { return [] }
+        let jobs: Int
+        if !raced {
+            let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
+            jobs = min(limit, Set(scheduler.jobs.map(\.configID)).count) + seeds - 1
+        } else if !racedJobs.isEmpty {
+            jobs = seeds - scheduler.jobs.filter { $0.configID == configID && racedJobs.contains($0.id) }.count
+        } else {
+            jobs = 0
+        }
         var work = work(for: job)
         work.judged = false
-        return Array(repeating: work, count: configurations * seeds)
+        return Array(repeating: work, count: max(0, jobs))
     }
 }

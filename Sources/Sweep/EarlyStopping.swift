@@ -22,8 +22,9 @@ public struct EarlyStopping: Hashable, Sendable {
     /// The cheap evaluation run at each rung: the sweep's sampler with fewer samples, and fewer but
     /// longer steps (`cheapEvaluation`).
     public var evaluation: EvaluationConfig
-    /// Seeds racing adds to the best configuration and each of its closest rivals once every
-    /// planned job has finished (docs/design.md, "Racing"); nil: as many as the sweep has, 0: none.
+    /// Fresh seeds racing runs the best configuration on once every planned job has finished, its
+    /// closest rivals on the first of them (docs/design.md, "Racing"); nil: as many as the sweep
+    /// has, 0: none.
     public var raceSeeds: Int?
 
     public static let defaultMinIterations = 100

@@ -9,8 +9,8 @@ import Yams
 ///   reduction_factor: 3     # η: rungs at min_iterations·η^k; ASHA keeps the best 1/η
 ///   evaluation: {samples: 500, steps: 200}   # the cheap evaluation at each rung (step_size:
 ///                                             # default, the final evaluation's ε·T over these steps)
-///   race_seeds: 3           # seeds racing adds to the best and its closest rivals (default: as
-///                           # many as the sweep has; 0: no racing)
+///   race_seeds: 3           # fresh seeds racing runs the best on, its closest rivals on the
+///                           # first (default: as many as the sweep has; 0: no racing)
 /// ```
 extension SpecReader {
     static let earlyStoppingKeys = ["type", "min_iterations", "reduction_factor", "evaluation", "race_seeds"]

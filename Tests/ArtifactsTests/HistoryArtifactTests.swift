@@ -48,6 +48,29 @@ struct HistoryArtifactTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.path("figures/best-over-time.svg")))
     }
 
+    @Test("results.md says who raced on how many seeds: a fresh seed each, all of them for the one ranked first, and the best's count")
+    func racingLine() throws {
+        let fixture = try SweepDatabaseFixture()
+        let ranked = try fixture.writeArtifacts()
+        let (best, rival) = (ranked[0].configID, ranked[1].configID)
+        let first = { (id: String) in fixture.jobs.first { $0.configID == id }! }
+        let fresh = Racing.jobs(rivals: [first(best), first(rival)], seeds: [3])
+        let rest = Racing.jobs(rivals: [first(best)], seeds: [4, 5])
+        try fixture.store.race(fresh, detail: "race")
+        try fixture.store.race(rest, detail: "the rest")
+        // The rest of the race's seeds repeat the best's planned values, so it stays first.
+        for job in fresh + rest {
+            var result = SweepDatabaseFixture.result(for: job, status: .ok)
+            result.metrics["kde_nll"] = SweepDatabaseFixture.kde(job.config, seed: job.seed - 3)
+            try fixture.store.record(result)
+        }
+        let after = try SweepArtifacts.write(store: fixture.store, spec: fixture.spec, to: fixture.directory)
+        #expect(after.first?.configID == best)
+        let line = try #require(try fixture.read("results.md").split(separator: "\n").first { $0.hasPrefix("Racing:") })
+        #expect(line == "Racing: the best after the planned seeds and its 1 closest rival (tied with it) ran on a fresh seed each; "
+                + "\(best), ranked first then, on all 3 of the race's seeds; the best, \(best), was decided on 6 seeds.")
+    }
+
     @Test("the successive-halving figure draws each configuration's rung means from the store, stopped ones grey")
     func rungs() throws {
         let fixture = try SweepDatabaseFixture(record: { _ in nil })

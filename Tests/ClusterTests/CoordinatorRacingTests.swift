@@ -25,7 +25,9 @@ struct CoordinatorRacingTests {
     /// Runs a coordinator on `rig`'s store to its end while one scripted worker answers every
     /// JOB with `metric(lr, seed)`; returns the outcome and the JOBs it was given. The loop must
     /// end (tell the worker SHUTDOWN) within 200 turns, a heartbeat interval of virtual time apart.
-    static func run(_ rig: CoordinatorRig, seconds: Double = 0.1, metric: (Double, UInt64) -> Double) throws
+    /// After `answering` jobs the run stops at the next one handed out, leaving it running: a
+    /// coordinator killed then.
+    static func run(_ rig: CoordinatorRig, seconds: Double = 0.1, answering: Int = .max, metric: (Double, UInt64) -> Double) throws
         -> (outcome: Coordinator.Outcome?, given: [CoordinatorMessage.Assignment], toldShutdown: Bool) {
         try rig.start()
         let worker = ScriptedWorker(rig, id: "w", connection: "w-\(UUID().uuidString)")
@@ -37,6 +39,7 @@ struct CoordinatorRacingTests {
                 switch message {
                 case .job(let a):
                     given.append(a)
+                    if given.count > answering { return (nil, given, toldShutdown) }
                     try worker.send(.result(ResultReport(
                         jobID: a.jobID, attempt: a.attempt, status: .ok, metrics: ["kde_nll": metric(a.config.lr, a.config.seed)],
                         seconds: seconds, secondsPerIteration: 0.01,
@@ -64,19 +67,54 @@ struct CoordinatorRacingTests {
         }
     }
 
-    @Test("Once the planned jobs finish, the best and the configuration tied with it run on new seeds; the clearly worse one does not")
+    /// Racing's first seed: lr 0.001 (1.50, 1.60, 1.57) still ranks before lr 0.002 (1.55, 1.58, 1.57).
+    @Test("Once the planned jobs finish, the best and the configuration tied with it run on a fresh seed each, the clearly worse one on none; then the one ranked first on the race's other seeds")
     func racesTheTied() throws {
         let rig = try Self.rig(raceSeeds: 2)
         let (outcome, given, toldShutdown) = try Self.run(rig, metric: Self.metric)
         #expect(outcome == .finished && toldShutdown)
-        #expect(given.count == 6 + 4)
+        #expect(given.count == 6 + 2 + 1)
         let raced = given.dropFirst(6)
-        #expect(Set(raced.map(\.config.seed)) == [2, 3], "new seeds only, above the sweep's")
-        #expect(Set(raced.map(\.config.lr)) == [0.001, 0.002])
+        #expect(raced.prefix(2).allSatisfy { $0.config.seed == 2 } && Set(raced.prefix(2).map(\.config.lr)) == [0.001, 0.002],
+                "a fresh seed each, above the sweep's")
+        #expect(raced.last?.config.seed == 3 && raced.last?.config.lr == 0.001, "the first-ranked's other seed")
         #expect(raced.allSatisfy { $0.rungs == nil })
         #expect(try rig.store.racedJobIDs() == Set(raced.map(\.jobID)))
         #expect(try rig.store.jobs().allSatisfy { $0.status == .ok })
-        #expect(try rig.store.events(kind: .raced).count == 1)
+        #expect(try rig.store.events(kind: .raced).count == 2)
+    }
+
+    /// lr 0.002's fresh seed (1.40) puts it first: (1.55 + 1.58 + 1.40) / 3 = 1.51 against lr 0.001's
+    /// (1.50 + 1.60 + 1.70) / 3 = 1.60, so it, not the best after the planned seeds, runs on seed 3.
+    @Test("A rival that ranks first after its fresh seed is the one that runs on the rest; the former best keeps its one fresh seed")
+    func overtaken() throws {
+        let rig = try Self.rig(raceSeeds: 2)
+        let (outcome, given, _) = try Self.run(rig) { lr, seed in
+            switch (lr, seed) {
+            case (0.001, 2): 1.70
+            case (0.002, 2): 1.40
+            case (0.002, 3): 1.45
+            default: Self.metric(lr, seed)
+            }
+        }
+        #expect(outcome == .finished && given.count == 6 + 2 + 1)
+        #expect(given.last?.config.lr == 0.002 && given.last?.config.seed == 3)
+        let seeds = try rig.store.jobs().filter { $0.job.config.lr == 0.001 }.map(\.job.seed).sorted()
+        #expect(seeds == [0, 1, 2])
+    }
+
+    @Test("A coordinator killed during the race's first seeds resumes it where it stood: the first-ranked then runs on the rest, nothing twice")
+    func resumedMidRace() throws {
+        let rig = try Self.rig(raceSeeds: 3)
+        // lr 0.001's race seeds (1.52 each) keep it first throughout.
+        let metric: (Double, UInt64) -> Double = { lr, seed in lr == 0.001 && seed >= 2 ? 1.52 : Self.metric(lr, seed) }
+        let killed = try Self.run(rig, answering: 7, metric: metric)
+        #expect(killed.outcome == nil && killed.given.count == 8, "the race's two first jobs were handed out, one answered")
+        let resumed = try Self.run(rig, metric: metric)
+        #expect(resumed.outcome == .finished)
+        // The unanswered fresh seed again, then lr 0.001's seeds 3 and 4.
+        #expect(resumed.given.map(\.config.seed) == [2, 3, 4] && resumed.given.dropFirst().allSatisfy { $0.config.lr == 0.001 })
+        #expect(try rig.store.jobs().count == 6 + 2 + 2 && rig.store.events(kind: .raced).count == 2)
     }
 
     /// The ETA (`RemainingTime`) expects a job the rule judges to cost what judged jobs cost so far,
@@ -85,10 +123,10 @@ struct CoordinatorRacingTests {
     func etaWork() throws {
         let rig = try Self.rig(raceSeeds: 2, rule: "asha")
         let (outcome, given, _) = try Self.run(rig, metric: Self.metric)
-        #expect(outcome == .finished && given.count == 6 + 4)
+        #expect(outcome == .finished && given.count == 6 + 3)
         let coordinator = try #require(rig.coordinator)
         let raced = try rig.store.racedJobIDs()
-        #expect(raced.count == 4)
+        #expect(raced.count == 3)
         for a in given {
             let work = coordinator.work(forJob: a.jobID)
             #expect(work.judged == !raced.contains(a.jobID), "\(a.jobID)")
@@ -102,20 +140,20 @@ struct CoordinatorRacingTests {
     func absurdSeconds() throws {
         let rig = try Self.rig(raceSeeds: 2)
         let (outcome, given, _) = try Self.run(rig, seconds: 1e300, metric: Self.metric)
-        #expect(outcome == .finished && given.count == 10)
+        #expect(outcome == .finished && given.count == 9)
         let coordinator = try #require(rig.coordinator)
         #expect(coordinator.remainingTime.trainingShare == nil)
-        #expect(ProgressView.summary(coordinator.progress()).contains("jobs 10/10"))
+        #expect(ProgressView.summary(coordinator.progress()).contains("jobs 9/9"))
     }
 
     @Test("A restarted coordinator does not race again; a sweep with race_seeds 0 never races")
     func racesOnce() throws {
         let rig = try Self.rig(raceSeeds: 2)
         let first = try Self.run(rig, metric: Self.metric)
-        #expect(first.outcome == .finished && first.given.count == 10)
+        #expect(first.outcome == .finished && first.given.count == 9)
         let again = try Self.run(rig, metric: Self.metric)
         #expect(again.outcome == .finished && again.given.isEmpty)
-        #expect(try rig.store.events(kind: .raced).count == 1 && rig.store.jobs().count == 10)
+        #expect(try rig.store.events(kind: .raced).count == 2 && rig.store.jobs().count == 9)
 
         let off = try Self.rig(raceSeeds: 0)
         let none = try Self.run(off, metric: Self.metric)
@@ -132,7 +170,7 @@ struct CoordinatorRacingTests {
         #expect(try rig.store.events(kind: .raced).first?.detail?.contains("no configuration is tied") == true)
     }
 
-    @Test("Until the race is decided, the ETA counts it: η configurations × race_seeds jobs, each priced as one of the best so far")
+    @Test("Until the race is decided, the ETA counts it: a fresh seed for η configurations and race_seeds − 1 more, each priced as one of the best so far")
     func etaCountsTheRace() throws {
         let rig = try Self.rig(raceSeeds: 2, rule: "asha")
         try rig.start()
@@ -148,7 +186,7 @@ struct CoordinatorRacingTests {
         let race = coordinator.expectedRace(best: best)
         let priced = coordinator.work(forJob: a.jobID)
         #expect(best == coordinator.scheduler.job(withID: a.jobID)?.configID, "the one ok result's configuration")
-        #expect(race.count == 3 * 2 && race.allSatisfy { $0.flops == priced.flops && !$0.judged })
+        #expect(race.count == 3 + 2 - 1 && race.allSatisfy { $0.flops == priced.flops && !$0.judged })
 
         let finished = try Self.rig(raceSeeds: 2, rule: "asha")
         #expect(try Self.run(finished, metric: Self.metric).outcome == .finished)
