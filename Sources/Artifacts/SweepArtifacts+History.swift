@@ -15,7 +15,7 @@ extension SweepArtifacts {
     }
 
     static func history(store: SweepStore, stored: [StoredJob], results: [ResultSummary], metric: RankingMetric) throws -> History {
-        guard let start = try store.events(kind: .lease).first?.at else { return History() }
+        guard let start = try store.firstEvent(kind: .lease)?.at else { return History() }
         let raced = try store.racedJobIDs()
         let finishes = stored.compactMap { s in
             s.status.isFinished ? s.finishedAt.map { BestHistory.Finish(job: s.job, at: $0, status: s.status) } : nil
@@ -23,7 +23,7 @@ extension SweepArtifacts {
         let trace = BestHistory.trace(jobs: stored.map(\.job), raced: raced, finishes: finishes, results: results,
                                       start: start, metric: metric)
         guard let last = trace.best.last else { return History() }
-        let raceStart = raced.isEmpty ? nil : try store.events(kind: .raced).first?.at.timeIntervalSince(start)
+        let raceStart = raced.isEmpty ? nil : try store.firstEvent(kind: .raced)?.at.timeIntervalSince(start)
         let end = finishes.map { $0.at.timeIntervalSince(start) }.max() ?? last.elapsed
         let figure = Figures.bestOverTimeFigure(
             best: trace.best.map { .init(minutes: $0.elapsed / 60, value: $0.mean) },
@@ -43,7 +43,7 @@ extension SweepArtifacts {
         changes = Array(changes.suffix(historyChanges))
         func text(_ p: BestHistory.Point) -> String {
             "\(PeerText.escaped(p.configID)) \(NumberText.significant(p.mean, digits: 5)) (\(p.seeds) seed\(p.seeds == 1 ? "" : "s")) after "
-                + "\(NumberText.duration(p.elapsed)) and \(Int(p.workerSeconds.rounded())) worker-seconds"
+                + "\(NumberText.duration(p.elapsed)) and \(NumberText.fixed(p.workerSeconds, decimals: 0)) worker-seconds"
         }
         var parts = changes.map(text)
         if let final = changes.last, final != last {

@@ -58,7 +58,8 @@ public enum SweepArtifacts {
         if let held {
             notes.append("Not run: \(held.sentence); early stopping never started them (README, \"Early stopping\").")
         }
-        if let racing = try racingLine(store: store, jobs: jobs, configurations: configurations) { notes.append(racing) }
+        if let racing = try racingLine(store: store, stored: stored, configurations: configurations,
+                                       raceSeeds: Racing.seedCount(for: spec)) { notes.append(racing) }
         let history = try history(store: store, stored: stored, results: results, metric: spec.metric)
         if let line = history.line { notes.append(line) }
         if let kernels = kernelLine(results) { notes.append(kernels) }
@@ -132,21 +133,33 @@ public enum SweepArtifacts {
 
 
     /// How many seeds decided the best, and what racing gave it and its rivals (docs/design.md,
-    /// "Racing"); nil when the sweep does not race or has not raced yet.
-    static func racingLine(store: SweepStore, jobs: [Job], configurations: [ConfigurationResults]) throws -> String? {
+    /// "Racing"), from the race's jobs that ended; nil when the sweep does not race or has not
+    /// raced yet. `raceSeeds`: how many the race runs the first-ranked on.
+    static func racingLine(store: SweepStore, stored: [StoredJob], configurations: [ConfigurationResults],
+                           raceSeeds: Int) throws -> String? {
         guard try store.hasRaced(), let best = configurations.first(where: { $0.okCount > 0 }) else { return nil }
-        let racedIDs = try store.racedJobIDs()
-        var seedsByConfig: [String: Int] = [:]
-        for job in jobs where racedIDs.contains(job.id) { seedsByConfig[job.configID, default: 0] += 1 }
-        let decided = "the best, \(best.configID), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
-        if seedsByConfig.isEmpty { return "Racing: no configuration was tied with the best; \(decided)." }
-        let rivals = seedsByConfig.count - 1
-        var line = "Racing: the best after the planned seeds and its \(rivals) closest rival\(rivals == 1 ? "" : "s") "
+        let order = try store.racedJobIDsInOrder()
+        let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let raced = order.compactMap { byID[$0] }
+        let bestID = PeerText.escaped(best.configID)
+        let decided = "the best, \(bestID), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
+        guard let first = raced.first?.job.seed else { return "Racing: no configuration was tied with the best; \(decided)." }
+        // The race's first step: a fresh seed for each finalist, stored before any later step's.
+        let finalists = Set(raced.prefix { $0.job.seed == first }.map(\.job.configID))
+        let running = raced.filter { !$0.status.isFinished }.count
+        if running > 0 {
+            return "Racing is under way: \(finalists.count) configurations run on a fresh seed each, then the one ranked first "
+                + "on all \(raceSeeds) of the race's seeds (\(running) race job\(running == 1 ? "" : "s") to go)."
+        }
+        var line = "Racing: the best after the planned seeds and its \(finalists.count - 1) closest rival\(finalists.count == 2 ? "" : "s") "
             + "(tied with it) ran on a fresh seed each"
-        let most = seedsByConfig.values.max() ?? 0
-        if most > 1 {
-            let leaders = seedsByConfig.filter { $0.value == most }.keys.sorted()
-            line += "; \(leaders.joined(separator: " and ")), ranked first then, on all \(most) of the race's seeds"
+        var seedsByConfig: [String: Int] = [:]
+        for job in raced where job.status == .ok { seedsByConfig[job.job.configID, default: 0] += 1 }
+        let full = seedsByConfig.filter { $0.value >= raceSeeds }.keys.sorted()
+        if raceSeeds > 1, !full.isEmpty {
+            let joined = full.filter { !finalists.contains($0) }
+            line += "; \(full.map { PeerText.escaped($0) }.joined(separator: " and ")), then ranked first, ran on all \(raceSeeds) of the race's seeds"
+                + (joined.isEmpty ? "" : " (\(joined.map { PeerText.escaped($0) }.joined(separator: " and ")) joined the race when it ranked first)")
         }
         return line + "; \(decided)."
     }

@@ -25,7 +25,7 @@ enum SweepFigures {
     /// result (loss history, samples): asked only for the ok runs of the configurations drawn.
     /// `rungs`, the store's rung reports, feed the successive-halving figure.
     static func make(tables: SweepTables, results: [ResultSummary], full: (String) throws -> JobResult?, jobs: [Job],
-                     spec: SweepSpec, rungs: [RungReport] = []) throws -> [Figure] {
+                     spec: SweepSpec, rungs: [RungReport]) throws -> [Figure] {
         let configurations = tables.configurations, metric = tables.metric
         var figures: [Figure] = []
         for name in tables.swept {
@@ -92,19 +92,29 @@ enum SweepFigures {
                                              title: "Samples of the \(panels.count) best configurations (best seed each) over held-out data")
             figures.append(Figure(name: "samples-top", title: "samples of the best configurations, \(pointsPerPanel) points of each kind per panel", svg: svg))
         }
-        let rungCurves = intermediateCurves(rungs, configurations: configurations, jobByID: jobByID, label: label)
+        let rungCurves = intermediateCurves(rungs, rule: spec.earlyStopping, configurations: configurations, jobByID: jobByID, label: label)
         if let svg = Figures.intermediateMetricFigure(rungCurves, metric: metric.rawValue) {
             figures.append(Figure(name: "intermediate", title: "each configuration's \(metric.rawValue) at the early-stopping rungs (the cheap evaluation), mean over its seeds; grey: stopped early", svg: svg))
         }
         return figures
     }
 
-    /// One curve per configuration with rung reports, in ranking order: at each rung iteration the
-    /// mean of its seeds' values there (a retried job's latest report counts once).
-    static func intermediateCurves(_ rungs: [RungReport], configurations: [ConfigurationResults], jobByID: [String: Job],
-                                   label: (ConfigurationResults) -> String) -> [Figures.IntermediateCurve] {
+    /// One curve per configuration with rung reports, in ranking order: at each of the rule's rungs
+    /// the mean of its seeds' values there (a retried job's latest report counts once). A report
+    /// at any other iteration (a store written by hand) is left out, so the figure has a few
+    /// points per curve whatever the file holds.
+    static func intermediateCurves(_ rungs: [RungReport], rule: EarlyStopping?, configurations: [ConfigurationResults],
+                                   jobByID: [String: Job], label: (ConfigurationResults) -> String) -> [Figures.IntermediateCurve] {
+        guard let rule else { return [] }
+        var rungsByLength: [Int: Set<Int>] = [:]
         var latest: [String: [Int: Double]] = [:]
-        for report in rungs where report.metric.isFinite { latest[report.jobID, default: [:]][report.iteration] = report.metric }
+        for report in rungs where report.metric.isFinite {
+            guard let job = jobByID[report.jobID] else { continue }
+            let length = job.config.iterations
+            if rungsByLength[length] == nil { rungsByLength[length] = Set(rule.rungs(forIterations: length)) }
+            guard rungsByLength[length]?.contains(report.iteration) == true else { continue }
+            latest[report.jobID, default: [:]][report.iteration] = report.metric
+        }
         var byConfig: [String: [Int: [Double]]] = [:]
         for (jobID, values) in latest.sorted(by: { $0.key < $1.key }) {
             guard let job = jobByID[jobID] else { continue }

@@ -16,11 +16,11 @@ extension Coordinator {
     func race() throws -> Bool {
         let count = Racing.seedCount(for: spec)
         guard count > 0 else { return false }
-        return raced ? try runBestOnEveryRaceSeed(count) : try startRace(count)
+        return raceBegun ? try runBestOnEveryRaceSeed(count) : try startRace(count)
     }
 
     private func startRace(_ count: Int) throws -> Bool {
-        raced = true
+        raceBegun = true
         let (jobs, ranked, results) = try ranking()
         let configurations = ConfigurationResults.from(ranked: ranked, jobs: jobs, results: results,
                                                        metric: spec.metric, swept: [])
@@ -50,8 +50,11 @@ extension Coordinator {
         guard !racedJobs.isEmpty else { return false }
         let (jobs, ranked, _) = try ranking()
         guard let best = ranked.first, best.status == .ok, best.metricMean != nil, best.nDiverged == 0,
-              let representative = jobs.first(where: { $0.configID == best.configID }) else { return false }
-        let seeds = Racing.seeds(after: spec.seeds, count: count)
+              let representative = jobs.first(where: { $0.configID == best.configID }),
+              let first = jobs.filter({ racedJobs.contains($0.id) }).map(\.seed).min() else { return false }
+        // The race's seeds from where it began, not from today's spec: a sweep grown by seeds
+        // since would otherwise shift them.
+        let seeds = Racing.seeds(startingAt: first, count: count)
         let added = Racing.jobs(rivals: [representative], seeds: seeds).filter { scheduler.job(withID: $0.id) == nil }
         guard !added.isEmpty else { return false }
         try add(added, detail: "\(best.configID) ranks first after \(best.nOK) seeds: it runs on the race's other seeds ("
@@ -76,18 +79,21 @@ extension Coordinator {
 
     /// The race still to come, for the ETA, each job priced as one of the best configuration so
     /// far: before it begins, a fresh seed for up to η configurations and `race_seeds` − 1 more
-    /// for the one that ranks first (an upper estimate: the race may find fewer rivals or none);
-    /// once begun, the race seeds the best has not run yet. Without it the ETA fell to zero at
-    /// the end of the planned jobs and jumped back by the race's whole length.
+    /// for the one that ranks first; once begun, the race seeds that the configuration with the
+    /// most of them still lacks. The usual race, not a bound: one whose best is overtaken costs
+    /// more, one with fewer rivals or none less. Without it the ETA fell to zero at the end of
+    /// the planned jobs and jumped back by the race's whole length.
     func expectedRace(best configID: String?) -> [RemainingTime.Work] {
         let seeds = Racing.seedCount(for: spec)
         guard seeds > 0, let configID, let job = scheduler.jobs.first(where: { $0.configID == configID }) else { return [] }
         let jobs: Int
-        if !raced {
+        if !raceBegun {
             let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
             jobs = min(limit, Set(scheduler.jobs.map(\.configID)).count) + seeds - 1
         } else if !racedJobs.isEmpty {
-            jobs = seeds - scheduler.jobs.filter { $0.configID == configID && racedJobs.contains($0.id) }.count
+            var perConfiguration: [String: Int] = [:]
+            for job in scheduler.jobs where racedJobs.contains(job.id) { perConfiguration[job.configID, default: 0] += 1 }
+            jobs = seeds - (perConfiguration.values.max() ?? 0)
         } else {
             jobs = 0
         }

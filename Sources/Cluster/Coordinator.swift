@@ -98,9 +98,9 @@ public final class Coordinator {
     var remainingTime = RemainingTime()
     /// The spec's early-stopping rule, restored from the stored rung reports; nil without one.
     var earlyStopping: EarlyStoppingState?
-    /// Whether racing has been decided (it happens once per sweep), and the jobs it added, which
-    /// run to their end without rungs.
-    var raced: Bool
+    /// Whether the race has begun (or was found needless), and the jobs it added, which run to
+    /// their end without rungs (docs/design.md, "Racing").
+    var raceBegun: Bool
     var racedJobs: Set<String>
 
     public struct GaveUp: Error, CustomStringConvertible {
@@ -123,7 +123,7 @@ public final class Coordinator {
                                                                           worker: $0.worker) },
                               maxAttempts: spec.maxAttempts, liveness: settings.liveness)
         interrupted = stored.filter { $0.status == .running }.map(\.job.id)
-        raced = try store.hasRaced()
+        raceBegun = try store.hasRaced()
         racedJobs = try store.racedJobIDs()
         earlyStopping = try restoreEarlyStopping()
         for result in try store.resultSummaries() {

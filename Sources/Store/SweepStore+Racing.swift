@@ -23,11 +23,17 @@ extension SweepStore {
 
     /// Whether racing has been decided for this sweep (jobs added or none close).
     public func hasRaced() throws(StoreError) -> Bool {
-        try !events(kind: .raced).isEmpty
+        try firstEvent(kind: .raced) != nil
     }
 
     /// Ids of the jobs racing added.
     public func racedJobIDs() throws(StoreError) -> Set<String> {
-        Set(try database.query("SELECT job_id FROM raced") { (row: Statement) throws(StoreError) in row.string(at: 0) })
+        Set(try racedJobIDsInOrder())
+    }
+
+    /// Ids of the jobs racing added, in the order it added them: its first step's (a fresh seed
+    /// for each finalist) lead.
+    public func racedJobIDsInOrder() throws(StoreError) -> [String] {
+        try database.query("SELECT job_id FROM raced ORDER BY rowid") { (row: Statement) throws(StoreError) in row.string(at: 0) }
     }
 }

@@ -156,9 +156,19 @@ public final class SweepStore {
 
     /// The event log in the order written, optionally only one kind.
     public func events(kind: StoreEvent.Kind? = nil) throws(StoreError) -> [StoreEvent] {
+        try events(kind: kind, limit: nil)
+    }
+
+    /// The first event of `kind`, without reading the others (the first lease: when a sweep began).
+    public func firstEvent(kind: StoreEvent.Kind) throws(StoreError) -> StoreEvent? {
+        try events(kind: kind, limit: 1).first
+    }
+
+    private func events(kind: StoreEvent.Kind?, limit: Int?) throws(StoreError) -> [StoreEvent] {
         let filter = kind == nil ? "" : " WHERE kind = ?"
         let values: [SQLiteValue] = kind.map { [.text($0.rawValue)] } ?? []
-        return try database.query("SELECT at, kind, job_id, worker, detail FROM events\(filter) ORDER BY id", values) {
+        let limited = limit.map { " LIMIT \($0)" } ?? ""
+        return try database.query("SELECT at, kind, job_id, worker, detail FROM events\(filter) ORDER BY id\(limited)", values) {
             (row: Statement) throws(StoreError) -> StoreEvent in
             let kindText = row.string(at: 1)
             guard let kind = StoreEvent.Kind(rawValue: kindText) else {

@@ -11,6 +11,9 @@ import Foundation
 /// at a moment is what `Ranking` would rank first among the configurations entered by then, if it
 /// has a mean and no diverged seed (a sweep whose entered configurations all lack one has no best yet).
 public enum BestHistory {
+    /// A job's worker-seconds above this (a year) are a peer's nonsense, not a run: left out.
+    static let secondsLimit = 3.2e7
+
     /// A job that ended, when, and how.
     public struct Finish: Sendable, Equatable {
         public var job: Job
@@ -58,11 +61,18 @@ public enum BestHistory {
         let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
         var ended: [String: [Finish]] = [:]
         var candidates: [String: MetricSummary] = [:]
+        var leader: (id: String, summary: MetricSummary)?
+        func ahead(_ a: (id: String, summary: MetricSummary), of b: (id: String, summary: MetricSummary)) -> Bool {
+            a.summary.mean == b.summary.mean ? a.id < b.id : metric.isBetter(a.summary.mean, than: b.summary.mean)
+        }
         var best: [Point] = [], entries: [Entry] = []
         var workerSeconds = 0.0
         for finish in finishes.sorted(by: { ($0.at, $0.job.id) < ($1.at, $1.job.id) }) {
             let configID = finish.job.configID
-            workerSeconds += resultByJob[finish.job.id]?.seconds ?? 0
+            // A worker's claim of its time: one that cannot be a real run's is not added up.
+            if let seconds = resultByJob[finish.job.id]?.seconds, seconds.isFinite, seconds >= 0, seconds < Self.secondsLimit {
+                workerSeconds += seconds
+            }
             ended[configID, default: []].append(finish)
             var entering = false
             if !raced.contains(finish.job.id) {
@@ -78,12 +88,16 @@ public enum BestHistory {
             }
             if entering { entries.append(Entry(elapsed: elapsed, configID: configID, mean: summary?.mean)) }
             candidates[configID] = summary
-            let leader = candidates.min { a, b in
-                a.value.mean == b.value.mean ? a.key < b.key : metric.isBetter(a.value.mean, than: b.value.mean)
+            // The leader kept as results come: a scan of every candidate only when the leader
+            // itself got worse or left (racing's seeds), not at every job's end.
+            if let summary, leader.map({ ahead((configID, summary), of: $0) }) ?? true {
+                leader = (configID, summary)
+            } else if leader?.id == configID {
+                leader = candidates.map { (id: $0.key, summary: $0.value) }.min(by: ahead)
             }
             guard let leader else { continue }
-            let point = Point(elapsed: elapsed, workerSeconds: workerSeconds, configID: leader.key, mean: leader.value.mean,
-                              std: leader.value.std, seeds: leader.value.count)
+            let point = Point(elapsed: elapsed, workerSeconds: workerSeconds, configID: leader.id, mean: leader.summary.mean,
+                              std: leader.summary.std, seeds: leader.summary.count)
             if let last = best.last, last.configID == point.configID, last.mean == point.mean, last.seeds == point.seeds { continue }
             best.append(point)
         }

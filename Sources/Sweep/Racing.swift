@@ -7,8 +7,12 @@ import EBMCore
 public enum Racing {
     /// The seeds a sweep with `sweepSeeds` races on: `count` seeds above its largest.
     public static func seeds(after sweepSeeds: [UInt64], count: Int) -> [UInt64] {
-        let first = (sweepSeeds.max() ?? 0) &+ 1
-        return (0..<UInt64(max(0, count))).map { first &+ $0 }
+        seeds(startingAt: (sweepSeeds.max() ?? 0) &+ 1, count: count)
+    }
+
+    /// `count` consecutive seeds from `first`: a race's, once it has begun at `first`.
+    public static func seeds(startingAt first: UInt64, count: Int) -> [UInt64] {
+        (0..<UInt64(max(0, count))).map { first &+ $0 }
     }
 
     /// One job per configuration of `rivals` (any one job of each) and seed of `seeds`, ids

@@ -48,7 +48,7 @@ struct HistoryArtifactTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.path("figures/best-over-time.svg")))
     }
 
-    @Test("results.md says who raced on how many seeds: a fresh seed each, all of them for the one ranked first, and the best's count")
+    @Test("the racing line says the race is under way until its jobs end, then who ran on a fresh seed, who on all of them, and the best's count")
     func racingLine() throws {
         let fixture = try SweepDatabaseFixture()
         let ranked = try fixture.writeArtifacts()
@@ -58,6 +58,14 @@ struct HistoryArtifactTests {
         let rest = Racing.jobs(rivals: [first(best)], seeds: [4, 5])
         try fixture.store.race(fresh, detail: "race")
         try fixture.store.race(rest, detail: "the rest")
+        func line() throws -> String? {
+            let stored = try fixture.store.jobs(), results = try fixture.store.resultSummaries()
+            let ranked = Ranking.rank(jobs: stored.map(\.job), results: results, metric: .kdeNLL)
+            let configurations = ConfigurationResults.from(ranked: ranked, jobs: stored.map(\.job), results: results, metric: .kdeNLL, swept: [])
+            return try SweepArtifacts.racingLine(store: fixture.store, stored: stored, configurations: configurations, raceSeeds: 3)
+        }
+        #expect(try line() == "Racing is under way: 2 configurations run on a fresh seed each, then the one ranked first "
+                + "on all 3 of the race's seeds (4 race jobs to go).")
         // The rest of the race's seeds repeat the best's planned values, so it stays first.
         for job in fresh + rest {
             var result = SweepDatabaseFixture.result(for: job, status: .ok)
@@ -66,37 +74,45 @@ struct HistoryArtifactTests {
         }
         let after = try SweepArtifacts.write(store: fixture.store, spec: fixture.spec, to: fixture.directory)
         #expect(after.first?.configID == best)
-        let line = try #require(try fixture.read("results.md").split(separator: "\n").first { $0.hasPrefix("Racing:") })
-        #expect(line == "Racing: the best after the planned seeds and its 1 closest rival (tied with it) ran on a fresh seed each; "
-                + "\(best), ranked first then, on all 3 of the race's seeds; the best, \(best), was decided on 6 seeds.")
+        #expect(try line() == "Racing: the best after the planned seeds and its 1 closest rival (tied with it) ran on a fresh seed each; "
+                + "\(best), then ranked first, ran on all 3 of the race's seeds; the best, \(best), was decided on 6 seeds.")
     }
 
-    @Test("the successive-halving figure draws each configuration's rung means from the store, stopped ones grey")
+    @Test("the successive-halving figure draws each configuration's means at the rule's rungs from the store, stopped ones grey")
     func rungs() throws {
-        let fixture = try SweepDatabaseFixture(record: { _ in nil })
+        // 200 iterations: rungs at 50 and 100.
+        let fixture = try SweepDatabaseFixture(extra: "early_stopping: {type: asha, min_iterations: 50, reduction_factor: 2}",
+                                               record: { _ in nil })
         let configs = Array(Set(fixture.jobs.map(\.configID))).sorted().prefix(2)
         let kept = try #require(configs.first)
         for job in fixture.jobs where configs.contains(job.configID) {
             try fixture.store.markLeased(jobID: job.id, worker: "w1", attempt: 1, at: start)
-            try fixture.store.record(rung: RungReport(jobID: job.id, iteration: 100, metric: 3 + Double(job.seed), escaped: 0),
+            try fixture.store.record(rung: RungReport(jobID: job.id, iteration: 50, metric: 3 + Double(job.seed), escaped: 0),
                                      attempt: 1, worker: "w1", at: start)
+            // Not a rung of the rule (a store written by hand): left out of the figure.
+            try fixture.store.record(rung: RungReport(jobID: job.id, iteration: 77, metric: 9, escaped: 0), attempt: 1, worker: "w1", at: start)
             if job.configID == kept {
-                try fixture.store.record(rung: RungReport(jobID: job.id, iteration: 300, metric: 2, escaped: 0), attempt: 1, worker: "w1", at: start)
+                try fixture.store.record(rung: RungReport(jobID: job.id, iteration: 100, metric: 2, escaped: 0), attempt: 1, worker: "w1", at: start)
                 try fixture.store.record(SweepDatabaseFixture.result(for: job, status: .ok), finishedAt: start)
             } else {
                 var stopped = SweepDatabaseFixture.result(for: job, status: .stopped)
-                stopped.metrics = ["kde_nll": 3 + Double(job.seed), EarlyStopping.stoppedAtKey: 100]
+                stopped.metrics = ["kde_nll": 3 + Double(job.seed), EarlyStopping.stoppedAtKey: 50]
                 try fixture.store.record(stopped, finishedAt: start)
             }
         }
         try fixture.writeArtifacts()
         let svg = try fixture.read("figures/intermediate.svg")
         let figure = try SVGInspection(svg)
-        // The stopped configuration reached one rung: a grey dot, and the legend says what grey means.
-        #expect(svg.contains("#b0b0b0") && svg.contains("stopped early"))
-        // Each configuration's point at rung 100 is its seeds' mean: (3 + 4 + 5) / 3 = 4.
+        // The stopped configuration reached one rung: its one dot is the grey one (its seeds' mean, 4).
+        let grey = figure.elements("g").filter { SVGInspection.attribute("fill", $0) == "#b0b0b0" }
+        let greyValues = grey.flatMap { figure.elements("circle", in: $0) }.compactMap { SVGInspection.number("cy", $0) }
+            .compactMap(figure.yValue(ofPixel:))
+        #expect(greyValues.count == 1 && abs((greyValues.first ?? 0) - 4) < 1e-2, "\(greyValues)")
+        #expect(svg.contains("stopped early"))
+        // Each configuration's point at rung 50 is its seeds' mean: (3 + 4 + 5) / 3 = 4; the kept one's
+        // at 100 is 2; the reports at iteration 77 are nowhere.
         let values = figure.points.compactMap { figure.yValue(ofPixel: $0.y) }
-        #expect(values.filter { abs($0 - 4) < 1e-2 }.count == 2, "\(values)")
-        #expect(values.contains { abs($0 - 2) < 1e-2 })
+        #expect(values.count == 3 && values.filter { abs($0 - 4) < 1e-2 }.count == 2, "\(values)")
+        #expect(values.contains { abs($0 - 2) < 1e-2 } && !values.contains { abs($0 - 9) < 1e-2 })
     }
 }

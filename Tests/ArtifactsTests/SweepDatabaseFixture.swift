@@ -38,10 +38,11 @@ final class SweepDatabaseFixture: @unchecked Sendable {
             + (config.langevinStepSize > 1e-3 ? -0.2 : 0) + seedOffset + jitter
     }
 
-    init(name: String = "report_fixture", record: (Job) -> RunStatus? = { _ in .ok }) throws {
+    /// `extra`: more spec lines (e.g. an `early_stopping:` section).
+    init(name: String = "report_fixture", extra: String = "", record: (Job) -> RunStatus? = { _ in .ok }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let text = Self.yaml.replacingOccurrences(of: "name: report_fixture", with: "name: \(name)")
+        let text = Self.yaml.replacingOccurrences(of: "name: report_fixture", with: "name: \(name)") + (extra.isEmpty ? "" : "\n" + extra)
         spec = try SweepSpec.parse(yaml: text, file: "\(name).yaml")
         jobs = Planner.plan(spec)
         store = try SweepStore.create(at: directory + "/sweep.sqlite", name: name, specText: text, specHash: spec.planHash,

@@ -10,7 +10,7 @@ import Wire
 /// a scripted worker reports chosen metrics, so which configurations are tied with the best is known.
 @Suite("Racing in the coordinator")
 struct CoordinatorRacingTests {
-    static func rig(raceSeeds: Int, rule: String = "none") throws -> CoordinatorRig {
+    static func rig(raceSeeds: Int, rule: String = "none", reduction: Int = 3) throws -> CoordinatorRig {
         try CoordinatorRig(yaml: """
             name: t
             method: ml
@@ -18,7 +18,7 @@ struct CoordinatorRacingTests {
             grid: {lr: [0.001, 0.002, 0.003]}
             seeds: [0, 1]
             evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            early_stopping: {type: \(rule), min_iterations: 2, race_seeds: \(raceSeeds)}
+            early_stopping: {type: \(rule), min_iterations: 2, reduction_factor: \(reduction), race_seeds: \(raceSeeds)}
             """)
     }
 
@@ -103,6 +103,24 @@ struct CoordinatorRacingTests {
         #expect(seeds == [0, 1, 2])
     }
 
+    /// η = 2 races lr 0.001 and 0.002; their fresh seeds (1.90) drop both below lr 0.003 (1.575),
+    /// tied but left out, which then ranks first and runs on both race seeds.
+    @Test("A configuration the η limit left out that ranks first after the finalists' fresh seeds runs on every race seed")
+    func leftOutJoins() throws {
+        let rig = try Self.rig(raceSeeds: 2, reduction: 2)
+        let (outcome, given, _) = try Self.run(rig) { lr, seed in
+            switch (lr, seed) {
+            case (0.003, 0): 1.56
+            case (0.003, 1): 1.59
+            case (0.003, _): 1.57
+            case (_, 2): 1.90
+            default: Self.metric(lr, seed)
+            }
+        }
+        #expect(outcome == .finished && given.count == 6 + 2 + 2)
+        #expect(given.suffix(2).allSatisfy { $0.config.lr == 0.003 } && given.suffix(2).map(\.config.seed) == [2, 3])
+    }
+
     @Test("A coordinator killed during the race's first seeds resumes it where it stood: the first-ranked then runs on the rest, nothing twice")
     func resumedMidRace() throws {
         let rig = try Self.rig(raceSeeds: 3)
@@ -110,6 +128,9 @@ struct CoordinatorRacingTests {
         let metric: (Double, UInt64) -> Double = { lr, seed in lr == 0.001 && seed >= 2 ? 1.52 : Self.metric(lr, seed) }
         let killed = try Self.run(rig, answering: 7, metric: metric)
         #expect(killed.outcome == nil && killed.given.count == 8, "the race's two first jobs were handed out, one answered")
+        // For the ETA, the race left: the first-ranked's two other seeds.
+        let coordinator = try #require(rig.coordinator)
+        #expect(coordinator.expectedRace(best: killed.given[0].jobID.components(separatedBy: "-s")[0]).count == 3 - 1)
         let resumed = try Self.run(rig, metric: metric)
         #expect(resumed.outcome == .finished)
         // The unanswered fresh seed again, then lr 0.001's seeds 3 and 4.

@@ -101,5 +101,21 @@ struct BestHistoryTests {
         let reversed = BestHistory.trace(jobs: all, raced: [], finishes: ends(0.9, 0.7).reversed().map(\.0),
                                          results: ends(0.9, 0.7).map(\.1), start: start, metric: .kdeNLL)
         #expect(reversed.best == lower.best && reversed.entries == lower.entries)
+        // Equal means: the configuration id decides, as in the ranking.
+        let tied = trace(all, ends(0.8, 0.8))
+        let ids = [job(all, lr: 0.001, seed: 0).configID, job(all, lr: 0.002, seed: 0).configID]
+        #expect(tied.best.last?.configID == ids.min())
+    }
+
+    @Test("a worker's absurd claim of its time (1e300 s, inf) is not added to the worker-seconds")
+    func absurdSeconds() throws {
+        let all = try sweep()
+        let history = trace(all, [
+            ended(job(all, lr: 0.001, seed: 0), at: 1, 1.0, seconds: 1e300),
+            ended(job(all, lr: 0.001, seed: 1), at: 2, 1.0, seconds: .infinity),
+            ended(job(all, lr: 0.002, seed: 0), at: 3, 0.5, seconds: 7),
+            ended(job(all, lr: 0.002, seed: 1), at: 4, 0.5, seconds: 8),
+        ])
+        #expect(history.best.map(\.workerSeconds) == [0, 15])
     }
 }
