@@ -59,11 +59,21 @@ extension Coordinator {
                      judged: earlyStopping != nil && !racedJobs.contains(job.id))
     }
 
+    /// The best mean over the ok seeds that finished, among configurations none of whose seeds
+    /// diverged or was stopped: the ranking ranks those after every other, so the progress line
+    /// must not call one best that the tables will not (docs/design.md, "The best over time").
     func bestSoFar() -> (configID: String, metric: String, mean: Double)? {
         var sums: [String: (Double, Int)] = [:]
         let metric = spec.metric.rawValue
+        var ruledOut = Set<String>()
+        for job in scheduler.jobs {
+            if let status = scheduler.state(of: job.id)?.status, status == .diverged || status == .stopped {
+                ruledOut.insert(job.configID)
+            }
+        }
         for (jobID, metrics) in okMetrics {
-            guard let value = metrics[metric], value.isFinite, let job = scheduler.job(withID: jobID) else { continue }
+            guard let value = metrics[metric], value.isFinite, let job = scheduler.job(withID: jobID),
+                  !ruledOut.contains(job.configID) else { continue }
             let s = sums[job.configID, default: (0, 0)]
             sums[job.configID] = (s.0 + value, s.1 + 1)
         }

@@ -1,3 +1,4 @@
+import EBMCore
 import Sweep
 import Testing
 @testable import Cluster
@@ -75,5 +76,42 @@ struct CoordinatorProgressTests {
         let rate = try #require(coordinator.remainingTime.progressSecondsPerFLOP)
         let expected = 2 * rig.settings.heartbeatInterval / (work.trainingFLOPs * 20 / 100)
         #expect(abs(rate - expected) < 1e-9 * expected, "\(rate) against \(expected)")
+    }
+
+    /// lr 0.001: seed 0 ok at 1.0, seed 1 diverged; lr 0.002: 1.5 and 1.6.
+    @Test("The progress line's best is never a configuration with a diverged seed, however good its ok one: the tables rank it last")
+    func bestSkipsDiverged() throws {
+        let rig = try CoordinatorRig(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 100}
+            grid: {lr: [0.001, 0.002]}
+            seeds: [0, 1]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            """)
+        try rig.start()
+        let worker = ScriptedWorker(rig, id: "w")
+        try worker.ready()
+        var answered = 0
+        for _ in 0..<100 where answered < 4 {
+            try rig.turn()
+            for case .job(let a) in try worker.drain() {
+                answered += 1
+                if a.config.lr == 0.001 && a.config.seed == 1 {
+                    try worker.send(.result(ResultReport(
+                        jobID: a.jobID, attempt: a.attempt, status: .diverged, metrics: [:], error: "loss became NaN at iteration 3",
+                        seconds: 0.1, secondsPerIteration: 0.01, payload: ResultPayload(samples: Matrix(rows: 0, columns: 2), lossHistory: [1, 1, 1]))))
+                } else {
+                    try worker.send(worker.result(for: a, kde: a.config.lr == 0.001 ? 1.0 : 1.5 + 0.1 * Double(a.config.seed)))
+                }
+            }
+            try worker.heartbeat()
+            rig.clock.advance(by: rig.settings.heartbeatInterval)
+        }
+        try rig.turn()
+        let coordinator = try #require(rig.coordinator)
+        let best = try #require(coordinator.bestSoFar())
+        #expect(coordinator.scheduler.job(withID: best.configID + "-s0")?.config.lr == 0.002)
+        #expect(abs(best.mean - 1.55) < 1e-12)
     }
 }
