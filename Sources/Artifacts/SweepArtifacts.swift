@@ -158,7 +158,7 @@ public enum SweepArtifacts {
         let full = seedsByConfig.filter { $0.value >= raceSeeds }.keys.sorted()
         if raceSeeds > 1, !full.isEmpty {
             let joined = full.filter { !finalists.contains($0) }
-            line += "; \(full.map { PeerText.escaped($0) }.joined(separator: " and ")), then ranked first, ran on all \(raceSeeds) of the race's seeds"
+            line += "; \(full.map { PeerText.escaped($0) }.joined(separator: " and ")), then ranked first, ran on \(raceSeeds == 2 ? "both" : "all \(raceSeeds)") of the race's seeds"
                 + (joined.isEmpty ? "" : " (\(joined.map { PeerText.escaped($0) }.joined(separator: " and ")) joined the race when it ranked first)")
         }
         return line + "; \(decided)."
