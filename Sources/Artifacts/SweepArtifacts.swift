@@ -134,34 +134,52 @@ public enum SweepArtifacts {
 
     /// How many seeds decided the best, and what racing gave it and its rivals (docs/design.md,
     /// "Racing"), from the race's jobs that ended; nil when the sweep does not race or has not
-    /// raced yet. `raceSeeds`: how many the race runs the first-ranked on.
+    /// raced yet. `raceSeeds`: how many the spec races the first-ranked on (the store's race may
+    /// have used more, if the spec changed since).
     static func racingLine(store: SweepStore, stored: [StoredJob], configurations: [ConfigurationResults],
                            raceSeeds: Int) throws -> String? {
         guard try store.hasRaced(), let best = configurations.first(where: { $0.okCount > 0 }) else { return nil }
-        let order = try store.racedJobIDsInOrder()
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let raced = order.compactMap { byID[$0] }
-        let bestID = PeerText.escaped(best.configID)
-        let decided = "the best, \(bestID), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
+        let raced = try store.racedJobIDsInOrder().compactMap { byID[$0] }
+        let decided = "the best, \(PeerText.escaped(best.configID)), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
         guard let first = raced.first?.job.seed else { return "Racing: no configuration was tied with the best; \(decided)." }
-        // The race's first step: a fresh seed for each finalist, stored before any later step's.
-        let finalists = Set(raced.prefix { $0.job.seed == first }.map(\.job.configID))
+        let k = max(raceSeeds, Set(raced.map(\.job.seed)).count)
+        let finalists = Self.finalists(raced, firstSeed: first)
         let running = raced.filter { !$0.status.isFinished }.count
         if running > 0 {
             return "Racing is under way: \(finalists.count) configurations run on a fresh seed each, then the one ranked first "
-                + "on all \(raceSeeds) of the race's seeds (\(running) race job\(running == 1 ? "" : "s") to go)."
+                + "on the race's other seeds (\(running) race job\(running == 1 ? "" : "s") to go)."
         }
-        var line = "Racing: the best after the planned seeds and its \(finalists.count - 1) closest rival\(finalists.count == 2 ? "" : "s") "
-            + "(tied with it) ran on a fresh seed each"
         var seedsByConfig: [String: Int] = [:]
         for job in raced where job.status == .ok { seedsByConfig[job.job.configID, default: 0] += 1 }
-        let full = seedsByConfig.filter { $0.value >= raceSeeds }.keys.sorted()
-        if raceSeeds > 1, !full.isEmpty {
+        let full = seedsByConfig.filter { $0.value >= k }.keys.sorted()
+        let all = k == 2 ? "both" : "all \(k)"
+        let rivals = "the best after the planned seeds and its \(finalists.count - 1) closest rival\(finalists.count == 2 ? "" : "s") (tied with it)"
+        // A store of the first racing, which gave every finalist every race seed at once.
+        if full.count > 1, Set(full) == finalists { return "Racing: \(rivals) ran on \(all) of the race's seeds each; \(decided)." }
+        var line = "Racing: \(rivals) ran on a fresh seed each"
+        if k > 1, !full.isEmpty {
+            func names(_ ids: [String]) -> String {
+                ids.prefix(5).map { PeerText.escaped($0) }.joined(separator: " and ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+            }
             let joined = full.filter { !finalists.contains($0) }
-            line += "; \(full.map { PeerText.escaped($0) }.joined(separator: " and ")), then ranked first, ran on \(raceSeeds == 2 ? "both" : "all \(raceSeeds)") of the race's seeds"
-                + (joined.isEmpty ? "" : " (\(joined.map { PeerText.escaped($0) }.joined(separator: " and ")) joined the race when it ranked first)")
+            line += "; \(names(full)), then ranked first, ran on \(all) of the race's seeds"
+                + (joined.isEmpty ? "" : " (\(names(joined)) joined the race when it ranked first)")
         }
         return line + "; \(decided)."
+    }
+
+    /// The race's first step, a fresh seed for each finalist, is stored before any later step;
+    /// a later step gives one configuration its missing seeds in order, so a configuration that
+    /// joins the race starts with its first-seed job followed by its next: that ends the first step.
+    static func finalists(_ raced: [StoredJob], firstSeed: UInt64) -> Set<String> {
+        var finalists = Set<String>()
+        for (i, job) in raced.enumerated() {
+            guard job.job.seed == firstSeed, !finalists.contains(job.job.configID) else { break }
+            if i + 1 < raced.count, raced[i + 1].job.configID == job.job.configID { break }
+            finalists.insert(job.job.configID)
+        }
+        return finalists
     }
 
     /// Said when the sweep's results came from more than one BLAS kernel family: the same

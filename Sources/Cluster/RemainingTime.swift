@@ -48,12 +48,9 @@ public struct RemainingTime: Sendable {
         }
     }
 
-    /// A job's seconds above this (115 days) are a peer's nonsense, not a measurement.
-    static let implausibleSeconds = 1e7
-
     /// Adds a finished job. A result's numbers come from a peer, so nonsense is skipped.
     public mutating func add(_ result: ResultSummary, work: Work) {
-        guard result.seconds.isFinite, result.seconds >= 0, result.seconds < Self.implausibleSeconds,
+        guard result.seconds.isFinite, result.seconds >= 0, result.seconds < ResultSummary.implausibleSeconds,
               work.flops.isFinite, work.flops > 0 else { return }
         if work.judged, result.status != .failed {
             judgedSeconds += result.seconds

@@ -11,9 +11,6 @@ import Foundation
 /// at a moment is what `Ranking` would rank first among the configurations entered by then, if it
 /// has a mean and no diverged seed (a sweep whose entered configurations all lack one has no best yet).
 public enum BestHistory {
-    /// A job's worker-seconds above this (a year) are a peer's nonsense, not a run: left out.
-    static let secondsLimit = 3.2e7
-
     /// A job that ended, when, and how.
     public struct Finish: Sendable, Equatable {
         public var job: Job
@@ -70,7 +67,7 @@ public enum BestHistory {
         for finish in finishes.sorted(by: { ($0.at, $0.job.id) < ($1.at, $1.job.id) }) {
             let configID = finish.job.configID
             // A worker's claim of its time: one that cannot be a real run's is not added up.
-            if let seconds = resultByJob[finish.job.id]?.seconds, seconds.isFinite, seconds >= 0, seconds < Self.secondsLimit {
+            if let seconds = resultByJob[finish.job.id]?.seconds, seconds.isFinite, seconds >= 0, seconds < ResultSummary.implausibleSeconds {
                 workerSeconds += seconds
             }
             ended[configID, default: []].append(finish)

@@ -51,6 +51,10 @@ public struct JobResult: Sendable, Equatable {
 /// history, samples, checkpoint), which are megabytes per job and read only for the runs kept in
 /// best/. `SweepStore.resultSummaries()` reads these without touching the blobs.
 public struct ResultSummary: Sendable, Equatable {
+    /// A job's seconds above this (115 days) are a peer's nonsense, not a measurement: what adds
+    /// up or averages job times (the ETA, the best over time) leaves them out.
+    public static let implausibleSeconds = 1e7
+
     public var jobID: String
     public var attempt: Int
     public var status: RunStatus

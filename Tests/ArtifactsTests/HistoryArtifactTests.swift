@@ -65,7 +65,7 @@ struct HistoryArtifactTests {
             return try SweepArtifacts.racingLine(store: fixture.store, stored: stored, configurations: configurations, raceSeeds: 3)
         }
         #expect(try line() == "Racing is under way: 2 configurations run on a fresh seed each, then the one ranked first "
-                + "on all 3 of the race's seeds (4 race jobs to go).")
+                + "on the race's other seeds (4 race jobs to go).")
         // The rest of the race's seeds repeat the best's planned values, so it stays first.
         for job in fresh + rest {
             var result = SweepDatabaseFixture.result(for: job, status: .ok)
@@ -76,6 +76,34 @@ struct HistoryArtifactTests {
         #expect(after.first?.configID == best)
         #expect(try line() == "Racing: the best after the planned seeds and its 1 closest rival (tied with it) ran on a fresh seed each; "
                 + "\(best), then ranked first, ran on all 3 of the race's seeds; the best, \(best), was decided on 6 seeds.")
+    }
+
+    /// Three configurations' race jobs stored in `steps` (each a list of (configuration index, seed)),
+    /// all ended ok; returns the racing line for race_seeds `k`.
+    func racingLine(steps: [[(Int, UInt64)]], k: Int) throws -> (line: String?, ids: [String]) {
+        let fixture = try SweepDatabaseFixture()
+        let ranked = try fixture.writeArtifacts()
+        let ids = ranked.prefix(3).map(\.configID)
+        let first = { (id: String) in fixture.jobs.first { $0.configID == id }! }
+        for step in steps {
+            let jobs = step.flatMap { c, seed in Racing.jobs(rivals: [first(ids[c])], seeds: [seed]) }
+            try fixture.store.race(jobs, detail: "step")
+            for job in jobs { try fixture.store.record(SweepDatabaseFixture.result(for: job, status: .ok)) }
+        }
+        let stored = try fixture.store.jobs(), results = try fixture.store.resultSummaries()
+        let configurations = ConfigurationResults.from(ranked: Ranking.rank(jobs: stored.map(\.job), results: results, metric: .kdeNLL),
+                                                       jobs: stored.map(\.job), results: results, metric: .kdeNLL, swept: [])
+        return (try SweepArtifacts.racingLine(store: fixture.store, stored: stored, configurations: configurations, raceSeeds: k), ids)
+    }
+
+    @Test("the racing line tells a configuration that joined the race from a finalist, and reads a store of the first racing (every finalist on every seed)")
+    func racingLineJoinerAndOldStores() throws {
+        let joined = try racingLine(steps: [[(0, 3), (1, 3)], [(2, 3), (2, 4)]], k: 2)
+        #expect(joined.line?.contains("its 1 closest rival (tied with it) ran on a fresh seed each; \(joined.ids[2]), then ranked first, "
+                                      + "ran on both of the race's seeds (\(joined.ids[2]) joined the race when it ranked first)") == true,
+                "\(joined.line ?? "nil")")
+        let old = try racingLine(steps: [[(0, 3), (1, 3), (0, 4), (1, 4)]], k: 2)
+        #expect(old.line?.contains("its 1 closest rival (tied with it) ran on both of the race's seeds each") == true, "\(old.line ?? "nil")")
     }
 
     @Test("the successive-halving figure draws each configuration's means at the rule's rungs from the store, stopped ones grey")

@@ -103,6 +103,29 @@ struct CoordinatorRacingTests {
         #expect(seeds == [0, 1, 2])
     }
 
+    @Test("A sweep grown by a seed mid-race keeps the race's seeds: the first-ranked runs on those after the race's first, not on seeds above the new largest")
+    func grownMidRace() throws {
+        let rig = try Self.rig(raceSeeds: 3)
+        let metric: (Double, UInt64) -> Double = { lr, seed in lr == 0.001 && seed >= 2 ? 1.52 : Self.metric(lr, seed) }
+        #expect(try Self.run(rig, answering: 7, metric: metric).outcome == nil)
+        // The spec now also plans seed 5 (racing began at seed 2, with 3 and 4 to come).
+        rig.spec = try SweepSpec.parse(yaml: """
+            name: t
+            method: ml
+            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
+            grid: {lr: [0.001, 0.002, 0.003]}
+            seeds: [0, 1, 5]
+            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+            early_stopping: {type: none, min_iterations: 2, race_seeds: 3}
+            """, file: "t.yaml")
+        try rig.store.grow(specText: "", specHash: rig.spec.planHash, specPath: "t.yaml",
+                           jobs: Planner.plan(rig.spec).filter { $0.seed == 5 })
+        #expect(try Self.run(rig, metric: metric).outcome == .finished)
+        let raced = try rig.store.jobs().filter { try rig.store.racedJobIDs().contains($0.id) }
+        #expect(Set(raced.filter { $0.job.config.lr == 0.001 }.map(\.job.seed)) == [2, 3, 4])
+        #expect(raced.allSatisfy { $0.job.seed < 5 })
+    }
+
     /// η = 2 races lr 0.001 and 0.002; their fresh seeds (1.90) drop both below lr 0.003 (1.575),
     /// tied but left out, which then ranks first and runs on both race seeds.
     @Test("A configuration the η limit left out that ranks first after the finalists' fresh seeds runs on every race seed")
@@ -128,9 +151,11 @@ struct CoordinatorRacingTests {
         let metric: (Double, UInt64) -> Double = { lr, seed in lr == 0.001 && seed >= 2 ? 1.52 : Self.metric(lr, seed) }
         let killed = try Self.run(rig, answering: 7, metric: metric)
         #expect(killed.outcome == nil && killed.given.count == 8, "the race's two first jobs were handed out, one answered")
-        // For the ETA, the race left: the first-ranked's two other seeds.
+        // For the ETA, the race left: the most-raced configuration's two other seeds, whichever
+        // configuration prices them (lr 0.003 never raced).
         let coordinator = try #require(rig.coordinator)
-        #expect(coordinator.expectedRace(best: killed.given[0].jobID.components(separatedBy: "-s")[0]).count == 3 - 1)
+        let unraced = try #require(killed.given.first { $0.config.lr == 0.003 }).jobID.components(separatedBy: "-s")[0]
+        #expect(coordinator.expectedRace(best: unraced).count == 3 - 1)
         let resumed = try Self.run(rig, metric: metric)
         #expect(resumed.outcome == .finished)
         // The unanswered fresh seed again, then lr 0.001's seeds 3 and 4.

@@ -16,7 +16,7 @@ import Wire
 final class CoordinatorRig {
     let router = InMemoryChannel.router()
     let store: SweepStore
-    let spec: SweepSpec
+    var spec: SweepSpec
     let directory: String
     let clock = ManualLoopClock()
     let stop = ManualStopSource()
