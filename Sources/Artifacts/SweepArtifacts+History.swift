@@ -14,17 +14,31 @@ extension SweepArtifacts {
         var figure: SweepFigures.Figure?
     }
 
-    static func history(store: SweepStore, stored: [StoredJob], results: [ResultSummary], metric: RankingMetric) throws -> History {
-        guard let start = try store.firstEvent(kind: .lease)?.at else { return History() }
+    /// The sentence alone, for `ebm-sweep status`; nil before any configuration has a best mean.
+    public static func bestOverTimeLine(store: SweepStore, stored: [StoredJob], results: [ResultSummary],
+                                        metric: RankingMetric) throws -> String? {
+        try course(store: store, stored: stored, results: results, metric: metric).flatMap { sentence($0.trace.best, raceStart: $0.raceStart) }
+    }
+
+    /// The history from the store: the trace, when racing began and when the last job ended
+    /// (seconds since the first lease); nil before the first lease.
+    static func course(store: SweepStore, stored: [StoredJob], results: [ResultSummary], metric: RankingMetric) throws
+        -> (trace: (best: [BestHistory.Point], entries: [BestHistory.Entry]), raceStart: Double?, end: Double)? {
+        guard let start = try store.firstEvent(kind: .lease)?.at else { return nil }
         let raced = try store.racedJobIDs()
         let finishes = stored.compactMap { s in
             s.status.isFinished ? s.finishedAt.map { BestHistory.Finish(job: s.job, at: $0, status: s.status) } : nil
         }
         let trace = BestHistory.trace(jobs: stored.map(\.job), raced: raced, finishes: finishes, results: results,
                                       start: start, metric: metric)
-        guard let last = trace.best.last else { return History() }
         let raceStart = raced.isEmpty ? nil : try store.firstEvent(kind: .raced)?.at.timeIntervalSince(start)
-        let end = finishes.map { $0.at.timeIntervalSince(start) }.max() ?? last.elapsed
+        let end = finishes.map { $0.at.timeIntervalSince(start) }.max() ?? 0
+        return (trace, raceStart, end)
+    }
+
+    static func history(store: SweepStore, stored: [StoredJob], results: [ResultSummary], metric: RankingMetric) throws -> History {
+        guard let (trace, raceStart, end) = try course(store: store, stored: stored, results: results, metric: metric),
+              trace.best.last != nil else { return History() }
         let figure = Figures.bestOverTimeFigure(
             best: trace.best.map { .init(minutes: $0.elapsed / 60, value: $0.mean) },
             entries: trace.entries.compactMap { e in e.mean.map { .init(minutes: e.elapsed / 60, value: $0) } },

@@ -36,8 +36,9 @@ struct StatusCommand: ParsableCommand {
         for job in jobs where job.status == .running {
             print("  \(running) \(job.job.id) on \(job.worker ?? "?") (attempt \(job.attempts))")
         }
+        let results = try store.resultSummaries()
         let ranked = Ranking.rank(jobs: jobs.map(\.job), statuses: Dictionary(jobs.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),
-                                  results: try store.resultSummaries(), metric: spec.metric)
+                                  results: results, metric: spec.metric)
         let shown = ranked.filter { $0.status == .ok }.prefix(top)
         if !shown.isEmpty { print("best by \(spec.metric.rawValue):") }
         let varied = Ranking.variedNames(in: ranked)
@@ -53,6 +54,9 @@ struct StatusCommand: ParsableCommand {
             // One no seed of which ran says so in its reason ("not run: …"), not "at iteration 0".
             let place = row.neverRan ? "" : " at iteration \(row.stoppedAt ?? 0)"
             print("  \(row.configID)\(place): \(reasons[row.configID] ?? "")")
+        }
+        if let line = try SweepArtifacts.bestOverTimeLine(store: store, stored: jobs, results: results, metric: spec.metric) {
+            print(line)
         }
     }
 }

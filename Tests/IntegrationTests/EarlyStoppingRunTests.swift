@@ -115,5 +115,12 @@ struct EarlyStoppingRunTests {
         #expect(line.contains(": not run: its Langevin noise") && !line.contains("at iteration"), "\(report)")
         let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
         #expect(markdown.contains("Not run: 1 of 2 configurations"), "\(markdown)")
+        // When the sweep had its answer, in status and results.md alike; the rungs' figure beside it.
+        let narrow = try #require(try store.jobs().first { $0.job.config.langevinStepSize == 5e-4 }).job.configID
+        let history = try #require(report.split(separator: "\n").first { $0.hasPrefix("Best over time") }, "\(report)")
+        #expect(history.contains(": \(narrow) ") && markdown.contains(String(history)), "\(report)")
+        for figure in ["best-over-time.svg", "intermediate.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/figures/" + figure), "\(figure)")
+        }
     }
 }
