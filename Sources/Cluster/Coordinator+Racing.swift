@@ -92,7 +92,7 @@ extension Coordinator {
             jobs = min(limit, Set(scheduler.jobs.map(\.configID)).count) + seeds - 1
         } else if !racedJobs.isEmpty {
             var perConfiguration: [String: Int] = [:]
-            for job in scheduler.jobs where racedJobs.contains(job.id) { perConfiguration[job.configID, default: 0] += 1 }
+            for id in racedJobs { if let job = scheduler.job(withID: id) { perConfiguration[job.configID, default: 0] += 1 } }
             jobs = seeds - (perConfiguration.values.max() ?? 0)
         } else {
             jobs = 0

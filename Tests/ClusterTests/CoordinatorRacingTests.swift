@@ -10,16 +10,20 @@ import Wire
 /// a scripted worker reports chosen metrics, so which configurations are tied with the best is known.
 @Suite("Racing in the coordinator")
 struct CoordinatorRacingTests {
+    static func yaml(raceSeeds: Int, rule: String = "none", reduction: Int = 3, seeds: String = "0, 1") -> String {
+        """
+        name: t
+        method: ml
+        fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
+        grid: {lr: [0.001, 0.002, 0.003]}
+        seeds: [\(seeds)]
+        evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
+        early_stopping: {type: \(rule), min_iterations: 2, reduction_factor: \(reduction), race_seeds: \(raceSeeds)}
+        """
+    }
+
     static func rig(raceSeeds: Int, rule: String = "none", reduction: Int = 3) throws -> CoordinatorRig {
-        try CoordinatorRig(yaml: """
-            name: t
-            method: ml
-            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
-            grid: {lr: [0.001, 0.002, 0.003]}
-            seeds: [0, 1]
-            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            early_stopping: {type: \(rule), min_iterations: 2, reduction_factor: \(reduction), race_seeds: \(raceSeeds)}
-            """)
+        try CoordinatorRig(yaml: yaml(raceSeeds: raceSeeds, rule: rule, reduction: reduction))
     }
 
     /// Runs a coordinator on `rig`'s store to its end while one scripted worker answers every
@@ -109,15 +113,7 @@ struct CoordinatorRacingTests {
         let metric: (Double, UInt64) -> Double = { lr, seed in lr == 0.001 && seed >= 2 ? 1.52 : Self.metric(lr, seed) }
         #expect(try Self.run(rig, answering: 7, metric: metric).outcome == nil)
         // The spec now also plans seed 5 (racing began at seed 2, with 3 and 4 to come).
-        rig.spec = try SweepSpec.parse(yaml: """
-            name: t
-            method: ml
-            fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
-            grid: {lr: [0.001, 0.002, 0.003]}
-            seeds: [0, 1, 5]
-            evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
-            early_stopping: {type: none, min_iterations: 2, race_seeds: 3}
-            """, file: "t.yaml")
+        rig.spec = try SweepSpec.parse(yaml: Self.yaml(raceSeeds: 3, seeds: "0, 1, 5"), file: "t.yaml")
         try rig.store.grow(specText: "", specHash: rig.spec.planHash, specPath: "t.yaml",
                            jobs: Planner.plan(rig.spec).filter { $0.seed == 5 })
         #expect(try Self.run(rig, metric: metric).outcome == .finished)
