@@ -47,7 +47,7 @@ public struct ASHAPruner: Pruner, Equatable {
         guard let threshold = Percentile.of(means, 100 / Double(reductionFactor)), bound > threshold else {
             return .proceed
         }
-        return state.stop(unit, rule: .asha, rung: rung, bound: bound, threshold: threshold)
+        return state.stop(unit, rule: EarlyStopping.Rule.asha.rawValue, rung: rung, bound: bound, threshold: threshold)
     }
 
     public mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision {

@@ -41,7 +41,7 @@ public struct MedianPruner: Pruner, Equatable {
         }
         let best = earlier.filter { state.isJudged(unit, at: $0) }.compactMap { state.bound(of: unit, at: $0) }.min()
         guard let best, let median = Percentile.of(averages, 50), best > median else { return .proceed }
-        return state.stop(unit, rule: .median, rung: rung, bound: best, threshold: median)
+        return state.stop(unit, rule: EarlyStopping.Rule.median.rawValue, rung: rung, bound: best, threshold: median)
     }
 
     public mutating func recordDivergence(job: String, iteration: Int) -> PruneDecision {

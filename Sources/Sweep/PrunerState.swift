@@ -119,11 +119,12 @@ struct PrunerState: Sendable, Equatable {
     }
 
     /// Records the stop of `unit` and answers with it; `threshold` and `bound` in loss orientation.
-    mutating func stop(_ unit: String, rule: EarlyStopping.Rule, rung: Int, bound: Double, threshold: Double) -> PruneDecision {
+    /// `rule` names the rule in the reason (`EarlyStopping.Rule`'s name, or the replay's oracle).
+    mutating func stop(_ unit: String, rule: String, rung: Int, bound: Double, threshold: Double) -> PruneDecision {
         let record = rungs[rung]
         let lowerIsBetter = lowerIsBetter
         func metricValue(_ x: Double) -> Double { lowerIsBetter ? x : -x }
-        let reason = StopReason.outperformed(rule: rule.rawValue, iteration: rung,
+        let reason = StopReason.outperformed(rule: rule, iteration: rung,
                                              mean: metricValue(record?.mean(of: unit) ?? .nan),
                                              bound: metricValue(bound), threshold: metricValue(threshold),
                                              seeds: record?.count(of: unit) ?? 0)

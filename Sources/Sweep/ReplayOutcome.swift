@@ -59,7 +59,7 @@ public struct ReplayOutcome: Sendable, Equatable {
         stoppedJobs = ended.values.filter { $0.stop != nil }.count
         skippedJobs = jobs.count - ended.count
 
-        let grid = Self.ranked(Array(jobs.indices), of: jobs, metric: metric, diverged: diverging)
+        let grid = Self.gridRanking(trace)
         let best = grid.first?.config
         gridBest = best
         gridBestMean = grid.first?.summary.mean
@@ -76,6 +76,13 @@ public struct ReplayOutcome: Sendable, Equatable {
         gridBestSeedsStopped = jobs.indices.filter { i in
             jobs[i].configID == best && (ended[i] == nil || ended[i]?.stop != nil)
         }.count
+    }
+
+    /// The full grid's configurations best first, as `ranked` puts them (a configuration with a
+    /// diverged seed after every one without).
+    static func gridRanking(_ trace: ReplayTrace) -> [(config: String, summary: MetricSummary)] {
+        let diverging = Set(trace.jobs.filter { $0.status == .diverged }.map(\.configID))
+        return ranked(Array(trace.jobs.indices), of: trace.jobs, metric: trace.metric, diverged: diverging)
     }
 
     /// Configurations of the given jobs with an ok final metric, best first as a sweep ranks them

@@ -12,16 +12,19 @@
 /// starts its pending ones. A job the trace says diverged reaches the rule at its end
 /// (`Pruner.recordDivergence`), unless a rung caught it first.
 public enum ReplaySimulator {
-    /// The rules a replay compares; `asha-unaware` is ASHA with each job its own trial.
+    /// The rules a replay compares; `asha-unaware` is ASHA with each job its own trial, `oracle`
+    /// the yardstick no sweep can run (`OraclePruner`).
     public enum Rule: String, CaseIterable, Sendable {
         case none, asha, median
         case ashaUnaware = "asha-unaware"
+        case oracle
 
-        /// The pruner's settings for this rule, rungs at `minIterations·η^k`.
+        /// The pruner's settings for this rule, rungs at `minIterations·η^k` (the oracle judges at
+        /// ASHA's rungs).
         public func settings(minIterations: Int, reductionFactor: Int) -> EarlyStopping {
             let rule: EarlyStopping.Rule = switch self {
             case .none: .none
-            case .asha, .ashaUnaware: .asha
+            case .asha, .ashaUnaware, .oracle: .asha
             case .median: .median
             }
             return EarlyStopping(rule: rule, minIterations: minIterations, reductionFactor: reductionFactor,
@@ -36,8 +39,10 @@ public enum ReplaySimulator {
                            workers: Int, notRun: [String: StopReason] = [:]) -> ReplayOutcome {
         precondition(workers >= 1, "a replay needs at least one worker")
         let settings = rule.settings(minIterations: minIterations, reductionFactor: reductionFactor)
-        var pruner = settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
-                                         seedAware: rule != .ashaUnaware, notRun: notRun)
+        var pruner: (any Pruner)? = rule == .oracle
+            ? OraclePruner(trace: trace, notRun: notRun)
+            : settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
+                                  seedAware: rule != .ashaUnaware, notRun: notRun)
         let order = trace.jobs.indices.sorted { trace.jobs[$0].id < trace.jobs[$1].id }
         var events = EventQueue()
         var start: [Int: Double] = [:]  // running job index → start time
