@@ -11,7 +11,9 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a full grid's trace under early-stopping rules: compute used, pick, its rank.",
         discussion: """
-        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid (the oracle row is the yardstick, not a rule: it stops exactly the configurations that trail the grid's best at a rung); then, at each of those rungs, how well the configurations' means there predict their final ranking.
+        TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, at each of those rungs, how well the configurations' means there predict their final ranking.
+
+        The oracle row is a yardstick, not a rule: it stops exactly the configurations that trail the grid's best at a rung.
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
