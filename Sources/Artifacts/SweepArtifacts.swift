@@ -140,15 +140,20 @@ public enum SweepArtifacts {
                            raceSeeds: Int) throws -> String? {
         guard try store.hasRaced(), let best = configurations.first(where: { $0.okCount > 0 }) else { return nil }
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let raced = try store.racedJobIDsInOrder().compactMap { byID[$0] }
+        let steps = try store.racedSteps()
+        let raced = steps.compactMap { byID[$0.jobID] }
         let decided = "the best, \(PeerText.escaped(best.configID)), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
         guard let first = raced.first?.job.seed else { return "Racing: no configuration was tied with the best; \(decided)." }
         let k = max(raceSeeds, Set(raced.map(\.job.seed)).count)
-        let finalists = Self.finalists(raced, firstSeed: first)
+        let numbered = steps.allSatisfy { $0.step != nil }
+        let finalists = numbered
+            ? Set(steps.filter { $0.step == steps.first?.step }.compactMap { byID[$0.jobID]?.job.configID })
+            : Self.finalists(raced, firstSeed: first)
         let running = raced.filter { !$0.status.isFinished }.count
         if running > 0 {
-            return "Racing is under way: \(finalists.count) configurations run on a fresh seed each, then the one ranked first "
-                + "on the race's other seeds (\(running) race job\(running == 1 ? "" : "s") to go)."
+            return "Racing is under way: \(finalists.count) configurations run on a fresh seed each"
+                + (k > 1 ? ", then the one ranked first on the race's other seeds" : "")
+                + " (\(running) race job\(running == 1 ? "" : "s") to go)."
         }
         var seedsByConfig: [String: Int] = [:]
         for job in raced where job.status == .ok { seedsByConfig[job.job.configID, default: 0] += 1 }
@@ -156,22 +161,27 @@ public enum SweepArtifacts {
         let all = k == 2 ? "both" : "all \(k)"
         let rivals = "the best after the planned seeds and its \(finalists.count - 1) closest rival\(finalists.count == 2 ? "" : "s") (tied with it)"
         // A store of the first racing, which gave every finalist every race seed at once.
-        if full.count > 1, Set(full) == finalists { return "Racing: \(rivals) ran on \(all) of the race's seeds each; \(decided)." }
-        var line = "Racing: \(rivals) ran on a fresh seed each"
-        if k > 1, !full.isEmpty {
-            func names(_ ids: [String]) -> String {
-                ids.prefix(5).map { PeerText.escaped($0) }.joined(separator: " and ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
-            }
-            let joined = full.filter { !finalists.contains($0) }
-            line += "; \(names(full)), then ranked first, ran on \(all) of the race's seeds"
-                + (joined.isEmpty ? "" : " (\(names(joined)) joined the race when it ranked first)")
+        if !numbered, k > 1, full.count > 1, Set(full) == finalists {
+            return "Racing: \(rivals) ran on \(all) of the race's seeds each; \(decided)."
         }
+        func names(_ ids: [String]) -> String {
+            ids.prefix(5).map { PeerText.escaped($0) }.joined(separator: " and ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+        }
+        var line = "Racing: \(rivals) ran on a fresh seed each"
+        if k > 1, !full.isEmpty { line += "; \(names(full)), then ranked first, ran on \(all) of the race's seeds" }
+        var joined: [String] = []
+        for job in raced where !finalists.contains(job.job.configID) && !joined.contains(job.job.configID) {
+            joined.append(job.job.configID)
+        }
+        if !joined.isEmpty { line += " (\(names(joined)) joined the race when it ranked first)" }
         return line + "; \(decided)."
     }
 
-    /// The race's first step, a fresh seed for each finalist, is stored before any later step;
-    /// a later step gives one configuration its missing seeds in order, so a configuration that
-    /// joins the race starts with its first-seed job followed by its next: that ends the first step.
+    /// For a store whose race jobs carry no step (written before steps were numbered): the race's
+    /// first step, a fresh seed for each finalist, is stored before any later step; a later step
+    /// gives one configuration its missing seeds in order, so a configuration that joins the race
+    /// starts with its first-seed job followed by its next: that ends the first step. (It cannot
+    /// tell a joiner from a finalist when race_seeds is 1, nor the last finalist overtaking.)
     static func finalists(_ raced: [StoredJob], firstSeed: UInt64) -> Set<String> {
         var finalists = Set<String>()
         for (i, job) in raced.enumerated() {

@@ -45,9 +45,17 @@ extension Coordinator {
     }
 
     /// The first-ranked configuration's missing race seeds; none once it has them all, or when the
-    /// race never began (no rival), or when nothing ranks with a mean.
+    /// race never began (no rival), or when nothing ranks with a mean, or once η configurations
+    /// have had them: each such step waits for every job to end, so a noisy grid whose every
+    /// leader falls back on its fresh seeds would otherwise run its race one job at a time.
     private func runBestOnEveryRaceSeed(_ count: Int) throws -> Bool {
         guard !racedJobs.isEmpty else { return false }
+        let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
+        let laterSteps = try store.events(kind: .raced).count - 1
+        guard laterSteps < limit else {
+            logger.notice("racing: \(limit) configurations ranked first in turn and ran on the race's seeds; the race ends there")
+            return false
+        }
         let (jobs, ranked, _) = try ranking()
         guard let best = ranked.first, best.status == .ok, best.metricMean != nil, best.nDiverged == 0,
               let representative = jobs.first(where: { $0.configID == best.configID }),

@@ -16,10 +16,16 @@ extension SweepRun {
             if try store.specHash == sweep.planHash { return store }
             let old = try? SweepSpec.parse(yaml: try store.specText, file: try store.specPath)
             let diff = old.map { SpecDiff(from: $0, to: sweep).description } ?? "(the stored spec no longer parses)"
-            // Racing's jobs are not the spec's to plan (docs/design.md, "Racing").
-            let stored = Set(try store.jobs().map(\.job.id)).subtracting(try store.racedJobIDs())
+            // Racing's jobs are not the spec's to plan, nor its seeds the spec's to take
+            // (docs/design.md, "Racing").
+            let jobs = try store.jobs(), raced = try store.racedJobIDs()
+            let stored = Set(jobs.map(\.job.id)).subtracting(raced)
+            let racedSeeds = jobs.filter { raced.contains($0.id) }.map(\.job.seed)
+            let raceSeeds = racedSeeds.min().map { first in
+                first...max(racedSeeds.max() ?? first, Racing.seeds(startingAt: first, count: Racing.seedCount(for: sweep)).last ?? first)
+            }
             let added: [Job]
-            switch SpecChange(stored: old, storedJobIDs: stored, new: sweep) {
+            switch SpecChange(stored: old, storedJobIDs: stored, new: sweep, raceSeeds: raceSeeds) {
             case .same: added = []
             case .grows(let jobs): added = jobs
             case .alters(let reason):

@@ -148,6 +148,12 @@ extension SweepStore {
         """
         ALTER TABLE results ADD COLUMN rungs_before INTEGER;
         """,
+        // 6 → 7: which step of the race added each raced job: 1 the finalists' fresh seeds, 2 and on
+        // a first-ranked configuration's other seeds, one step each (docs/design.md, "Racing").
+        // NULL for race jobs stored before, whose steps the report then infers from their order.
+        """
+        ALTER TABLE raced ADD COLUMN step INTEGER;
+        """,
     ]
 
     /// Brings `database` to `schemaVersion`, all steps in one transaction: a crash or a failing

@@ -18,9 +18,12 @@ public enum SpecChange: Equatable, Sendable {
 
     /// - Parameters:
     ///   - stored: the spec the sweep was created (or last grown) with; nil if it no longer parses.
-    ///   - storedJobIDs: the ids of every job in the sweep's store.
+    ///   - storedJobIDs: the ids of every job in the sweep's store (racing's excepted).
     ///   - new: the spec of this run.
-    public init(stored: SweepSpec?, storedJobIDs: Set<String>, new: SweepSpec) {
+    ///   - raceSeeds: the seeds racing used or will use, if it began (docs/design.md, "Racing"): a
+    ///     spec that plans one of them alters the sweep, since the race's seeds must be ones the
+    ///     grid never saw.
+    public init(stored: SweepSpec?, storedJobIDs: Set<String>, new: SweepSpec, raceSeeds: ClosedRange<UInt64>? = nil) {
         guard let stored else {
             self = .alters(reason: "the stored spec no longer parses, so its evaluation and metric cannot be compared")
             return
@@ -31,6 +34,12 @@ public enum SpecChange: Equatable, Sendable {
         }
         if stored.evaluation != new.evaluation {
             self = .alters(reason: "the evaluation sampler changed, so finished runs would not compare with new ones")
+            return
+        }
+        if let raceSeeds, let taken = new.seeds.first(where: raceSeeds.contains) {
+            let range = raceSeeds.count == 1 ? "\(raceSeeds.lowerBound)" : "\(raceSeeds.lowerBound)–\(raceSeeds.upperBound)"
+            self = .alters(reason: "seed \(taken) is one of racing's (\(range)), which must stay seeds the grid never planned; "
+                           + "add seeds above \(raceSeeds.upperBound) instead")
             return
         }
         let plan = Planner.plan(new)

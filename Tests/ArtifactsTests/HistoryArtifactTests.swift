@@ -1,7 +1,7 @@
 import EBMCore
 import Foundation
 import Report
-import Store
+@testable import Store
 import Sweep
 import Testing
 @testable import Artifacts
@@ -80,7 +80,8 @@ struct HistoryArtifactTests {
 
     /// Three configurations' race jobs stored in `steps` (each a list of (configuration index, seed)),
     /// all ended ok; returns the racing line for race_seeds `k`.
-    func racingLine(steps: [[(Int, UInt64)]], k: Int) throws -> (line: String?, ids: [String]) {
+    /// `legacy`: the store's race jobs lose their steps, as in a store written before they were numbered.
+    func racingLine(steps: [[(Int, UInt64)]], k: Int, legacy: Bool = false) throws -> (line: String?, ids: [String]) {
         let fixture = try SweepDatabaseFixture()
         let ranked = try fixture.writeArtifacts()
         let ids = ranked.prefix(3).map(\.configID)
@@ -90,6 +91,7 @@ struct HistoryArtifactTests {
             try fixture.store.race(jobs, detail: "step")
             for job in jobs { try fixture.store.record(SweepDatabaseFixture.result(for: job, status: .ok)) }
         }
+        if legacy { _ = try fixture.store.database.execute("UPDATE raced SET step = NULL") }
         let stored = try fixture.store.jobs(), results = try fixture.store.resultSummaries()
         let configurations = ConfigurationResults.from(ranked: Ranking.rank(jobs: stored.map(\.job), results: results, metric: .kdeNLL),
                                                        jobs: stored.map(\.job), results: results, metric: .kdeNLL, swept: [])
@@ -102,8 +104,30 @@ struct HistoryArtifactTests {
         #expect(joined.line?.contains("its 1 closest rival (tied with it) ran on a fresh seed each; \(joined.ids[2]), then ranked first, "
                                       + "ran on both of the race's seeds (\(joined.ids[2]) joined the race when it ranked first)") == true,
                 "\(joined.line ?? "nil")")
-        let old = try racingLine(steps: [[(0, 3), (1, 3), (0, 4), (1, 4)]], k: 2)
+        let old = try racingLine(steps: [[(0, 3), (1, 3), (0, 4), (1, 4)]], k: 2, legacy: true)
         #expect(old.line?.contains("its 1 closest rival (tied with it) ran on both of the race's seeds each") == true, "\(old.line ?? "nil")")
+        let oldJoiner = try racingLine(steps: [[(0, 3), (1, 3)], [(2, 3), (2, 4)]], k: 2, legacy: true)
+        #expect(oldJoiner.line == joined.line, "an unnumbered store's joiner is told from the order of its jobs")
+    }
+
+    /// The last finalist overtakes the best on its fresh seed and runs on the rest: its first-seed
+    /// job is followed by its next, which an unnumbered store reads as a joiner's.
+    @Test("the racing line tells a finalist that overtook from a joiner by the step that added its jobs")
+    func racingLineOvertakingFinalist() throws {
+        let overtaken = try racingLine(steps: [[(0, 3), (1, 3)], [(1, 4)]], k: 2)
+        let line = try #require(overtaken.line)
+        #expect(line.contains("its 1 closest rival (tied with it) ran on a fresh seed each; \(overtaken.ids[1]), then ranked first, "
+                              + "ran on both of the race's seeds;"), "\(line)")
+        #expect(!line.contains("joined"), "\(line)")
+    }
+
+    @Test("with one race seed the racing line names no 'other seeds' and no 'all 1', and still tells a joiner")
+    func racingLineOneSeed() throws {
+        let (line, ids) = try racingLine(steps: [[(0, 3), (1, 3)], [(2, 3)]], k: 1)
+        let text = try #require(line)
+        #expect(text.contains("its 1 closest rival (tied with it) ran on a fresh seed each (\(ids[2]) joined the race when it ranked first);"),
+                "\(text)")
+        #expect(!text.contains("all 1") && !text.contains("other seeds"), "\(text)")
     }
 
     @Test("the successive-halving figure draws each configuration's means at the rule's rungs from the store, stopped ones grey")

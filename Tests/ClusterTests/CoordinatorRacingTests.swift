@@ -10,12 +10,13 @@ import Wire
 /// a scripted worker reports chosen metrics, so which configurations are tied with the best is known.
 @Suite("Racing in the coordinator")
 struct CoordinatorRacingTests {
-    static func yaml(raceSeeds: Int, rule: String = "none", reduction: Int = 3, seeds: String = "0, 1") -> String {
+    static func yaml(raceSeeds: Int, rule: String = "none", reduction: Int = 3, seeds: String = "0, 1",
+                     lrs: String = "0.001, 0.002, 0.003") -> String {
         """
         name: t
         method: ml
         fixed: {data_size: 64, neurons: 4, hidden_layers: 1, batch_size: 8, iterations: 5}
-        grid: {lr: [0.001, 0.002, 0.003]}
+        grid: {lr: [\(lrs)]}
         seeds: [\(seeds)]
         evaluation: {samples: 10, sampler: {init: normal, step_size: 5.0e-4, steps: 1}}
         early_stopping: {type: \(rule), min_iterations: 2, reduction_factor: \(reduction), race_seeds: \(raceSeeds)}
@@ -138,6 +139,25 @@ struct CoordinatorRacingTests {
         }
         #expect(outcome == .finished && given.count == 6 + 2 + 2)
         #expect(given.suffix(2).allSatisfy { $0.config.lr == 0.003 } && given.suffix(2).map(\.config.seed) == [2, 3])
+    }
+
+    /// Six configurations, means 1.53, 1.54, … 1.58 on two seeds that disagree, η = 2, one race
+    /// seed on which every configuration scores 3.0: the two finalists fall back, then each new
+    /// leader does in turn. After η of them the race ends instead of running one job at a time
+    /// through the whole grid.
+    @Test("The race gives the race seeds to at most η configurations that rank first in turn")
+    func leadersInTurnAreCapped() throws {
+        let rig = try CoordinatorRig(yaml: Self.yaml(raceSeeds: 1, reduction: 2, lrs: "0.001, 0.002, 0.003, 0.004, 0.005, 0.006"))
+        let planned: [Int: (Double, Double)] = [1: (1.50, 1.56), 2: (1.58, 1.50), 3: (1.52, 1.58), 4: (1.60, 1.52),
+                                                5: (1.54, 1.60), 6: (1.62, 1.54)]
+        let (outcome, given, _) = try Self.run(rig) { lr, seed in
+            guard seed < 2, let values = planned[Int((lr * 1000).rounded())] else { return 3.0 }
+            return seed == 0 ? values.0 : values.1
+        }
+        #expect(outcome == .finished)
+        let raced = given.dropFirst(12)
+        #expect(raced.map(\.config.lr) == [0.001, 0.002, 0.003, 0.004], "the finalists, then two leaders in turn: \(raced.map(\.config.lr))")
+        #expect(try rig.store.events(kind: .raced).count == 3)
     }
 
     @Test("A coordinator killed during the race's first seeds resumes it where it stood: the first-ranked then runs on the rest, nothing twice")

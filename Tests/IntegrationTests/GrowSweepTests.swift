@@ -54,4 +54,28 @@ struct GrowSweepTests {
         #expect(restarted.count == 2)
         for job in restarted { #expect(job.finishedAt != jobsBefore.first { $0.id == job.id }?.finishedAt) }
     }
+
+    /// A store whose race ran on seed 1 (and would run on 2 next: race_seeds 2), as the
+    /// coordinator leaves it; then the user adds seed 2 to the spec.
+    @Test("A spec that grows a sweep into the seeds its race used or will use is refused before anything runs")
+    func growIntoTheRace() throws {
+        let harness = try ProcessHarness(label: "grow-race")
+        let out = harness.directory.appendingPathComponent("out").path
+        let stopping = "\nearly_stopping: {type: asha, min_iterations: 5, race_seeds: 2}\n"
+        let text = SweepFixtures.spec(name: "race", iterations: 20, seeds: [0]) + stopping
+        let small = try SweepFixtures.write(text, in: harness, as: "small.yaml")
+        let spec = try SweepSpec.load(path: small)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let planned = Planner.plan(spec)
+        let store = try SweepStore.create(at: out + "/sweep.sqlite", name: spec.name, specText: text, specHash: spec.planHash,
+                                          specPath: small, jobs: planned)
+        try store.race(Racing.jobs(rivals: planned, seeds: [1]), detail: "finalists")
+        let grown = try SweepFixtures.write(SweepFixtures.spec(name: "race", iterations: 20, seeds: [0, 2]) + stopping,
+                                            in: harness, as: "grown.yaml")
+        let refused = try harness.run("ebm-sweep", ["run", grown, "--out", out, "--local-workers", "1"])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("seed 2 is one of racing's (1–2)") && refused.output.contains("add seeds above 2"),
+                "\(refused.output)")
+        #expect(try #require(SweepFixtures.jobs(in: out)).count == 4, "nothing added")
+    }
 }

@@ -1,6 +1,6 @@
 import EBMCore
 import Foundation
-import Store
+@testable import Store
 import Sweep
 import Testing
 
@@ -25,5 +25,31 @@ struct RacingStoreTests {
                                           specPath: "t.yaml", jobs: planned)
         #expect(try other.race([], detail: "none close") == 0)
         #expect(try other.hasRaced() && other.racedJobIDs().isEmpty && other.jobs().count == 2)
+    }
+
+    @Test("each step of a race numbers its jobs 1, 2, …; a store whose race jobs predate the numbers keeps adding unnumbered ones")
+    func steps() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("race-steps-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spec = try SweepSpec.parse(yaml: "name: t\nmethod: ml\nfixed: {iterations: 5}\ngrid: {lr: [0.001, 0.002]}\nseeds: [0]\n",
+                                       file: "t.yaml")
+        let planned = Planner.plan(spec)
+        func store(_ name: String) throws -> SweepStore {
+            try SweepStore.create(at: directory + "/\(name).sqlite", name: "t", specText: "", specHash: spec.planHash,
+                                  specPath: "t.yaml", jobs: planned)
+        }
+        let numbered = try store("numbered")
+        try numbered.race(Racing.jobs(rivals: planned, seeds: [1]), detail: "finalists")
+        try numbered.race([], detail: "a decision without jobs is no step")
+        try numbered.race(Racing.jobs(rivals: [planned[1]], seeds: [2, 3]), detail: "the first-ranked")
+        #expect(try numbered.racedSteps().map(\.step) == [1, 1, 2, 2])
+        #expect(try numbered.racedSteps().map(\.jobID) == Racing.jobs(rivals: planned, seeds: [1]).map(\.id)
+                + Racing.jobs(rivals: [planned[1]], seeds: [2, 3]).map(\.id))
+
+        let legacy = try store("legacy")
+        try legacy.race(Racing.jobs(rivals: planned, seeds: [1]), detail: "finalists")
+        _ = try legacy.database.execute("UPDATE raced SET step = NULL")
+        try legacy.race(Racing.jobs(rivals: [planned[0]], seeds: [2]), detail: "the first-ranked")
+        #expect(try legacy.racedSteps().map(\.step) == [nil, nil, nil])
     }
 }

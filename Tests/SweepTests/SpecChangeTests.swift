@@ -34,6 +34,22 @@ struct SpecChangeTests {
         #expect(jobs.map(\.seed) == [0, 1])
     }
 
+    @Test("a new seed that racing used or will use alters the sweep; one above the race's grows it")
+    func raceSeeds() throws {
+        let stored = try spec(Self.base)
+        let ids = Set(Planner.plan(stored).map(\.id))
+        for seeds in ["[0, 1, 2]", "[0, 1, 4]"] {
+            let grown = try spec(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: \(seeds)"))
+            guard case .alters(let reason) = SpecChange(stored: stored, storedJobIDs: ids, new: grown, raceSeeds: 2...4) else {
+                Issue.record("seeds \(seeds) grew into the race's 2–4")
+                continue
+            }
+            #expect(reason.contains("racing's (2–4)") && reason.contains("above 4"), "\(reason)")
+        }
+        let above = try spec(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, 1, 5]"))
+        #expect(Self.added(SpecChange(stored: stored, storedJobIDs: ids, new: above, raceSeeds: 2...4))?.map(\.seed) == [5, 5])
+    }
+
     @Test("a new seed, or a new grid axis that includes the current value, grows it")
     func seedAndAxis() throws {
         let moreSeeds = Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, 1, 2]")
