@@ -29,7 +29,8 @@ extension SweepArtifacts {
         let finishes = stored.compactMap { s in
             s.status.isFinished ? s.finishedAt.map { BestHistory.Finish(job: s.job, at: $0, status: s.status) } : nil
         }
-        let trace = BestHistory.trace(jobs: stored.map(\.job), raced: raced, finishes: finishes, results: results,
+        let added = Dictionary(stored.compactMap { s in s.addedAt.map { (s.job.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let trace = BestHistory.trace(jobs: stored.map(\.job), raced: raced, added: added, finishes: finishes, results: results,
                                       start: start, metric: metric)
         let raceStart = raced.isEmpty ? nil : try store.firstEvent(kind: .raced)?.at.timeIntervalSince(start)
         let end = finishes.map { $0.at.timeIntervalSince(start) }.max() ?? 0

@@ -17,9 +17,12 @@ public struct StoredJob: Sendable, Equatable {
     public var seconds: Double?
     /// Why the job failed or diverged.
     public var error: String?
+    /// When the job joined a sweep that already existed (grown or raced); nil for the jobs the
+    /// sweep was created with (and for jobs stored before this was recorded).
+    public var addedAt: Date?
 
     public init(job: Job, status: RunStatus, attempts: Int, worker: String? = nil, startedAt: Date? = nil,
-                finishedAt: Date? = nil, seconds: Double? = nil, error: String? = nil) {
+                finishedAt: Date? = nil, seconds: Double? = nil, error: String? = nil, addedAt: Date? = nil) {
         self.job = job
         self.status = status
         self.attempts = attempts
@@ -28,6 +31,7 @@ public struct StoredJob: Sendable, Equatable {
         self.finishedAt = finishedAt
         self.seconds = seconds
         self.error = error
+        self.addedAt = addedAt
     }
 
     public var id: String { job.id }

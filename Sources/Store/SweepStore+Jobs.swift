@@ -95,7 +95,7 @@ extension SweepStore {
         try database.transaction { () throws(StoreError) in
             try database.execute("UPDATE sweep SET spec_text = ?, spec_hash = ?, spec_path = ? WHERE id = 1",
                                  [.text(specText), .text(specHash), .text(specPath)])
-            let added = try insert(jobs, ignoringExisting: true)
+            let added = try insert(jobs, ignoringExisting: true, addedAt: date)
             try log(event: StoreEvent(at: date, kind: .grown, detail: "\(added) jobs added from \(specPath)"))
             return added
         }
@@ -103,16 +103,18 @@ extension SweepStore {
 
     // MARK: Helpers
 
-    /// Inserts jobs as pending; the caller holds the transaction.
-    func insert(_ jobs: [Job], ignoringExisting: Bool) throws(StoreError) -> Int {
+    /// Inserts jobs as pending; the caller holds the transaction. `addedAt`: when they joined a
+    /// sweep that already existed (grown or raced); nil for the jobs it is created with.
+    func insert(_ jobs: [Job], ignoringExisting: Bool, addedAt: Date? = nil) throws(StoreError) -> Int {
         let verb = ignoringExisting ? "INSERT OR IGNORE" : "INSERT"
         let statement = try database.prepare(
-            "\(verb) INTO jobs (job_id, config_id, seed, config_json, status, attempts) VALUES (?, ?, ?, ?, ?, 0)")
+            "\(verb) INTO jobs (job_id, config_id, seed, config_json, status, attempts, added_at) VALUES (?, ?, ?, ?, ?, 0, ?)")
+        let added: SQLiteValue = addedAt.map { .text(StoreCoding.timestamp($0)) } ?? .null
         var inserted = 0
         for job in jobs {
             try statement.bind([.text(job.id), .text(job.configID), .integer(Int64(bitPattern: job.seed)),
                                 .text(try StoreCoding.configJSON(job.config, path: path)),
-                                .text(RunStatus.pending.rawValue)])
+                                .text(RunStatus.pending.rawValue), added])
             while try statement.step() {}
             inserted += database.changes
         }
@@ -132,7 +134,7 @@ extension SweepStore {
     }
 
     static let jobColumns = "SELECT job_id, config_id, seed, config_json, status, attempts, worker, started_at, "
-        + "finished_at, seconds, error FROM jobs"
+        + "finished_at, seconds, error, added_at FROM jobs"
 
     private func storedJob(_ row: Statement) throws(StoreError) -> StoredJob {
         let config = try StoreCoding.config(row.string(at: 3), path: path)
@@ -141,7 +143,7 @@ extension SweepStore {
                       seed: UInt64(bitPattern: row.int64(at: 2)), config: config)
         return StoredJob(job: job, status: status, attempts: Int(row.int64(at: 5)), worker: row.optionalString(at: 6),
                          startedAt: try optionalDate(row, 7), finishedAt: try optionalDate(row, 8),
-                         seconds: row.optionalDouble(at: 9), error: row.optionalString(at: 10))
+                         seconds: row.optionalDouble(at: 9), error: row.optionalString(at: 10), addedAt: try optionalDate(row, 11))
     }
 
     func optionalDate(_ row: Statement, _ column: Int32) throws(StoreError) -> Date? {

@@ -10,7 +10,7 @@ extension SweepStore {
     @discardableResult
     public func race(_ jobs: [Job], detail: String, at date: Date = Date()) throws(StoreError) -> Int {
         try database.transaction { () throws(StoreError) in
-            let added = try insert(jobs, ignoringExisting: true)
+            let added = try insert(jobs, ignoringExisting: true, addedAt: date)
             // The next step's number; none in a store whose earlier race jobs have none (stored
             // before steps were), so its steps stay inferred from their order alone.
             let unnumbered = try database.query("SELECT COUNT(*) FROM raced WHERE step IS NULL") { (row: Statement) throws(StoreError) in

@@ -149,10 +149,14 @@ extension SweepStore {
         ALTER TABLE results ADD COLUMN rungs_before INTEGER;
         """,
         // 6 → 7: which step of the race added each raced job: 1 the finalists' fresh seeds, 2 and on
-        // a first-ranked configuration's other seeds, one step each (docs/design.md, "Racing").
+        // a first-ranked configuration's other seeds, one step each (docs/design.md, "Racing");
         // NULL for race jobs stored before, whose steps the report then infers from their order.
+        // And when a job joined the sweep after its creation (grown or raced), so the best over
+        // time waits for the seeds a configuration had then, not for seeds added later; NULL for
+        // the jobs a sweep was created with, and for every job stored before.
         """
         ALTER TABLE raced ADD COLUMN step INTEGER;
+        ALTER TABLE jobs ADD COLUMN added_at TEXT;
         """,
     ]
 

@@ -7,6 +7,8 @@ import Foundation
 ///
 /// A configuration enters once every seed the spec planned for it has ended (completed, stopped,
 /// diverged or failed): until then its mean is a few seeds' and the ranking's rules do not hold.
+/// A seed added later (a grown sweep) counts from when it was added: the configuration stays in
+/// with its mean so far, which the new seed updates when it ends.
 /// Racing's seeds are not waited for; each one that ends updates its configuration's mean. The best
 /// at a moment is what `Ranking` would rank first among the configurations entered by then, if it
 /// has a mean and no diverged seed (a sweep whose entered configurations all lack one has no best yet).
@@ -48,13 +50,25 @@ public enum BestHistory {
     /// and every configuration's entry.
     /// - Parameters:
     ///   - jobs: every job of the sweep, racing's included; `raced` names racing's.
+    ///   - added: when each job added to the sweep after its creation was added (by job id); a
+    ///     job not named was planned from the start.
     ///   - finishes: the jobs that ended; ties in time are taken in job id order.
     ///   - results: the recorded results (their worker-seconds and metrics).
     ///   - start: the sweep's first lease.
-    public static func trace(jobs: [Job], raced: Set<String>, finishes: [Finish], results: [ResultSummary],
-                             start: Date, metric: RankingMetric) -> (best: [Point], entries: [Entry]) {
+    public static func trace(jobs: [Job], raced: Set<String>, added: [String: Date] = [:], finishes: [Finish],
+                             results: [ResultSummary], start: Date, metric: RankingMetric) -> (best: [Point], entries: [Entry]) {
         var planned: [String: Int] = [:]
-        for job in jobs where !raced.contains(job.id) { planned[job.configID, default: 0] += 1 }
+        var later: [(at: Date, job: Job)] = []
+        for job in jobs where !raced.contains(job.id) {
+            if let at = added[job.id] { later.append((at, job)) } else { planned[job.configID, default: 0] += 1 }
+        }
+        later.sort { ($0.at, $0.job.id) < ($1.at, $1.job.id) }
+        var nextLater = 0
+        var uncounted = Set(later.map(\.job.id))
+        func count(_ job: Job) {
+            if uncounted.remove(job.id) != nil { planned[job.configID, default: 0] += 1 }
+        }
+        var entered: Set<String> = []
         let resultByJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { a, _ in a })
         var ended: [String: [Finish]] = [:]
         var candidates: [String: MetricSummary] = [:]
@@ -65,6 +79,13 @@ public enum BestHistory {
         var best: [Point] = [], entries: [Entry] = []
         var workerSeconds = 0.0
         for finish in finishes.sorted(by: { ($0.at, $0.job.id) < ($1.at, $1.job.id) }) {
+            // Seeds added by then are waited for; one that ends is counted even if the clocks
+            // say it ended before it was added.
+            while nextLater < later.count, later[nextLater].at <= finish.at {
+                count(later[nextLater].job)
+                nextLater += 1
+            }
+            count(finish.job)
             let configID = finish.job.configID
             // A worker's claim of its time: one that cannot be a real run's is not added up.
             if let seconds = resultByJob[finish.job.id]?.seconds, seconds.isFinite, seconds >= 0, seconds < ResultSummary.implausibleSeconds {
@@ -74,8 +95,9 @@ public enum BestHistory {
             var entering = false
             if !raced.contains(finish.job.id) {
                 planned[configID, default: 0] -= 1
-                entering = planned[configID] == 0
+                entering = planned[configID] == 0 && entered.insert(configID).inserted
             }
+            // An entered configuration waiting for a seed added later keeps its mean so far.
             guard planned[configID, default: 0] <= 0, let mine = ended[configID] else { continue }
             let elapsed = finish.at.timeIntervalSince(start)
             let row = Ranking.rank(jobs: mine.map(\.job), statuses: Dictionary(mine.map { ($0.job.id, $0.status) }, uniquingKeysWith: { a, _ in a }),

@@ -25,9 +25,36 @@ struct BestHistoryTests {
                               worker: "w", seconds: seconds, secondsPerIteration: 0.01, iterationsRun: 100))
     }
 
-    func trace(_ all: [Job], _ ends: [(BestHistory.Finish, ResultSummary)], raced: Set<String> = [],
+    func trace(_ all: [Job], _ ends: [(BestHistory.Finish, ResultSummary)], raced: Set<String> = [], added: [String: Date] = [:],
                metric: RankingMetric = .kdeNLL) -> (best: [BestHistory.Point], entries: [BestHistory.Entry]) {
-        BestHistory.trace(jobs: all, raced: raced, finishes: ends.map(\.0), results: ends.map(\.1), start: start, metric: metric)
+        BestHistory.trace(jobs: all, raced: raced, added: added, finishes: ends.map(\.0), results: ends.map(\.1), start: start,
+                          metric: metric)
+    }
+
+    /// The sweep grown by a seed (2) for every configuration an hour in, after its first two seeds
+    /// had all ended: lr 1e-3 was best from 30 s; its new seed moves its mean when it ends.
+    @Test("a seed added to a grown sweep is waited for from when it was added: the best before it stays, and the new seed moves its mean")
+    func grownSweep() throws {
+        let first = try sweep()
+        let grown = Planner.plan(try spec("method: ml\ngrid:\n  lr: [0.001, 0.002, 0.003]\nseeds: [0, 1, 2]\n"))
+        let new = grown.filter { $0.seed == 2 }
+        let added = Dictionary(uniqueKeysWithValues: new.map { ($0.id, start.addingTimeInterval(3600)) })
+        let history = trace(grown, [
+            ended(job(first, lr: 0.001, seed: 0), at: 10, 2.0),
+            ended(job(first, lr: 0.002, seed: 0), at: 20, 2.5),
+            ended(job(first, lr: 0.001, seed: 1), at: 30, 2.2),     // lr 1e-3 complete: best (2.1)
+            ended(job(first, lr: 0.002, seed: 1), at: 40, 2.7),
+            ended(job(first, lr: 0.003, seed: 0), at: 50, 3.0),
+            ended(job(first, lr: 0.003, seed: 1), at: 60, 3.0),
+            ended(job(grown, lr: 0.002, seed: 2), at: 4000, 2.6),
+            ended(job(grown, lr: 0.001, seed: 2), at: 4100, 2.3),   // its mean now 2.1667
+            ended(job(grown, lr: 0.003, seed: 2), at: 4200, 3.0),
+        ], added: added)
+        let best = job(first, lr: 0.001, seed: 0).configID
+        #expect(history.best.map(\.configID) == [best, best])
+        #expect(history.best.map(\.elapsed) == [30, 4100])
+        #expect(history.best.map(\.seeds) == [2, 3] && abs(history.best[1].mean - 6.5 / 3) < 1e-12)
+        #expect(history.entries.map(\.elapsed) == [30, 40, 60], "each configuration enters once")
     }
 
     @Test("a configuration counts once all its planned seeds have ended: a better one with a seed still running is not yet best")
