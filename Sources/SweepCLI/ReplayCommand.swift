@@ -13,7 +13,7 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
         TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, at each of those rungs, how well the configurations' means there predict their final ranking.
 
-        The oracle row is a yardstick, not a rule: it stops exactly the configurations that trail the grid's best at a rung.
+        The oracle row is a yardstick, not a rule: it stops exactly the configurations that trail the grid's best at a rung, with no seed noise to allow for (docs/design.md, "The oracle").
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
