@@ -142,8 +142,13 @@ public enum SweepArtifacts {
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let steps = try store.racedSteps()
         let raced = steps.compactMap { byID[$0.jobID] }
-        let decided = "the best, \(PeerText.escaped(best.configID)), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
+        var decided = "the best, \(PeerText.escaped(best.configID)), was decided on \(best.okCount) seed\(best.okCount == 1 ? "" : "s")"
         guard let first = raced.first?.job.seed else { return "Racing: no configuration was tied with the best; \(decided)." }
+        // The race ends once η configurations have ranked first in turn (docs/design.md, "Racing").
+        if !raced.contains(where: { $0.job.configID == best.configID }) {
+            decided = "the best, \(PeerText.escaped(best.configID)), ranked first only once the race had ended, and was decided "
+                + "on its \(best.okCount) planned seed\(best.okCount == 1 ? "" : "s") without racing"
+        }
         let k = max(raceSeeds, Set(raced.map(\.job.seed)).count)
         let numbered = steps.allSatisfy { $0.step != nil }
         let finalists = numbered

@@ -50,12 +50,6 @@ extension Coordinator {
     /// leader falls back on its fresh seeds would otherwise run its race one job at a time.
     private func runBestOnEveryRaceSeed(_ count: Int) throws -> Bool {
         guard !racedJobs.isEmpty else { return false }
-        let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
-        let laterSteps = try store.events(kind: .raced).count - 1
-        guard laterSteps < limit else {
-            logger.notice("racing: \(limit) configurations ranked first in turn and ran on the race's seeds; the race ends there")
-            return false
-        }
         let (jobs, ranked, _) = try ranking()
         guard let best = ranked.first, best.status == .ok, best.metricMean != nil, best.nDiverged == 0,
               let representative = jobs.first(where: { $0.configID == best.configID }),
@@ -65,6 +59,11 @@ extension Coordinator {
         let seeds = Racing.seeds(startingAt: first, count: count)
         let added = Racing.jobs(rivals: [representative], seeds: seeds).filter { scheduler.job(withID: $0.id) == nil }
         guard !added.isEmpty else { return false }
+        let limit = spec.earlyStopping?.reductionFactor ?? EarlyStopping.defaultReductionFactor
+        guard try store.events(kind: .raced).count - 1 < limit else {
+            logger.notice("racing: ended after \(limit) configurations ranked first in turn; \(best.configID) ranks first on \(best.nOK) seeds without running on the race's")
+            return false
+        }
         try add(added, detail: "\(best.configID) ranks first after \(best.nOK) seeds: it runs on the race's other seeds ("
                 + added.map { String($0.seed) }.joined(separator: ", ") + ")")
         logger.notice("racing: \(best.configID) ranks first; it runs on \(added.count) more seed\(added.count == 1 ? "" : "s")")

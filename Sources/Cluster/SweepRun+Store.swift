@@ -20,10 +20,7 @@ extension SweepRun {
             // (docs/design.md, "Racing").
             let jobs = try store.jobs(), raced = try store.racedJobIDs()
             let stored = Set(jobs.map(\.job.id)).subtracting(raced)
-            let racedSeeds = jobs.filter { raced.contains($0.id) }.map(\.job.seed)
-            let raceSeeds = racedSeeds.min().map { first in
-                first...max(racedSeeds.max() ?? first, Racing.seeds(startingAt: first, count: Racing.seedCount(for: sweep)).last ?? first)
-            }
+            let raceSeeds = Racing.reservedSeeds(raced: jobs.filter { raced.contains($0.id) }.map(\.job.seed), spec: sweep)
             let added: [Job]
             switch SpecChange(stored: old, storedJobIDs: stored, new: sweep, raceSeeds: raceSeeds) {
             case .same: added = []

@@ -15,6 +15,14 @@ public enum Racing {
         (0..<UInt64(max(0, count))).map { first &+ $0 }
     }
 
+    /// The seeds a race uses or will use under `spec`, once it began: from its first (the lowest
+    /// of `raced`, the seeds of the jobs it added) through `seedCount(for: spec)` seeds on, or the
+    /// largest it used if that is further; nil before a race added a job.
+    public static func reservedSeeds(raced: [UInt64], spec: SweepSpec) -> ClosedRange<UInt64>? {
+        guard let first = raced.min(), let used = raced.max() else { return nil }
+        return first...max(used, seeds(startingAt: first, count: seedCount(for: spec)).last ?? first)
+    }
+
     /// One job per configuration of `rivals` (any one job of each) and seed of `seeds`, ids
     /// `<config id>-s<seed>` as the planner makes them.
     public static func jobs(rivals: [Job], seeds: [UInt64]) -> [Job] {

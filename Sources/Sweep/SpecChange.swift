@@ -20,9 +20,9 @@ public enum SpecChange: Equatable, Sendable {
     ///   - stored: the spec the sweep was created (or last grown) with; nil if it no longer parses.
     ///   - storedJobIDs: the ids of every job in the sweep's store (racing's excepted).
     ///   - new: the spec of this run.
-    ///   - raceSeeds: the seeds racing used or will use, if it began (docs/design.md, "Racing"): a
-    ///     spec that plans one of them alters the sweep, since the race's seeds must be ones the
-    ///     grid never saw.
+    ///   - raceSeeds: the seeds racing used or will use, if it began (`Racing.reservedSeeds`): a
+    ///     spec that adds one of them alters the sweep, since the race's seeds must be ones the
+    ///     grid never saw (docs/design.md, "Racing").
     public init(stored: SweepSpec?, storedJobIDs: Set<String>, new: SweepSpec, raceSeeds: ClosedRange<UInt64>? = nil) {
         guard let stored else {
             self = .alters(reason: "the stored spec no longer parses, so its evaluation and metric cannot be compared")
@@ -36,7 +36,9 @@ public enum SpecChange: Equatable, Sendable {
             self = .alters(reason: "the evaluation sampler changed, so finished runs would not compare with new ones")
             return
         }
-        if let raceSeeds, let taken = new.seeds.first(where: raceSeeds.contains) {
+        // Only seeds this spec adds: a sweep grown into the race's seeds before this check existed
+        // may still grow by others.
+        if let raceSeeds, let taken = new.seeds.first(where: { raceSeeds.contains($0) && !stored.seeds.contains($0) }) {
             let range = raceSeeds.count == 1 ? "\(raceSeeds.lowerBound)" : "\(raceSeeds.lowerBound)–\(raceSeeds.upperBound)"
             self = .alters(reason: "seed \(taken) is one of racing's (\(range)), which must stay seeds the grid never planned; "
                            + "add seeds above \(raceSeeds.upperBound) instead")

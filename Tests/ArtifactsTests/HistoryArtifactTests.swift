@@ -121,6 +121,16 @@ struct HistoryArtifactTests {
         #expect(!line.contains("joined"), "\(line)")
     }
 
+    /// The planned best (0) never raced: the race's two configurations ran, and the η limit ended
+    /// it before the best ranked first again.
+    @Test("a best that ranks first only after the race ended is said to have been decided without racing")
+    func racingLineUnracedBest() throws {
+        let (line, ids) = try racingLine(steps: [[(1, 3), (2, 3)]], k: 2)
+        let text = try #require(line)
+        #expect(text.hasSuffix("the best, \(ids[0]), ranked first only once the race had ended, and was decided on its 3 planned seeds "
+                               + "without racing."), "\(text)")
+    }
+
     @Test("with one race seed the racing line names no 'other seeds' and no 'all 1', and still tells a joiner")
     func racingLineOneSeed() throws {
         let (line, ids) = try racingLine(steps: [[(0, 3), (1, 3)], [(2, 3)]], k: 1)

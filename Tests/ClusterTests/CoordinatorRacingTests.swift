@@ -158,6 +158,7 @@ struct CoordinatorRacingTests {
         let raced = given.dropFirst(12)
         #expect(raced.map(\.config.lr) == [0.001, 0.002, 0.003, 0.004], "the finalists, then two leaders in turn: \(raced.map(\.config.lr))")
         #expect(try rig.store.events(kind: .raced).count == 3)
+        #expect(try Self.run(rig, metric: { _, _ in 3.0 }).given.isEmpty, "a restart does not race past the limit")
     }
 
     @Test("A coordinator killed during the race's first seeds resumes it where it stood: the first-ranked then runs on the rest, nothing twice")

@@ -48,6 +48,25 @@ struct SpecChangeTests {
         }
         let above = try spec(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, 1, 5]"))
         #expect(Self.added(SpecChange(stored: stored, storedJobIDs: ids, new: above, raceSeeds: 2...4))?.map(\.seed) == [5, 5])
+        // A sweep that already plans a race seed (grown before the check) may grow by others.
+        let already = try spec(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, 1, 2]"))
+        let more = try spec(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, 1, 2, 5]"))
+        #expect(Self.added(SpecChange(stored: already, storedJobIDs: Set(Planner.plan(already).map(\.id)), new: more,
+                                      raceSeeds: 2...4))?.map(\.seed) == [5, 5])
+    }
+
+    @Test("the race's seeds run from its first through race_seeds on (by default as many as the spec's seeds), or the largest it used")
+    func reservedSeeds() throws {
+        func reserved(_ raced: [UInt64], _ stopping: String, seeds: String = "[0, 1]") throws -> ClosedRange<UInt64>? {
+            let text = Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: \(seeds)") + "\nearly_stopping: \(stopping)\n"
+            return Racing.reservedSeeds(raced: raced, spec: try spec(text))
+        }
+        #expect(try reserved([], "{type: asha, min_iterations: 10}") == nil, "no race yet")
+        #expect(try reserved([2, 2], "{type: asha, min_iterations: 10}") == 2...3, "by default two seeds, as many as the sweep's")
+        #expect(try reserved([2], "{type: asha, min_iterations: 10}", seeds: "[0, 1, 7, 8]") == 2...5, "more seeds, a longer race")
+        #expect(try reserved([2, 3], "{type: asha, min_iterations: 10, race_seeds: 4}") == 2...5)
+        #expect(try reserved([2, 3, 4], "{type: asha, min_iterations: 10, race_seeds: 1}") == 2...4, "lowered: the seeds it used stay its")
+        #expect(try reserved([2], "{type: asha, min_iterations: 10, race_seeds: 0}") == 2...2, "off: the seed it used")
     }
 
     @Test("a new seed, or a new grid axis that includes the current value, grows it")
