@@ -40,8 +40,7 @@ public enum ReplaySimulator {
         precondition(workers >= 1, "a replay needs at least one worker")
         let settings = rule.settings(minIterations: minIterations, reductionFactor: reductionFactor)
         var pruner: (any Pruner)? = rule == .oracle
-            ? OraclePruner(trace: trace, rungs: Set(Set(trace.jobs.map(\.iterations)).flatMap(settings.rungs(forIterations:))),
-                           notRun: notRun)
+            ? OraclePruner(trace: trace, rungs: trace.rungs(of: settings), notRun: notRun)
             : settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
                                   seedAware: rule != .ashaUnaware, notRun: notRun)
         let order = trace.jobs.indices.sorted { trace.jobs[$0].id < trace.jobs[$1].id }

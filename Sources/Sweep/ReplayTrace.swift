@@ -86,6 +86,12 @@ public struct ReplayTrace: Sendable, Equatable {
         self.jobs = jobs
     }
 
+    /// The rungs of `settings` over the trace's run lengths: at most a few dozen, however many
+    /// jobs the trace holds.
+    public func rungs(of settings: EarlyStopping) -> Set<Int> {
+        Set(Set(jobs.map(\.iterations)).flatMap(settings.rungs(forIterations:)))
+    }
+
     /// The first job without an evaluation at a rung of `settings` that it trained past; a replay
     /// of that rule on this trace would silently skip the rung, so it is refused instead.
     public func missingRung(for settings: EarlyStopping) -> (job: String, iteration: Int)? {

@@ -78,9 +78,7 @@ struct ReplayCommand: ParsableCommand {
         print(ReplayOutcome.table(outcomes))
         print("\nhow well each rung predicts the final ranking (configurations without a diverged seed, on their "
               + "seeds that ended ok; README, \"Early stopping\"):\n")
-        // The rules' rungs: at most a few dozen, however many the trace holds.
-        let rungs = Set(Set(parsed.jobs.map(\.iterations)).flatMap(settings.rungs(forIterations:))).sorted()
-        print(RungAgreement.table(RungAgreement.measure(parsed, rungs: rungs)))
+        print(RungAgreement.table(RungAgreement.measure(parsed, rungs: parsed.rungs(of: settings).sorted())))
     }
 
     /// The configurations a sweep of `path` would never start under an active rule; refused when
