@@ -13,18 +13,19 @@
 /// (`Pruner.recordDivergence`), unless a rung caught it first.
 public enum ReplaySimulator {
     /// The rules a replay compares; `asha-unaware` is ASHA with each job its own trial, `oracle`
-    /// the yardstick no sweep can run (`OraclePruner`).
+    /// and `oracle-bound` the yardsticks no sweep can run (`OraclePruner`).
     public enum Rule: String, CaseIterable, Sendable {
         case none, asha, median
         case ashaUnaware = "asha-unaware"
         case oracle
+        case oracleBound = "oracle-bound"
 
         /// The pruner's settings for this rule, rungs at `minIterations·η^k` (the oracle judges at
         /// ASHA's rungs).
         public func settings(minIterations: Int, reductionFactor: Int) -> EarlyStopping {
             let rule: EarlyStopping.Rule = switch self {
             case .none: .none
-            case .asha, .ashaUnaware, .oracle: .asha
+            case .asha, .ashaUnaware, .oracle, .oracleBound: .asha
             case .median: .median
             }
             return EarlyStopping(rule: rule, minIterations: minIterations, reductionFactor: reductionFactor,
@@ -39,8 +40,8 @@ public enum ReplaySimulator {
                            workers: Int, notRun: [String: StopReason] = [:]) -> ReplayOutcome {
         precondition(workers >= 1, "a replay needs at least one worker")
         let settings = rule.settings(minIterations: minIterations, reductionFactor: reductionFactor)
-        var pruner: (any Pruner)? = rule == .oracle
-            ? OraclePruner(trace: trace, rungs: trace.rungs(of: settings), notRun: notRun)
+        var pruner: (any Pruner)? = rule == .oracle || rule == .oracleBound
+            ? OraclePruner(trace: trace, rungs: trace.rungs(of: settings), notRun: notRun, judgesOnBound: rule == .oracleBound)
             : settings.makePruner(jobs: trace.jobs.map { ($0.id, $0.configID) }, metric: trace.metric,
                                   seedAware: rule != .ashaUnaware, notRun: notRun)
         let order = trace.jobs.indices.sorted { trace.jobs[$0].id < trace.jobs[$1].id }

@@ -13,11 +13,11 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
         TRACE is a CSV trace (one row per rung or final evaluation of each job; see README, "Early stopping"). Prints a Markdown table: worker-seconds as a share of the full grid, the configuration each rule picks, and where it ranks in the full grid; then, at each of those rungs, how well the configurations' means there predict their final ranking.
 
-        The oracle row is a yardstick, not a rule: it stops exactly the configurations that trail the grid's best at a rung, with no seed noise to allow for (docs/design.md, "The oracle").
+        The oracle rows are yardsticks, not rules: knowing the grid's best, oracle stops exactly the configurations that trail it at a rung, with no seed noise to allow for; oracle-bound stops them only once their seeds' optimistic bound trails it, as seed-aware ASHA judges (docs/design.md, "The oracle").
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
-    @Option(help: ArgumentHelp("The rule to replay: none, asha, median, asha-unaware, oracle, or all of them.", valueName: "rule"))
+    @Option(help: ArgumentHelp("The rule to replay: none, asha, median, asha-unaware, oracle, oracle-bound, or all of them.", valueName: "rule"))
     var earlyStopping: String = "all"
     @Option(parsing: .unconditional, help: ArgumentHelp("Virtual workers running jobs at once.", valueName: "n")) var workers: Int = 2
     @Option(parsing: .unconditional,
@@ -33,7 +33,7 @@ struct ReplayCommand: ParsableCommand {
 
     func validate() throws {
         guard !rules.isEmpty else {
-            throw ValidationError("--early-stopping must be none, asha, median, asha-unaware, oracle or all, got '\(earlyStopping)'")
+            throw ValidationError("--early-stopping must be none, asha, median, asha-unaware, oracle, oracle-bound or all, got '\(earlyStopping)'")
         }
         guard (1...10_000).contains(workers) else { throw ValidationError("--workers must be in 1...10000, got \(workers)") }
         guard (2...100).contains(reductionFactor) else {

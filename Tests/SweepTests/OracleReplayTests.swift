@@ -5,12 +5,13 @@ import Testing
 @Suite("The replay's oracle")
 struct OracleReplayTests {
     /// A ends best but starts slowest; D starts best and fades by rung 300; B trails throughout.
-    /// Two seeds each, 0.02 apart; `sign` −1 turns the values into a higher-is-better metric's.
-    func slowStarter(metric: RankingMetric = .kdeNLL, sign: Double = 1) -> ReplayTrace {
+    /// Two seeds each, 0.02 apart (D's `dSpread` apart); `sign` −1 turns the values into a
+    /// higher-is-better metric's.
+    func slowStarter(metric: RankingMetric = .kdeNLL, sign: Double = 1, dSpread: Double = 0.02) -> ReplayTrace {
         let curves = [("A", 3.0, 1.8, 1.5), ("B", 4.0, 3.5, 3.0), ("D", 2.0, 2.2, 2.0)]
         return ReplayTrace(metric: metric, jobs: curves.flatMap { c, r1, r3, f in
             (0..<2).map { s in
-                let d = 0.02 * Double(s)
+                let d = (c == "D" ? dSpread : 0.02) * Double(s)
                 return traced(c, seed: s, sign * (r1 + d), sign * (r3 + d), final: sign * (f + d))
             }
         })
@@ -26,6 +27,34 @@ struct OracleReplayTests {
                                     reductionFactor: 3, workers: 2)
         #expect(o.gridBest == "A" && o.pick == "A" && o.pickSeeds == 2 && o.gridBestSeedsStopped == 0)
         #expect(abs(o.usedSeconds - 260) < 1e-9 && abs(o.wallSeconds - 130) < 1e-9 && o.stoppedJobs == 4)
+    }
+
+    /// D's seeds are 1.0 apart: at rung 300 its mean (2.7) trails A's (1.81), which the oracle
+    /// stops it for (at 130 s, 260 worker-seconds in all, as above); its bound, 2.7 − t(0.9, 1)·
+    /// 0.707/√2 = 1.16, does not, so oracle-bound runs it to its end (B still stops at rung 100,
+    /// once both its seeds are in: 4.01 − 3.08·0.01 > 3.01): 2 × 90 + 2 × 10 + 2 × 90 s.
+    @Test("oracle-bound carries on a configuration whose seeds disagree too much to tell it from the best; oracle stops it")
+    func boundAllowsForSeeds() {
+        let trace = slowStarter(dSpread: 1.0)
+        func replay(_ rule: ReplaySimulator.Rule) -> ReplayOutcome {
+            ReplaySimulator.run(trace, rule: rule, minIterations: 100, reductionFactor: 3, workers: 2)
+        }
+        let oracle = replay(.oracle), bound = replay(.oracleBound)
+        #expect(abs(oracle.usedSeconds - 260) < 1e-9 && oracle.stoppedJobs == 4)
+        #expect(abs(bound.usedSeconds - 380) < 1e-9 && abs(bound.wallSeconds - 190) < 1e-9 && bound.stoppedJobs == 2)
+        #expect(bound.pick == "A" && bound.gridBestSeedsStopped == 0)
+    }
+
+    @Test("oracle-bound waits for two seeds, and its stop names it and the bound it judged")
+    func boundReason() {
+        var pruner = OraclePruner(trace: slowStarter(), rungs: [100, 300], judgesOnBound: true)
+        #expect(pruner.record(RungReport(jobID: "D-s0", iteration: 300, metric: 2.2, escaped: 0)) == .proceed)
+        let decision = pruner.record(RungReport(jobID: "D-s1", iteration: 300, metric: 2.22, escaped: 0))
+        guard case .stopConfiguration(.outperformed("oracle-bound", 300, let mean, let bound, let bar, 2)) = decision else {
+            Issue.record("expected oracle-bound's stop on two seeds, got \(decision)")
+            return
+        }
+        #expect(abs(mean - 2.21) < 1e-12 && bound < mean && bound > bar && abs(bar - 1.81) < 1e-12)
     }
 
     /// A's first seed escapes at rung 100: divergence pruning stops A under any rule, so the bar
@@ -55,7 +84,7 @@ struct OracleReplayTests {
     /// What BENCHMARKS.md reads off the oracle: on every shipped grid, from rung 100 and with the
     /// ML grids' noise floor, it keeps and picks the grid's best and spends less than the rules
     /// that also keep it (a fact of these traces, not a bound: docs/design.md, "The oracle").
-    @Test("on the shipped grids the oracle keeps the best and spends no more than a seed-aware rule that keeps it there",
+    @Test("on the shipped grids both oracles keep the best, oracle spending no more than oracle-bound or a rule that keeps it",
           arguments: [("ml_swiss_grid.trace.csv", "ml_swiss_grid.yaml"), ("ml_swiss_grid3k.trace.csv", "ml_swiss_grid3k.yaml"),
                       ("nce_gaussians_grid.trace.csv", nil)] as [(String, String?)])
     func fixtures(name: String, spec: String?) throws {
@@ -69,9 +98,11 @@ struct OracleReplayTests {
         func replay(_ rule: ReplaySimulator.Rule) -> ReplayOutcome {
             ReplaySimulator.run(trace, rule: rule, minIterations: 100, reductionFactor: 3, workers: 2, notRun: notRun)
         }
-        let oracle = replay(.oracle)
+        let oracle = replay(.oracle), bound = replay(.oracleBound)
         #expect(oracle.pick == oracle.gridBest && oracle.gridBestSeedsStopped == 0)
         #expect(oracle.usedFraction < 1 && oracle.stoppedJobs > 0)
+        #expect(bound.pick == bound.gridBest && bound.gridBestSeedsStopped == 0)
+        #expect(oracle.usedSeconds <= bound.usedSeconds && bound.usedFraction < 1)
         for rule in [ReplaySimulator.Rule.asha, .median] {
             let o = replay(rule)
             if o.gridBestSeedsStopped == 0 { #expect(oracle.usedSeconds <= o.usedSeconds, "\(rule)") }
