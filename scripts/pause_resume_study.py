@@ -20,15 +20,34 @@ Configurations all of whose seeds diverged are left out (the Langevin noise floo
 exactly those in the ML grids; NCE has none). Costs use each rung's recorded `elapsed` where the
 trace has it, else the share rung/iterations of the job's seconds, as `ebm-sweep replay` does.
 
-Usage: pause_resume_study.py TRACE... [--eta 3]
+`--asynchronous` replays ASHA's own promotion form instead (Li et al. 2020): two virtual
+workers (`--workers`), configurations started in job-id order as the coordinator hands them
+out, and a free worker takes, in turn, a pending segment of a promoted configuration's seeds,
+the promotion of a configuration at the highest rung where one is due, or the next new
+configuration. A configuration whose seeds all reached rung k is due when it ranks among the
+best floor(n/eta) of the n that did (`plain`), or also when its optimistic bound, as the
+product's (the larger of its own and the rung's pooled seed spread, one-sided 90 % t), reaches
+the last of those (`tied`). When the grid has no configuration left to start and nothing runs,
+floor becomes ceil, so a finite grid still carries one to its end.
+
+Usage: pause_resume_study.py TRACE... [--eta 3] [--asynchronous [--workers 2]]
 """
 import argparse
 import collections
 import csv
+import heapq
 import math
 import statistics as st
 
-T90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476}  # one-sided 90 % Student t by degrees of freedom
+# One-sided 90 % Student t by degrees of freedom (beyond 30: 40, 60, 120, then the normal's).
+T90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383, 10: 1.372,
+       11: 1.363, 12: 1.356, 13: 1.350, 14: 1.345, 15: 1.341, 16: 1.337, 17: 1.333, 18: 1.330, 19: 1.328,
+       20: 1.325, 21: 1.323, 22: 1.321, 23: 1.319, 24: 1.318, 25: 1.316, 26: 1.315, 27: 1.314, 28: 1.313,
+       29: 1.311, 30: 1.310, 40: 1.303, 60: 1.296, 120: 1.289}
+
+
+def t90(df):
+    return T90.get(df) or next((T90[k] for k in (40, 60, 120) if df <= k), 1.282)
 
 
 def load(path):
@@ -55,61 +74,151 @@ def seconds_at(job, iteration):
     return min(job['seconds'], job['seconds'] * iteration / job['iterations'])
 
 
+class Grid:
+    """A trace's configurations, rungs, full-grid cost and final ranking."""
+
+    def __init__(self, path, eta, first):
+        self.jobs = load(path)
+        self.configs = collections.defaultdict(list)
+        for j in self.jobs.values():
+            self.configs[j['config']].append(j)
+        self.seconds = sum(j['seconds'] for j in self.jobs.values())
+        self.iterations = next(iter(self.jobs.values()))['iterations']
+        self.rungs, r = [], first
+        while r < self.iterations:
+            self.rungs.append(r)
+            r *= eta
+        self.rungs.append(self.iterations)
+        # Configurations all of whose seeds diverged never start (the noise floor holds them back).
+        self.alive = [c for c, js in self.configs.items() if not all(j['status'] == 'diverged' for j in js)]
+        self.complete = {c: [j['final'] for j in js] for c, js in self.configs.items() if all(j['status'] == 'ok' for j in js)}
+        self.ranking = sorted(self.complete, key=lambda c: st.mean(self.complete[c]))
+        self.best = self.ranking[0]
+
+    def value(self, job, k):
+        """The job's metric at rung index k (its final one at the last), NaN if it diverged before."""
+        it = self.rungs[k]
+        if it == self.iterations:
+            return job['final'] if job['status'] == 'ok' else math.nan
+        return job['rungs'].get(it, math.nan)
+
+    def outcome(self, cost, finishers):
+        pick = min(finishers, key=lambda c: st.mean(finishers[c])) if finishers else None
+        spread = st.stdev(self.complete[self.best])
+        return {'share': cost / self.seconds, 'pick': pick,
+                'rank': self.ranking.index(pick) + 1 if pick in self.ranking else None,
+                'within': pick in self.complete and st.mean(self.complete[pick]) - st.mean(self.complete[self.best]) <= spread,
+                'best kept': self.best in finishers}
+
+
+def lower_bound(values, pooled):
+    """The product's optimistic bound: mean − t·σ/√n, σ the larger of own and pooled spreads."""
+    n = len(values)
+    own = (st.variance(values), n - 1) if n >= 2 else None
+    spread = own if own and (not pooled or own[0] >= pooled[0]) else pooled
+    return st.mean(values) - t90(spread[1]) * math.sqrt(spread[0] / n) if spread else -math.inf
+
+
 def replay(path, eta, first, rule):
-    jobs = load(path)
-    configs = collections.defaultdict(list)
-    for j in jobs.values():
-        configs[j['config']].append(j)
-    grid = sum(j['seconds'] for j in jobs.values())
-    iterations = next(iter(jobs.values()))['iterations']
-    rungs, r = [], first
-    while r < iterations:
-        rungs.append(r)
-        r *= eta
-    rungs.append(iterations)
-    alive = [c for c, js in configs.items() if not all(j['status'] == 'diverged' for j in js)]
-    complete = {c: [j['final'] for j in js] for c, js in configs.items() if all(j['status'] == 'ok' for j in js)}
-    ranking = sorted(complete, key=lambda c: st.mean(complete[c]))
-    best = ranking[0]
-    cost, previous = 0.0, 0
-    for it in rungs:
-        cost += sum(seconds_at(j, it) - seconds_at(j, previous) for c in alive for j in configs[c])
-        values = {c: [j['rungs'].get(it, j['final'] if it == iterations and j['status'] == 'ok' else math.nan)
-                      for j in configs[c]] for c in alive}
+    g = Grid(path, eta, first)
+    alive, cost, previous = list(g.alive), 0.0, 0
+    for k, it in enumerate(g.rungs):
+        cost += sum(seconds_at(j, it) - seconds_at(j, previous) for c in alive for j in g.configs[c])
+        values = {c: [g.value(j, k) for j in g.configs[c]] for c in alive}
         values = {c: v for c, v in values.items() if not any(math.isnan(x) for x in v)}  # a diverged seed is out
         order = sorted(values, key=lambda c: st.mean(values[c]))
-        if it == iterations:
-            alive = order
-            break
+        if it == g.iterations:
+            return g.outcome(cost, {c: values[c] for c in order})
         if rule == 'oracle':
-            keep = order[:order.index(best) + 1] if best in order else []
+            keep = order[:order.index(g.best) + 1] if g.best in order else []
         else:
             keep = order[:max(1, math.ceil(len(order) / eta))]
             if rule == 'tied' and keep:
                 threshold = st.mean(values[keep[-1]])
                 for c in order[len(keep):]:
                     v = values[c]
-                    if len(v) > 1 and st.mean(v) - T90[len(v) - 1] * st.stdev(v) / math.sqrt(len(v)) <= threshold:
+                    if len(v) > 1 and st.mean(v) - t90(len(v) - 1) * st.stdev(v) / math.sqrt(len(v)) <= threshold:
                         keep.append(c)
         alive, previous = keep, it
-    pick = alive[0] if alive else None
-    spread = st.stdev(complete[best])
-    return {'share': cost / grid, 'pick': pick, 'rank': ranking.index(pick) + 1 if pick in ranking else None,
-            'within': pick in complete and st.mean(complete[pick]) - st.mean(complete[best]) <= spread,
-            'best kept': best in alive}
+
+
+def replay_asynchronous(path, eta, first, rule, workers):
+    g = Grid(path, eta, first)
+    last = len(g.rungs) - 1
+    unstarted = sorted(g.alive)                       # the coordinator's job-id order
+    pending = collections.deque()                     # (config, job, rung index) segments to run
+    reported = collections.defaultdict(dict)          # (config, k) → job id → value
+    promoted, out = set(), set()
+    events, cost, now, free, sequence = [], 0.0, 0.0, workers, 0
+
+    def finishers(k):
+        """Configurations whose every seed reported at rung index k, and their values."""
+        return {c: list(reported[(c, k)].values()) for c in g.alive
+                if c not in out and len(reported[(c, k)]) == len(g.configs[c])}
+
+    def due(k, strict):
+        values = finishers(k)
+        count = len(values) // eta if strict else math.ceil(len(values) / eta)
+        if count == 0:
+            return []
+        order = sorted(values, key=lambda c: st.mean(values[c]))
+        threshold = st.mean(values[order[count - 1]])
+        spreads = [(st.variance(v), len(v) - 1) for v in values.values() if len(v) >= 2]
+        df = sum(d for _, d in spreads)
+        pooled = (sum(s * d for s, d in spreads) / df, df) if df else None
+        return [c for i, c in enumerate(order) if (c, k) not in promoted
+                and (i < count or (rule == 'tied' and lower_bound(values[c], pooled) <= threshold))]
+
+    def schedule(strict=True):
+        """Puts the next piece of work in `pending`; False when there is none."""
+        if pending:
+            return True
+        for k in range(last - 1, -1, -1):
+            if candidates := due(k, strict):
+                promoted.add((candidates[0], k))
+                pending.extend((candidates[0], j, k + 1) for j in g.configs[candidates[0]])
+                return True
+        if unstarted:
+            c = unstarted.pop(0)
+            pending.extend((c, j, 0) for j in g.configs[c])
+            return True
+        return False
+
+    while True:
+        while free > 0 and (schedule() or (free == workers and schedule(strict=False))):
+            c, job, k = pending.popleft()
+            if c in out:
+                continue
+            began = seconds_at(job, g.rungs[k - 1]) if k > 0 else 0.0
+            ends = job['seconds'] if math.isnan(g.value(job, k)) else seconds_at(job, g.rungs[k])
+            cost += max(ends - began, 0.0)
+            free, sequence = free - 1, sequence + 1
+            heapq.heappush(events, (now + max(ends - began, 0.0), sequence, c, job, k))
+        if not events:
+            return g.outcome(cost, finishers(last))
+        now, _, c, job, k = heapq.heappop(events)
+        free += 1
+        value = g.value(job, k)
+        if math.isnan(value):
+            out.add(c)                                # a diverged seed ends its configuration
+        else:
+            reported[(c, k)][id(job)] = value
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('traces', nargs='+')
     parser.add_argument('--eta', type=int, default=3)
+    parser.add_argument('--asynchronous', action='store_true')
+    parser.add_argument('--workers', type=int, default=2)
     args = parser.parse_args()
     print('| trace | first rung | rule | of the grid | pick (grid rank) | within 1 sd | best kept |')
     print('|---|---:|---|---:|---|---|---|')
     for path in args.traces:
         for first in (100, 300):
-            for rule in ('plain', 'tied', 'oracle'):
-                o = replay(path, args.eta, first, rule)
+            for rule in ('plain', 'tied') if args.asynchronous else ('plain', 'tied', 'oracle'):
+                o = (replay_asynchronous(path, args.eta, first, rule, args.workers) if args.asynchronous
+                     else replay(path, args.eta, first, rule))
                 print(f"| {path.split('/')[-1]} | {first} | {rule} | {100 * o['share']:.1f} % | {o['pick']} ({o['rank']}) "
                       f"| {'yes' if o['within'] else 'no'} | {'yes' if o['best kept'] else 'no'} |")
 
