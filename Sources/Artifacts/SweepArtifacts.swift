@@ -91,8 +91,9 @@ public enum SweepArtifacts {
         case .failure(let reason):
             importanceNote = "Not computed: \(reason)."
         }
+        let shownRows = Array(tables.configurations.prefix(reportRows))
         let report = SweepReport(title: "\(spec.name): \(spec.method.rawValue) on \(spec.dataset.rawValue)", summary: summary,
-                                 ranking: tables.table(withConfigID: true, limit: reportRows), banner: progress,
+                                 ranking: tables.table(withConfigID: true, rows: shownRows), banner: progress,
                                  refreshSeconds: partial ? partialRefresh : nil, importance: importance,
                                  importanceNote: importanceNote,
                                  comparisons: figures.map { FigureSVG(title: "figures/\($0.name).svg: \($0.title)", svg: $0.svg) },

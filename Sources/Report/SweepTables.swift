@@ -34,9 +34,10 @@ public struct SweepTables: Sendable {
     }
 
     /// The shared table: `withConfigID` adds the configuration's hash after its rank (Markdown and
-    /// HTML, where it finds `best/<rank>-<id>/`); `limit` keeps the first rows.
-    public func table(withConfigID: Bool, limit: Int? = nil) -> Table {
-        let shown = Array(configurations.prefix(limit ?? configurations.count))
+    /// HTML, where it finds `best/<rank>-<id>/`); `rows` (default: every configuration) are the
+    /// rows shown, in rank order.
+    public func table(withConfigID: Bool, rows: [ConfigurationResults]? = nil) -> Table {
+        let shown = rows ?? configurations
         var columns = ["rank"] + (withConfigID ? ["config"] : []) + swept
         columns += [metric.rawValue, "95% CI", "n", "vs best"]
         var table = Table(columns: columns)
@@ -120,14 +121,27 @@ public struct SweepTables: Sendable {
         return out + table(withConfigID: true).markdown() + "\n" + importanceMarkdown()
     }
 
-    /// `results.tex`: the first `latexRowLimit` rows in a table float labelled `label` (make it unique
-    /// per sweep: two sweeps' tables can share a document).
+    /// `results.tex`: the first `latexRowLimit` configurations that ran, in a table float labelled
+    /// `label` (make it unique per sweep: two sweeps' tables can share a document). Those early
+    /// stopping never started are counted in the caption instead of filling rows with "not run":
+    /// a paper's table shows what was measured.
     public func latex(label: String) -> String {
+        let ran = configurations.filter { !Self.neverStarted($0) }
         var caption = "\(sweepName): \(subject), configurations ranked by \(metric.rawValue). " + legend(latex: true)
-        if configurations.count > latexRowLimit {
-            caption += " Best \(latexRowLimit) of \(configurations.count); all in results.csv."
+        let notRun = configurations.count - ran.count
+        if notRun > 0 {
+            caption += " \(notRun) of \(configurations.count) configurations not run (early stopping never started them; "
+                + "results.md says why)."
+        }
+        if ran.count > latexRowLimit {
+            caption += " Best \(latexRowLimit) of the \(ran.count) run; all in results.csv."
         }
         if let progress { caption += " " + progress }
-        return table(withConfigID: false, limit: latexRowLimit).latex(caption: caption, label: label)
+        return table(withConfigID: false, rows: Array(ran.prefix(latexRowLimit))).latex(caption: caption, label: label)
+    }
+
+    /// A configuration every seed of which was stopped before it started ("not run").
+    static func neverStarted(_ row: ConfigurationResults) -> Bool {
+        row.okCount == 0 && row.diverged == 0 && row.failed == 0 && row.stoppedAt == 0
     }
 }

@@ -90,4 +90,23 @@ import Testing
         #expect(line("d").contains("2 seeds diverged"))
         #expect(line("e").contains("not run") && !line("e").contains("stopped at"))
     }
+
+    /// 25 configurations: 2 ranked, 21 stopped at rung 100, 2 never started. The paper's table
+    /// has no "not run" rows; its caption counts them, and its 20-row cut is of the 23 that ran.
+    @Test("results.tex counts the configurations early stopping never started in its caption instead of listing them")
+    func latexLeavesOutNotRun() {
+        var rows = [
+            ConfigurationResults(rank: 1, configID: "a", values: ["lr": .double(1e-3)], metricBySeed: [0: 1.5, 1: 1.6], seeds: 2, status: .ok),
+            ConfigurationResults(rank: 2, configID: "b", values: ["lr": .double(2e-3)], metricBySeed: [0: 1.7, 1: 1.8], seeds: 2, status: .ok),
+        ]
+        rows += (3...23).map { ConfigurationResults(rank: $0, configID: "s\($0)", values: ["lr": .double(Double($0) * 1e-3)],
+                                                    metricBySeed: [:], seeds: 2, status: .stopped, stoppedAt: 100) }
+        rows += (24...25).map { ConfigurationResults(rank: $0, configID: "n\($0)", values: ["lr": .double(Double($0) * 1e-3)],
+                                                     metricBySeed: [:], seeds: 2, status: .stopped, stoppedAt: 0) }
+        let tex = SweepTables(sweepName: "s", subject: "ml on swiss_roll", metric: .kdeNLL, swept: ["lr"],
+                              configurations: rows).latex(label: "tab:s")
+        #expect(!tex.contains("not run &") && !tex.contains("& not run"))
+        #expect(tex.contains("2 of 25 configurations not run") && tex.contains("Best 20 of the 23 run"))
+        #expect(tex.components(separatedBy: "stopped at 100").count - 1 == 18)
+    }
 }
