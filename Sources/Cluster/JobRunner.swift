@@ -12,6 +12,8 @@ public protocol JobHandle: AnyObject {
     var result: JobResult? { get }
     /// Asks the job to stop at its next iteration (it ends `.cancelled`).
     func cancel()
+    /// Whether `cancel()` was called: the job is winding down and no longer holds its slot.
+    var isCancelled: Bool { get }
 }
 
 /// How a worker runs its jobs: on threads in production (`ThreadJobRunner`); in tests, by a

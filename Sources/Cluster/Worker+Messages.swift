@@ -41,7 +41,13 @@ extension Worker {
             // Already running it (a JOB crossing our post-reconnect heartbeat): that heartbeat says
             // which attempt we run, and the coordinator settles it; a refusal would cost an attempt.
             if slots[assignment.jobID] != nil { return false }
-            guard slots.count < settings.slots else {
+            // A cancelled job still winding down (to its next iteration) does not hold its slot: the
+            // coordinator counts it finished when it stops it, and hands the slot its next job at
+            // once. Refusing that job would idle the slot until our next heartbeat, at every stop.
+            // At most one winding-down job per slot, so a coordinator that cancels and reassigns in
+            // a loop cannot pile up threads.
+            let active = slots.values.filter { !$0.job.isCancelled }.count
+            guard active < settings.slots, slots.count < 2 * settings.slots else {
                 // Say no explicitly (a cancelled attempt), so the coordinator hands the job to someone else.
                 let refusal = ResultReport(jobID: assignment.jobID, attempt: assignment.attempt, status: .cancelled, metrics: [:],
                                            error: "worker busy", seconds: 0, secondsPerIteration: 0)

@@ -135,6 +135,51 @@ struct WorkerLoopTests {
         #expect(rig.jobs.started[0].isCancelled)
     }
 
+    /// The coordinator counts a job finished when it stops it (early stopping) and hands the
+    /// worker its next job at once, while the cancelled one still runs to its next iteration.
+    @Test("A JOB right after a CANCEL starts at once: the cancelled job winding down does not hold its slot")
+    func jobAfterCancel() throws {
+        let rig = WorkerRig()
+        try rig.turn()
+        rig.send(.job(rig.assignment("j1")))
+        try rig.turn()
+        rig.send(.cancel(jobID: "j1"))
+        rig.send(.job(rig.assignment("j2")))
+        try rig.turn()
+        #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2"])
+        #expect(!rig.received().contains { if case .result = $0.message { true } else { false } })
+        rig.jobs.started[0].finish(status: .cancelled)
+        try rig.turn()
+        let results = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+        #expect(results.map(\.jobID) == ["j1"] && results.first?.status == .cancelled)
+        // The slot is j2's alone now: a third JOB is refused.
+        rig.send(.job(rig.assignment("j3")))
+        try rig.turn()
+        let refusal = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+        #expect(refusal.map(\.jobID) == ["j3"] && refusal.first?.error == "worker busy")
+    }
+
+    @Test("At most one cancelled job per slot winds down beside the running ones: a cancel-and-reassign loop is refused")
+    func windingDownIsBounded() throws {
+        let rig = WorkerRig()
+        try rig.turn()
+        rig.send(.job(rig.assignment("j1")))
+        try rig.turn()
+        rig.send(.cancel(jobID: "j1"))
+        rig.send(.job(rig.assignment("j2")))
+        rig.send(.cancel(jobID: "j2"))
+        rig.send(.job(rig.assignment("j3")))
+        try rig.turn()
+        #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2"])
+        let refusal = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+        #expect(refusal.map(\.jobID) == ["j3"] && refusal.first?.error == "worker busy")
+        rig.jobs.started[0].finish(status: .cancelled)
+        try rig.turn()
+        rig.send(.job(rig.assignment("j4")))
+        try rig.turn()
+        #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2", "j4"])
+    }
+
     @Test("SHUTDOWN ends the loop and stops the running job")
     func shutdown() throws {
         let rig = WorkerRig()
