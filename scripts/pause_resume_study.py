@@ -16,9 +16,10 @@ configuration is judged on the mean of its seeds, and one with a diverged seed i
 - `oracle`: resume exactly the configurations ranked at or above the grid's final best: the
   least any rule that ranks by rung means can spend and keep it.
 
-Configurations all of whose seeds diverged are left out (the Langevin noise floor holds back
-exactly those in the ML grids; NCE has none). Costs use each rung's recorded `elapsed` where the
-trace has it, else the share rung/iterations of the job's seconds, as `ebm-sweep replay` does.
+The configurations a sweep never starts (the Langevin noise floor) are left out: those missing
+from `ebm-sweep plan` of the spec beside the trace (`X.yaml` for `X.trace.csv`), or, without it,
+those all of whose seeds diverged. Costs use each rung's recorded `elapsed` where the trace has
+it, else the share rung/iterations of the job's seconds, as `ebm-sweep replay` does.
 
 `--asynchronous` replays ASHA's own promotion form instead (Li et al. 2020): two virtual
 workers (`--workers`), configurations started in job-id order as the coordinator hands them
@@ -27,17 +28,21 @@ the promotion of a configuration at the highest rung where one is due, or the ne
 configuration. A configuration whose seeds all reached rung k is due when it ranks among the
 best floor(n/eta) of the n that did (`plain`), or also when its optimistic bound, as the
 product's (the larger of its own and the rung's pooled seed spread, one-sided 90 % t), reaches
-the last of those (`tied`). When the grid has no configuration left to start and nothing runs,
-floor becomes ceil, so a finite grid still carries one to its end.
+the last of those (`tied`). When the grid has no configuration left to start, nothing runs and
+no configuration has reached the end, floor becomes ceil, so a finite grid carries one there.
 
-Usage: pause_resume_study.py TRACE... [--eta 3] [--asynchronous [--workers 2]]
+Usage: pause_resume_study.py TRACE... [--eta 3] [--asynchronous [--workers 2]] [--ebm-sweep PATH]
 """
 import argparse
 import collections
 import csv
 import heapq
 import math
+import os
+import re
 import statistics as st
+import subprocess
+import sys
 
 # One-sided 90 % Student t by degrees of freedom (beyond 30: 40, 60, 120, then the normal's).
 T90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383, 10: 1.372,
@@ -77,7 +82,7 @@ def seconds_at(job, iteration):
 class Grid:
     """A trace's configurations, rungs, full-grid cost and final ranking."""
 
-    def __init__(self, path, eta, first):
+    def __init__(self, path, eta, first, runnable=None):
         self.jobs = load(path)
         self.configs = collections.defaultdict(list)
         for j in self.jobs.values():
@@ -89,8 +94,8 @@ class Grid:
             self.rungs.append(r)
             r *= eta
         self.rungs.append(self.iterations)
-        # Configurations all of whose seeds diverged never start (the noise floor holds them back).
-        self.alive = [c for c, js in self.configs.items() if not all(j['status'] == 'diverged' for j in js)]
+        self.alive = ([c for c in self.configs if c in runnable] if runnable is not None else
+                      [c for c, js in self.configs.items() if not all(j['status'] == 'diverged' for j in js)])
         self.complete = {c: [j['final'] for j in js] for c, js in self.configs.items() if all(j['status'] == 'ok' for j in js)}
         self.ranking = sorted(self.complete, key=lambda c: st.mean(self.complete[c]))
         self.best = self.ranking[0]
@@ -119,8 +124,8 @@ def lower_bound(values, pooled):
     return st.mean(values) - t90(spread[1]) * math.sqrt(spread[0] / n) if spread else -math.inf
 
 
-def replay(path, eta, first, rule):
-    g = Grid(path, eta, first)
+def replay(path, eta, first, rule, runnable):
+    g = Grid(path, eta, first, runnable)
     alive, cost, previous = list(g.alive), 0.0, 0
     for k, it in enumerate(g.rungs):
         cost += sum(seconds_at(j, it) - seconds_at(j, previous) for c in alive for j in g.configs[c])
@@ -142,8 +147,8 @@ def replay(path, eta, first, rule):
         alive, previous = keep, it
 
 
-def replay_asynchronous(path, eta, first, rule, workers):
-    g = Grid(path, eta, first)
+def replay_asynchronous(path, eta, first, rule, workers, runnable):
+    g = Grid(path, eta, first, runnable)
     last = len(g.rungs) - 1
     unstarted = sorted(g.alive)                       # the coordinator's job-id order
     pending = collections.deque()                     # (config, job, rung index) segments to run
@@ -185,7 +190,7 @@ def replay_asynchronous(path, eta, first, rule, workers):
         return False
 
     while True:
-        while free > 0 and (schedule() or (free == workers and schedule(strict=False))):
+        while free > 0 and (schedule() or (free == workers and not finishers(last) and schedule(strict=False))):
             c, job, k = pending.popleft()
             if c in out:
                 continue
@@ -205,20 +210,32 @@ def replay_asynchronous(path, eta, first, rule, workers):
             reported[(c, k)][id(job)] = value
 
 
+def runnable_configurations(trace, binary):
+    """The configurations `ebm-sweep plan` runs of the spec beside `trace`; None without one."""
+    spec = re.sub(r'\.trace\.csv$', '.yaml', trace)
+    if spec == trace or not os.path.exists(spec) or not os.path.exists(binary):
+        print(f"{trace}: no spec or {binary}; leaving out the configurations whose seeds all diverged", file=sys.stderr)
+        return None
+    plan = subprocess.run([binary, 'plan', spec, '--rows', '1000000'], capture_output=True, text=True, check=True).stdout
+    return set(re.findall(r'^([0-9a-f]{12})-s\d+ ', plan, re.MULTILINE))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('traces', nargs='+')
     parser.add_argument('--eta', type=int, default=3)
     parser.add_argument('--asynchronous', action='store_true')
     parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--ebm-sweep', default='.build/release/ebm-sweep', help='for `plan` of the spec beside each trace')
     args = parser.parse_args()
     print('| trace | first rung | rule | of the grid | pick (grid rank) | within 1 sd | best kept |')
     print('|---|---:|---|---:|---|---|---|')
     for path in args.traces:
+        runnable = runnable_configurations(path, args.ebm_sweep)
         for first in (100, 300):
             for rule in ('plain', 'tied') if args.asynchronous else ('plain', 'tied', 'oracle'):
-                o = (replay_asynchronous(path, args.eta, first, rule, args.workers) if args.asynchronous
-                     else replay(path, args.eta, first, rule))
+                o = (replay_asynchronous(path, args.eta, first, rule, args.workers, runnable) if args.asynchronous
+                     else replay(path, args.eta, first, rule, runnable))
                 print(f"| {path.split('/')[-1]} | {first} | {rule} | {100 * o['share']:.1f} % | {o['pick']} ({o['rank']}) "
                       f"| {'yes' if o['within'] else 'no'} | {'yes' if o['best kept'] else 'no'} |")
 
