@@ -33,9 +33,10 @@ struct OracleReplayTests {
     /// stops it for (at 130 s, 260 worker-seconds in all, as above); its bound, 2.7 − t(0.9, 1)·
     /// 0.707/√2 = 1.16, does not, so oracle-bound runs it to its end (B still stops at rung 100,
     /// once both its seeds are in: 4.01 − 3.08·0.01 > 3.01): 2 × 90 + 2 × 10 + 2 × 90 s.
-    @Test("oracle-bound carries on a configuration whose seeds disagree too much to tell it from the best; oracle stops it")
-    func boundAllowsForSeeds() {
-        let trace = slowStarter(dSpread: 1.0)
+    @Test("oracle-bound carries on a configuration whose seeds disagree too much to tell it from the best; oracle stops it",
+          arguments: [(RankingMetric.kdeNLL, 1.0), (.precision, -1.0)])
+    func boundAllowsForSeeds(metric: RankingMetric, sign: Double) {
+        let trace = slowStarter(metric: metric, sign: sign, dSpread: 1.0)
         func replay(_ rule: ReplaySimulator.Rule) -> ReplayOutcome {
             ReplaySimulator.run(trace, rule: rule, minIterations: 100, reductionFactor: 3, workers: 2)
         }
@@ -48,6 +49,10 @@ struct OracleReplayTests {
     @Test("oracle-bound waits for two seeds, and its stop names it and the bound it judged")
     func boundReason() {
         var pruner = OraclePruner(trace: slowStarter(), rungs: [100, 300], judgesOnBound: true)
+        // With A's two seeds at the rung, D's first value alone would have a pooled spread and a
+        // bound (2.2 − 3.08·0.014 = 2.16) that trails A's 1.81: only the two-seed rule holds it.
+        #expect(pruner.record(RungReport(jobID: "A-s0", iteration: 300, metric: 1.8, escaped: 0)) == .proceed)
+        #expect(pruner.record(RungReport(jobID: "A-s1", iteration: 300, metric: 1.82, escaped: 0)) == .proceed)
         #expect(pruner.record(RungReport(jobID: "D-s0", iteration: 300, metric: 2.2, escaped: 0)) == .proceed)
         let decision = pruner.record(RungReport(jobID: "D-s1", iteration: 300, metric: 2.22, escaped: 0))
         guard case .stopConfiguration(.outperformed("oracle-bound", 300, let mean, let bound, let bar, 2)) = decision else {
