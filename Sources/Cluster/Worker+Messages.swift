@@ -45,13 +45,12 @@ extension Worker {
             // coordinator counts it finished when it stops it, and hands the slot its next job at
             // once. Refusing that job would idle the slot until our next heartbeat, at every stop.
             // At most one winding-down job per slot, so a coordinator that cancels and reassigns in
-            // a loop cannot pile up threads.
+            // a loop cannot pile up threads. (A job cancelled in its final evaluation finishes it,
+            // seconds at most, sharing the core meanwhile.)
             let active = slots.values.filter { !$0.job.isCancelled }.count
-            guard active < settings.slots, slots.count < 2 * settings.slots else {
-                // Say no explicitly (a cancelled attempt), so the coordinator hands the job to someone else.
-                let refusal = ResultReport(jobID: assignment.jobID, attempt: assignment.attempt, status: .cancelled, metrics: [:],
-                                           error: "worker busy", seconds: 0, secondsPerIteration: 0)
-                _ = try? channel.send(.result(refusal), timeout: .milliseconds(100))
+            let windingDown = slots.values.filter { $0.job.isCancelled && $0.job.result == nil }.count
+            guard active < settings.slots, windingDown <= settings.slots else {
+                refuse(assignment, channel)
                 return false
             }
             slots[assignment.jobID] = (jobs.start(assignment, worker: settings.name), assignment)
@@ -70,11 +69,22 @@ extension Worker {
         return false
     }
 
+    /// Says no to a JOB explicitly (a cancelled attempt), so the coordinator hands the job to
+    /// someone else.
+    func refuse(_ assignment: CoordinatorMessage.Assignment, _ channel: any FrameChannel) {
+        let refusal = ResultReport(jobID: assignment.jobID, attempt: assignment.attempt, status: .cancelled, metrics: [:],
+                                   error: "worker busy", seconds: 0, secondsPerIteration: 0)
+        _ = try? channel.send(.result(refusal), timeout: .milliseconds(100))
+    }
+
     /// Sends the rung reports the jobs made since the last call. A report lost on the way is
-    /// not sent again: the rule then judges the job at its next rung.
+    /// not sent again: the rule then judges the job at its next rung. A cancelled job's are
+    /// dropped: the coordinator has finished that job and would count them as refused.
     func deliverRungs(_ channel: any FrameChannel) {
         for (_, entry) in slots {
-            for report in entry.job.takeRungReports() {
+            let reports = entry.job.takeRungReports()
+            if entry.job.isCancelled { continue }
+            for report in reports {
                 _ = try? channel.send(.rung(.init(report, attempt: entry.assignment.attempt)), timeout: .milliseconds(100))
             }
         }

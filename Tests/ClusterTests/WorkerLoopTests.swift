@@ -135,49 +135,76 @@ struct WorkerLoopTests {
         #expect(rig.jobs.started[0].isCancelled)
     }
 
+    /// A rig whose worker (`slots` of them) runs j1, then is told to cancel it.
+    func cancelledJ1(slots: Int = 1) throws -> WorkerRig {
+        var settings = WorkerRig.defaultSettings
+        settings.slots = slots
+        let rig = WorkerRig(settings: settings)
+        try rig.turn()
+        rig.send(.job(rig.assignment("j1")))
+        try rig.turn()
+        rig.send(.cancel(jobID: "j1"))
+        return rig
+    }
+
+    func results(_ rig: WorkerRig) -> [ResultReport] {
+        rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+    }
+
     /// The coordinator counts a job finished when it stops it (early stopping) and hands the
     /// worker its next job at once, while the cancelled one still runs to its next iteration.
     @Test("A JOB right after a CANCEL starts at once: the cancelled job winding down does not hold its slot")
     func jobAfterCancel() throws {
-        let rig = WorkerRig()
-        try rig.turn()
-        rig.send(.job(rig.assignment("j1")))
-        try rig.turn()
-        rig.send(.cancel(jobID: "j1"))
+        let rig = try cancelledJ1()
         rig.send(.job(rig.assignment("j2")))
         try rig.turn()
         #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2"])
-        #expect(!rig.received().contains { if case .result = $0.message { true } else { false } })
+        #expect(results(rig).isEmpty)
         rig.jobs.started[0].finish(status: .cancelled)
         try rig.turn()
-        let results = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
-        #expect(results.map(\.jobID) == ["j1"] && results.first?.status == .cancelled)
+        let ended = results(rig)
+        #expect(ended.map(\.jobID) == ["j1"] && ended.first?.status == .cancelled)
         // The slot is j2's alone now: a third JOB is refused.
         rig.send(.job(rig.assignment("j3")))
         try rig.turn()
-        let refusal = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+        let refusal = results(rig)
         #expect(refusal.map(\.jobID) == ["j3"] && refusal.first?.error == "worker busy")
     }
 
-    @Test("At most one cancelled job per slot winds down beside the running ones: a cancel-and-reassign loop is refused")
+    @Test("At most one cancelled job per slot winds down: a cancel-and-reassign loop is refused, a finished one frees its place")
     func windingDownIsBounded() throws {
-        let rig = WorkerRig()
-        try rig.turn()
-        rig.send(.job(rig.assignment("j1")))
-        try rig.turn()
-        rig.send(.cancel(jobID: "j1"))
+        let rig = try cancelledJ1()
         rig.send(.job(rig.assignment("j2")))
         rig.send(.cancel(jobID: "j2"))
         rig.send(.job(rig.assignment("j3")))
         try rig.turn()
         #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2"])
-        let refusal = rig.received().compactMap { if case .result(let r) = $0.message { r } else { nil } }
+        let refusal = results(rig)
         #expect(refusal.map(\.jobID) == ["j3"] && refusal.first?.error == "worker busy")
+        // j1 has ended (its result not yet sent): only j2 winds down, so j4 may start.
         rig.jobs.started[0].finish(status: .cancelled)
-        try rig.turn()
         rig.send(.job(rig.assignment("j4")))
         try rig.turn()
         #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2", "j4"])
+    }
+
+    @Test("With two slots, a cancelled job frees one place, not two")
+    func twoSlots() throws {
+        let rig = try cancelledJ1(slots: 2)
+        for id in ["j2", "j3", "j4"] { rig.send(.job(rig.assignment(id))) }
+        try rig.turn()
+        #expect(rig.jobs.started.map(\.assignment.jobID) == ["j1", "j2", "j3"])
+        #expect(results(rig).map(\.jobID) == ["j4"])
+    }
+
+    @Test("A cancelled job's rung reports are dropped, not sent to a coordinator that has finished it")
+    func cancelledRungsDropped() throws {
+        let rig = try cancelledJ1()
+        try rig.turn()
+        rig.jobs.started[0].rungReports = [RungReport(jobID: "j1", iteration: 100, metric: 2.5, escaped: 0)]
+        try rig.turn()
+        #expect(!rig.received().contains { if case .rung = $0.message { true } else { false } })
+        #expect(rig.jobs.started[0].rungReports.isEmpty)
     }
 
     @Test("SHUTDOWN ends the loop and stops the running job")
