@@ -13,12 +13,9 @@ extension SweepStore {
             let added = try insert(jobs, ignoringExisting: true, addedAt: date)
             // The next step's number; none in a store whose earlier race jobs have none (stored
             // before steps were), so its steps stay inferred from their order alone.
-            let unnumbered = try database.query("SELECT COUNT(*) FROM raced WHERE step IS NULL") { (row: Statement) throws(StoreError) in
-                row.int64(at: 0)
-            }.first ?? 0
-            let last = try database.query("SELECT COALESCE(MAX(step), 0) FROM raced") { (row: Statement) throws(StoreError) in
-                row.int64(at: 0)
-            }.first ?? 0
+            let (unnumbered, last) = try database.query("SELECT COALESCE(SUM(step IS NULL), 0), COALESCE(MAX(step), 0) FROM raced") {
+                (row: Statement) throws(StoreError) in (row.int64(at: 0), row.int64(at: 1))
+            }.first ?? (0, 0)
             let step: SQLiteValue = unnumbered > 0 ? .null : .integer(last + 1)
             let statement = try database.prepare("INSERT OR IGNORE INTO raced (job_id, step) VALUES (?, ?)")
             for job in jobs {
