@@ -17,7 +17,7 @@ struct ReplayCommand: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("The trace (CSV), from ebm-sweep trace.", valueName: "trace.csv")) var trace: String
-    @Option(help: ArgumentHelp("The rule to replay: none, asha, median, asha-unaware, oracle, oracle-bound, or all of them.", valueName: "rule"))
+    @Option(help: ArgumentHelp("The rule to replay: \(Self.ruleNames), or all of them.", valueName: "rule"))
     var earlyStopping: String = "all"
     @Option(parsing: .unconditional, help: ArgumentHelp("Virtual workers running jobs at once.", valueName: "n")) var workers: Int = 2
     @Option(parsing: .unconditional,
@@ -27,13 +27,15 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The sweep spec the trace ran: the rules then also never start the configurations a sweep would not run (its Langevin noise floor).", valueName: "spec.yaml"))
     var spec: String?
 
+    static let ruleNames = ReplaySimulator.Rule.allCases.map(\.rawValue).joined(separator: ", ")
+
     var rules: [ReplaySimulator.Rule] {
         earlyStopping == "all" ? ReplaySimulator.Rule.allCases : ReplaySimulator.Rule(rawValue: earlyStopping).map { [$0] } ?? []
     }
 
     func validate() throws {
         guard !rules.isEmpty else {
-            throw ValidationError("--early-stopping must be none, asha, median, asha-unaware, oracle, oracle-bound or all, got '\(earlyStopping)'")
+            throw ValidationError("--early-stopping must be \(Self.ruleNames) or all, got '\(earlyStopping)'")
         }
         guard (1...10_000).contains(workers) else { throw ValidationError("--workers must be in 1...10000, got \(workers)") }
         guard (2...100).contains(reductionFactor) else {
